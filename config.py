@@ -1,0 +1,97 @@
+"""Configuration classes: every setting comes from an environment variable with a sane default."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+#: The value a developer gets when SECRET_KEY is unset; production refuses to start with it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - a marker, refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults: embedded SQLite under instance/, in-memory rate limits."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sponsorship.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    #: Uploads (Excel sheets, bank files) stay well under this.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = {"zh": "中文", "en": "English"}
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@example.org")
+
+    #: Start the scheduler's catch-up of missed periods when `flask jobs run` starts.
+    SCHEDULER_CATCH_UP = _bool("SCHEDULER_CATCH_UP", True)
+    #: A frozen "now" (ISO 8601, aware) for demonstrations and tests; unset in real use.
+    FROZEN_NOW = os.environ.get("FROZEN_NOW")
+
+
+class TestConfig(Config):
+    """Tests: a throw-away database chosen by TEST_DATABASE_URL, SQLite otherwise; CSRF stays on."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+    SCHEDULER_CATCH_UP = False
+    # Cheap hashing keeps the suite quick; production uses werkzeug's scrypt default.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis-backed rate limits, secure cookies."""
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without a real secret key."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+            raise SystemExit(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+
+
+CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

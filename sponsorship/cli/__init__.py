@@ -1,0 +1,1 @@
+"""Command-line groups registered on the app: users, regions, jobs, demo, setup."""

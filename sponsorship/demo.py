@@ -1,0 +1,140 @@
+"""Demo data: the Huidong towns, and fictional caring parents, children and pairings."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from sponsorship.clock import today, utcnow
+from sponsorship.extensions import db
+from sponsorship.models import Child, Guardian, Pairing, Region, Sponsor, User
+from sponsorship.models.enums import (
+    AidPreference,
+    AidType,
+    ChildStatus,
+    Distance,
+    Gender,
+    Hardship,
+    PairingStatus,
+    PaymentFrequency,
+    RegionLevel,
+    SchoolStage,
+    SponsorStatus,
+)
+from sponsorship.services.regions import import_regions
+
+REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions_demo.csv"
+#: Demo names are built from these and marked 「演示」 in the records, so nobody takes them as real.
+SURNAMES = "陈李黄张林刘叶吴何王"
+GIVEN = [
+    "小雨",
+    "子轩",
+    "欣怡",
+    "浩然",
+    "梓涵",
+    "俊杰",
+    "诗琪",
+    "宇航",
+    "佳怡",
+    "志强",
+    "晓彤",
+    "嘉豪",
+]
+STAGE_GRADES = [
+    (SchoolStage.PRIMARY, range(1, 7)),
+    (SchoolStage.JUNIOR, range(7, 10)),
+    (SchoolStage.SENIOR, range(10, 13)),
+]
+
+
+def has_demo_data() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Region)) > 0
+
+
+def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int = 7) -> dict:
+    """Load the demo regions and fictional records; `collector` is recorded as consent taker."""
+    rng = random.Random(seed)
+    import_regions(REGIONS_CSV.read_text(encoding="utf-8"))
+    villages = db.session.scalars(
+        sa.select(Region).where(Region.level == RegionLevel.VILLAGE).order_by(Region.code)
+    ).all()
+    made_sponsors = [_sponsor(rng, i, villages) for i in range(sponsors)]
+    made_children = [_child(rng, i, villages, collector) for i in range(children)]
+    db.session.add_all(made_sponsors + made_children)
+    db.session.flush()
+    pairs = 0
+    for sponsor, child in zip(made_sponsors[: sponsors // 2], made_children, strict=False):
+        db.session.add(
+            Pairing(
+                sponsor=sponsor,
+                child=child,
+                status=PairingStatus.ACTIVE,
+                reason="演示结对",
+                confirmed_by=collector,
+                confirmed_at=utcnow(),
+            )
+        )
+        child.status = ChildStatus.PAIRED
+        pairs += 1
+    db.session.flush()
+    return {"regions": len(villages), "sponsors": sponsors, "children": children, "pairings": pairs}
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _sponsor(rng: random.Random, i: int, villages: list[Region]) -> Sponsor:
+    status = SponsorStatus.APPROVED if i % 5 else SponsorStatus.PENDING
+    return Sponsor(
+        name=_name(rng),
+        gender=rng.choice(list(Gender)),
+        mobile=f"1390000{i:04d}",
+        address="演示地址",
+        region=rng.choice(villages),
+        aid_preference=rng.choice(list(AidPreference)),
+        distance=rng.choice(list(Distance)),
+        capacity=rng.choice([1, 1, 2, 3]),
+        pledge_per_child_fen=rng.choice([100_000, 120_000, 150_000]),
+        payment_frequency=rng.choice(list(PaymentFrequency)),
+        status=status,
+        consent_version="demo",
+        consent_at=utcnow(),
+    )
+
+
+def _child(rng: random.Random, i: int, villages: list[Region], collector: User) -> Child:
+    stage, grades = rng.choice(STAGE_GRADES)
+    grade = rng.choice(grades)
+    age = grade + 6
+    fostering = i % 12 == 0
+    guardian = Guardian(
+        name=_name(rng),
+        relation=rng.choice(["祖母", "祖父", "母亲", "叔叔"]),
+        mobile=f"1380000{i:04d}",
+        bank_name="演示农商银行",
+        bank_account=f"6228480000{i:08d}",
+        consent_given_on=today() - timedelta(days=rng.randint(10, 300)),
+        consent_collected_by=collector,
+    )
+    child = Child(
+        name=_name(rng),
+        gender=rng.choice(list(Gender)),
+        birth_date=date(today().year - age, rng.randint(1, 12), rng.randint(1, 28)),
+        region=rng.choice(villages),
+        address="演示地址",
+        school="演示学校",
+        school_stage=stage,
+        grade=grade,
+        aid_type=AidType.FOSTERING if fostering else AidType.EDUCATION,
+        family_situation="演示数据，非真实儿童。",
+        guardian=guardian,
+        status=ChildStatus.AWAITING,
+        awaiting_since=today() - timedelta(days=rng.randint(5, 400)),
+        registered_by=collector,
+    )
+    child.hardships = rng.sample(list(Hardship), k=rng.choice([1, 1, 2]))
+    return child

@@ -1,0 +1,38 @@
+"""Forms of the admin pages: accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from sponsorship.labels import choices
+from sponsorship.models.enums import Role
+
+
+def staff_role_choices():
+    return [c for c in choices(Role) if c[0] != Role.SPONSOR]
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Login name"), validators=[DataRequired(), Length(min=3, max=80)])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=255)])
+    role = SelectField(_l("Role"))
+    scope = SelectField(_l("Region scope"), validate_choice=True)
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10)])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, scope_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = staff_role_choices()
+        self.scope.choices = [("", _l("Whole programme"))] + list(scope_choices)
+
+
+class EditUserForm(UserForm):
+    password = None  # passwords are changed by their owner or by `flask users set-password`
+    username = None
+
+
+class RunJobForm(FlaskForm):
+    submit = SubmitField(_l("Run now"))

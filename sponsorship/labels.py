@@ -1,0 +1,144 @@
+"""People's words for the domain's enums, translated: one place for every label."""
+
+from flask_babel import lazy_gettext as _l
+
+from sponsorship.models.enums import (
+    AidGroup,
+    AidPreference,
+    AidType,
+    Channel,
+    ChildStatus,
+    Distance,
+    ExitReason,
+    Gender,
+    Hardship,
+    JobRunStatus,
+    PairingStatus,
+    PaymentFrequency,
+    RegionLevel,
+    Role,
+    SchoolStage,
+    SponsorKind,
+    SponsorStatus,
+    Zone,
+)
+
+#: Labels per enum class: StrEnum members of different enums compare equal ("rejected").
+LABELS: dict[type, dict] = {
+    RegionLevel: {
+        RegionLevel.PROVINCE: _l("Province"),
+        RegionLevel.CITY: _l("City"),
+        RegionLevel.COUNTY: _l("County"),
+        RegionLevel.TOWN: _l("Town"),
+        RegionLevel.VILLAGE: _l("Village"),
+    },
+    Zone: {
+        Zone.COASTAL: _l("Coastal"),
+        Zone.RIVERSIDE: _l("Riverside"),
+        Zone.MOUNTAIN: _l("Mountain"),
+    },
+    Role: {
+        Role.ADMIN: _l("Administrator"),
+        Role.STAFF: _l("Staff"),
+        Role.FINANCE: _l("Finance"),
+        Role.VIEWER: _l("Viewer"),
+        Role.SPONSOR: _l("Caring parent"),
+    },
+    Gender: {
+        Gender.FEMALE: _l("Female"),
+        Gender.MALE: _l("Male"),
+    },
+    SponsorKind: {
+        SponsorKind.INDIVIDUAL: _l("Individual"),
+        SponsorKind.ORGANISATION: _l("Organisation"),
+    },
+    AidPreference: {
+        AidPreference.ANY: _l("Any"),
+        AidPreference.PRIMARY: _l("Primary school"),
+        AidPreference.MIDDLE: _l("Middle school"),
+        AidPreference.FOSTERING: _l("Fostering"),
+    },
+    Distance: {
+        Distance.SAME_TOWN: _l("Same town"),
+        Distance.SAME_COUNTY: _l("Anywhere in the county"),
+    },
+    PaymentFrequency: {
+        PaymentFrequency.YEARLY: _l("Yearly"),
+        PaymentFrequency.SEMESTER: _l("Per semester"),
+        PaymentFrequency.MONTHLY: _l("Monthly"),
+    },
+    Channel: {
+        Channel.EMAIL: _l("Email"),
+        Channel.POST: _l("Post"),
+        Channel.SMS: _l("SMS"),
+    },
+    SponsorStatus: {
+        SponsorStatus.PENDING: _l("Pending review"),
+        SponsorStatus.APPROVED: _l("Approved"),
+        SponsorStatus.REJECTED: _l("Rejected"),
+        SponsorStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+    SchoolStage: {
+        SchoolStage.PRESCHOOL: _l("Preschool"),
+        SchoolStage.PRIMARY: _l("Primary"),
+        SchoolStage.JUNIOR: _l("Junior middle"),
+        SchoolStage.SENIOR: _l("Senior middle"),
+        SchoolStage.NOT_IN_SCHOOL: _l("Not in school"),
+    },
+    AidType: {
+        AidType.EDUCATION: _l("Education aid"),
+        AidType.FOSTERING: _l("Fostering aid"),
+    },
+    AidGroup: {
+        AidGroup.PRIMARY: _l("Primary pupils"),
+        AidGroup.MIDDLE: _l("Middle-school pupils"),
+        AidGroup.FOSTERING: _l("Fostering support"),
+    },
+    Hardship: {
+        Hardship.ORPHAN: _l("Orphan"),
+        Hardship.UNSUPPORTED: _l("De-facto unsupported"),
+        Hardship.SINGLE_MOTHER: _l("Poor single-mother family"),
+        Hardship.DISABLED: _l("Disabled"),
+        Hardship.SERIOUSLY_ILL: _l("Seriously ill"),
+        Hardship.LEFT_BEHIND: _l("Left-behind"),
+        Hardship.LOW_INCOME: _l("Minimum-allowance household"),
+        Hardship.OTHER: _l("Other"),
+    },
+    ChildStatus: {
+        ChildStatus.REGISTERED: _l("Registered"),
+        ChildStatus.VERIFIED: _l("Verified"),
+        ChildStatus.AWAITING: _l("Awaiting a sponsor"),
+        ChildStatus.PAIRED: _l("Paired"),
+        ChildStatus.EXITED: _l("Exited"),
+    },
+    ExitReason: {
+        ExitReason.GRADUATED: _l("Graduated"),
+        ExitReason.MOVED_AWAY: _l("Moved away"),
+        ExitReason.AGED_OUT: _l("Aged out"),
+        ExitReason.OTHER: _l("Other reason"),
+    },
+    PairingStatus: {
+        PairingStatus.PROPOSED: _l("Proposed"),
+        PairingStatus.ACTIVE: _l("Active"),
+        PairingStatus.REJECTED: _l("Rejected"),
+        PairingStatus.ENDED: _l("Ended"),
+    },
+    JobRunStatus: {
+        JobRunStatus.RUNNING: _l("Running"),
+        JobRunStatus.SUCCEEDED: _l("Succeeded"),
+        JobRunStatus.FAILED: _l("Failed"),
+    },
+}
+
+
+def label(value) -> str:
+    """Return the translated label of an enum member, or the value itself."""
+    if value is None:
+        return ""
+    text = LABELS.get(type(value), {}).get(value)
+    return str(text) if text is not None else str(value)
+
+
+def choices(enum_class) -> list[tuple[str, str]]:
+    """Return WTForms choices for an enum, in declaration order, with translated labels."""
+    return [(member.value, label(member)) for member in enum_class]

@@ -1,0 +1,26 @@
+"""The domain's tables, one module per aggregate; importing this registers them all."""
+
+from sponsorship.models.audit import AuditEvent
+from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
+from sponsorship.models.job_run import JobRun
+from sponsorship.models.pairing import OPEN_STATUSES, Pairing
+from sponsorship.models.region import Region
+from sponsorship.models.setting import Setting
+from sponsorship.models.sponsor import Sponsor
+from sponsorship.models.user import STAFF_ROLES, User
+
+__all__ = [
+    "OPEN_STATUSES",
+    "STAFF_ROLES",
+    "AuditEvent",
+    "Child",
+    "ChildHardship",
+    "Guardian",
+    "JobRun",
+    "Pairing",
+    "Region",
+    "Setting",
+    "Sponsor",
+    "User",
+    "aid_group_of",
+]

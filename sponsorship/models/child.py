@@ -1,0 +1,138 @@
+"""Children in difficulty (困境儿童) and their guardians (监护人)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sponsorship.clock import utcnow
+from sponsorship.extensions import db
+from sponsorship.models.enums import (
+    AidGroup,
+    AidType,
+    ChildStatus,
+    ExitReason,
+    Gender,
+    Hardship,
+    SchoolStage,
+)
+from sponsorship.models.region import Region
+from sponsorship.models.types import UTCDateTime, str_enum
+from sponsorship.models.user import User
+
+
+class Guardian(db.Model):
+    """The adult who consents for a child and receives the payouts."""
+
+    __tablename__ = "guardians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: Relation to the child, in words: 祖母, 母亲, 叔叔 ...
+    relation: Mapped[str] = mapped_column(sa.String(30))
+    mobile: Mapped[str | None] = mapped_column(sa.String(20))
+    bank_name: Mapped[str | None] = mapped_column(sa.String(100))
+    bank_account: Mapped[str | None] = mapped_column(sa.String(40))
+    #: No child is registered without the guardian's recorded consent.
+    consent_given_on: Mapped[date] = mapped_column(sa.Date)
+    consent_collected_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consent_collected_by: Mapped[User] = relationship()
+    children: Mapped[list[Child]] = relationship(back_populates="guardian")
+
+
+class ChildHardship(db.Model):
+    """One hardship category of a child; a child may have several."""
+
+    __tablename__ = "child_hardships"
+
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("children.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[Hardship] = mapped_column(str_enum(Hardship), primary_key=True, index=True)
+
+
+class Child(db.Model):
+    __tablename__ = "children"
+    __table_args__ = (
+        sa.CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 12", name="grade_range"),
+        sa.Index("ix_children_status_region", "status", "region_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50), index=True)
+    gender: Mapped[Gender] = mapped_column(str_enum(Gender))
+    birth_date: Mapped[date] = mapped_column(sa.Date)
+    #: Resident ID number, validated; shown masked unless revealed (and audited).
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    #: The village (or town) the child lives in.
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    address: Mapped[str] = mapped_column(sa.String(255), default="")
+    school: Mapped[str] = mapped_column(sa.String(100), default="")
+    school_stage: Mapped[SchoolStage] = mapped_column(str_enum(SchoolStage))
+    grade: Mapped[int | None]
+    aid_type: Mapped[AidType] = mapped_column(str_enum(AidType), default=AidType.EDUCATION)
+    family_situation: Mapped[str] = mapped_column(sa.Text, default="")
+    guardian_id: Mapped[int] = mapped_column(sa.ForeignKey("guardians.id"), index=True)
+
+    status: Mapped[ChildStatus] = mapped_column(
+        str_enum(ChildStatus), default=ChildStatus.REGISTERED
+    )
+    #: Since when the child has waited for a sponsor; the matcher favours long waits.
+    awaiting_since: Mapped[date | None] = mapped_column(sa.Date)
+    exit_reason: Mapped[ExitReason | None] = mapped_column(str_enum(ExitReason))
+    exit_note: Mapped[str | None] = mapped_column(sa.Text)
+    exited_on: Mapped[date | None] = mapped_column(sa.Date)
+    registered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
+    guardian: Mapped[Guardian] = relationship(back_populates="children")
+    hardship_rows: Mapped[list[ChildHardship]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Child {self.id} {self.status}>"
+
+    @property
+    def hardships(self) -> list[Hardship]:
+        return sorted((row.category for row in self.hardship_rows), key=list(Hardship).index)
+
+    @hardships.setter
+    def hardships(self, categories: list[Hardship]) -> None:
+        wanted = set(categories)
+        self.hardship_rows = [r for r in self.hardship_rows if r.category in wanted]
+        have = {r.category for r in self.hardship_rows}
+        for category in sorted(wanted - have, key=list(Hardship).index):
+            self.hardship_rows.append(ChildHardship(category=category))
+
+    @property
+    def aid_group(self) -> AidGroup:
+        return aid_group_of(self.aid_type, self.school_stage)
+
+    @property
+    def given_name(self) -> str:
+        """The name a sponsor may see: the given name without the family name."""
+        return self.name[1:] if len(self.name) >= 2 else self.name
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+def aid_group_of(aid_type: AidType, stage: SchoolStage) -> AidGroup:
+    """Return the report group: fostering whatever the stage, else primary or middle by stage."""
+    if aid_type == AidType.FOSTERING:
+        return AidGroup.FOSTERING
+    if stage in (SchoolStage.JUNIOR, SchoolStage.SENIOR):
+        return AidGroup.MIDDLE
+    return AidGroup.PRIMARY

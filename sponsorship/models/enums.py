@@ -1,0 +1,126 @@
+"""The states and categories of the domain, stored as their string values."""
+
+from enum import StrEnum
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+
+
+class Zone(StrEnum):
+    COASTAL = "coastal"
+    RIVERSIDE = "riverside"
+    MOUNTAIN = "mountain"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    FINANCE = "finance"
+    VIEWER = "viewer"
+    SPONSOR = "sponsor"
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class SponsorKind(StrEnum):
+    INDIVIDUAL = "individual"
+    ORGANISATION = "organisation"
+
+
+class AidPreference(StrEnum):
+    ANY = "any"
+    PRIMARY = "primary"
+    MIDDLE = "middle"
+    FOSTERING = "fostering"
+
+
+class Distance(StrEnum):
+    SAME_TOWN = "same_town"
+    SAME_COUNTY = "same_county"
+
+
+class PaymentFrequency(StrEnum):
+    YEARLY = "yearly"
+    SEMESTER = "semester"
+    MONTHLY = "monthly"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    POST = "post"
+    SMS = "sms"
+
+
+class SponsorStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class SchoolStage(StrEnum):
+    PRESCHOOL = "preschool"
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+    NOT_IN_SCHOOL = "not_in_school"
+
+
+class AidType(StrEnum):
+    EDUCATION = "education"
+    FOSTERING = "fostering"
+
+
+class AidGroup(StrEnum):
+    """The report's three headline groups: 小学生, 中学生, 助养."""
+
+    PRIMARY = "primary"
+    MIDDLE = "middle"
+    FOSTERING = "fostering"
+
+
+class Hardship(StrEnum):
+    ORPHAN = "orphan"
+    UNSUPPORTED = "unsupported"
+    SINGLE_MOTHER = "single_mother"
+    DISABLED = "disabled"
+    SERIOUSLY_ILL = "seriously_ill"
+    LEFT_BEHIND = "left_behind"
+    LOW_INCOME = "low_income"
+    OTHER = "other"
+
+
+class ChildStatus(StrEnum):
+    REGISTERED = "registered"
+    VERIFIED = "verified"
+    AWAITING = "awaiting"
+    PAIRED = "paired"
+    EXITED = "exited"
+
+
+class ExitReason(StrEnum):
+    GRADUATED = "graduated"
+    MOVED_AWAY = "moved_away"
+    AGED_OUT = "aged_out"
+    OTHER = "other"
+
+
+class PairingStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    ENDED = "ended"
+
+
+class JobRunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"

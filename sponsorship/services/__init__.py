@@ -1,0 +1,1 @@
+"""Services: the verbs of the programme. They flush, never commit, and raise DomainError."""

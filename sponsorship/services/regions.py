@@ -1,0 +1,143 @@
+"""Import the region tree from CSV: all rows or none, re-import updates in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Region
+from sponsorship.models.enums import RegionLevel, Zone
+from sponsorship.models.region import PARENT_LEVELS
+
+COLUMNS = ("code", "name", "level", "parent", "zone")
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    line: int
+    code: str
+    name: str
+    level: RegionLevel
+    parent: str | None
+    zone: Zone | None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class RegionImportError(DomainError):
+    """A region file has bad rows; `problems` lists each as (line, message)."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"第 {line} 行：{msg}" for line, msg in problems)
+        super().__init__(f"地区文件有错误，未导入任何数据：\n{lines}")
+
+
+def parse_rows(text: str) -> list[RegionRow]:
+    """Parse and validate CSV text; raise RegionImportError listing every bad line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in COLUMNS[:3] if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RegionImportError([(1, f"缺少列：{', '.join(missing)}（需要 {', '.join(COLUMNS)}）")])
+    rows: list[RegionRow] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(reader, start=2):
+        values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+        errors = []
+        if not values["code"].isdigit():
+            errors.append(f"代码「{values['code']}」应为数字")
+        elif values["code"] in seen:
+            errors.append(f"代码 {values['code']} 与第 {seen[values['code']]} 行重复")
+        if not values["name"]:
+            errors.append("名称为空")
+        try:
+            level = RegionLevel(values["level"])
+        except ValueError:
+            errors.append(f"级别「{values['level']}」无效（可选：{', '.join(RegionLevel)}）")
+            level = None
+        try:
+            zone = Zone(values["zone"]) if values["zone"] else None
+        except ValueError:
+            errors.append(f"片区「{values['zone']}」无效（可选：{', '.join(Zone)}）")
+            zone = None
+        if errors:
+            problems.append((line, "；".join(errors)))
+            continue
+        seen[values["code"]] = line
+        rows.append(
+            RegionRow(line, values["code"], values["name"], level, values["parent"] or None, zone)
+        )
+    if problems:
+        raise RegionImportError(problems)
+    return rows
+
+
+def import_regions(text: str) -> ImportResult:
+    """Create or update regions from CSV text, in the caller's transaction; all or nothing."""
+    rows = parse_rows(text)
+    existing = {r.code: r for r in db.session.scalars(sa.select(Region))}
+    levels = {code: region.level for code, region in existing.items()}
+    problems: list[tuple[int, str]] = []
+    for row in rows:
+        if row.parent is None:
+            if PARENT_LEVELS[row.level] and row.level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
+                problems.append((row.line, f"{row.name} 缺少上级代码"))
+        elif row.parent not in levels:
+            problems.append((row.line, f"上级代码 {row.parent} 不存在（上级须在本行之前或已导入）"))
+        elif levels[row.parent] not in PARENT_LEVELS[row.level]:
+            problems.append((row.line, f"{row.level} 的上级不能是 {levels[row.parent]}"))
+        levels[row.code] = row.level
+    if problems:
+        raise RegionImportError(problems)
+
+    result = ImportResult()
+    for row in rows:
+        region = existing.get(row.code)
+        parent = existing[row.parent] if row.parent else None
+        if region is None:
+            region = Region(code=row.code, path="")
+            db.session.add(region)
+            existing[row.code] = region
+            result.created += 1
+        elif (region.name, region.level, region.parent, region.zone) == (
+            row.name,
+            row.level,
+            parent,
+            row.zone,
+        ):
+            result.unchanged += 1
+            continue
+        else:
+            result.updated += 1
+        region.name, region.level, region.parent, region.zone = (
+            row.name,
+            row.level,
+            parent,
+            row.zone,
+        )
+    _recompute_paths(existing.values())
+    db.session.flush()
+    return result
+
+
+def _recompute_paths(regions) -> None:
+    """Set every region's path from the root, so a moved town carries its villages along."""
+    by_parent: dict[int | None, list[Region]] = {}
+    for region in regions:
+        by_parent.setdefault(id(region.parent) if region.parent else None, []).append(region)
+    stack = list(by_parent.get(None, []))
+    while stack:
+        region = stack.pop()
+        region.path = region.compute_path()
+        stack.extend(by_parent.get(id(region), []))

@@ -1,0 +1,101 @@
+"""Log in, log out, change password, switch language."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db, limiter
+from sponsorship.forms.auth import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
+from sponsorship.models.enums import Role
+from sponsorship.services import audit, users
+from sponsorship.views import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def home_for(user) -> str:
+    """Return where a user lands after logging in."""
+    if user.role == Role.SPONSOR and "portal.home" in current_app.view_functions:
+        return url_for("portal.home")
+    return url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.username.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failed-login audit event
+            flash(_("Wrong login name or password."), "error")
+            return render_template("auth/login.html", form=form), 200
+        lang = session.get("lang")
+        session.clear()  # a fresh session on login: nothing from before carries over
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        db.session.commit()
+        return redirect(safe_next(request.args.get("next"), home_for(user)))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        user = current_user._get_current_object()
+        user.rotate_session_token()
+        audit.record("auth.logout", user)
+        db.session.commit()
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                users.change_password(user, form.new.data)
+            except DomainError as error:
+                form.new.errors.append(error.message)
+            else:
+                db.session.commit()
+                login_user(user)  # stay signed in here; every other session has ended
+                flash(_("Your password has been changed."), "success")
+                return redirect(home_for(user))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        session["lang"] = form.lang.data
+    return redirect(safe_next(form.next.data, url_for("main.index")))

@@ -1,0 +1,62 @@
+"""The region tree as staff see it: their own area, town by town."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from sponsorship.access import READERS, ensure_in_scope, roles_required, scope_path
+from sponsorship.extensions import db
+from sponsorship.models import Child, Region, Sponsor
+from sponsorship.models.enums import RegionLevel
+
+bp = Blueprint("regions", __name__, url_prefix="/regions")
+
+
+def _counts(model, regions: list[Region]) -> dict[int, int]:
+    """Count `model` rows per region subtree, in one query."""
+    if not regions:
+        return {}
+    holder = sa.orm.aliased(Region)
+    rows = db.session.execute(
+        sa.select(holder.id, sa.func.count(model.id))
+        .join(Region, Region.path.startswith(holder.path))
+        .join(model, model.region_id == Region.id)
+        .where(holder.id.in_([r.id for r in regions]))
+        .group_by(holder.id)
+    ).all()
+    return dict(rows)
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    prefix = scope_path(current_user)
+    stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
+    if prefix is not None:
+        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
+    towns = db.session.scalars(stmt).all()
+    return render_template(
+        "regions/index.html",
+        towns=towns,
+        children=_counts(Child, towns),
+        sponsors=_counts(Sponsor, towns),
+    )
+
+
+@bp.route("/<int:region_id>")
+@roles_required(*READERS)
+def detail(region_id: int):
+    region = db.session.get(Region, region_id)
+    if region is None:
+        abort(404)
+    ensure_in_scope(region, f"region={region_id}")
+    villages = db.session.scalars(
+        sa.select(Region).where(Region.parent_id == region.id).order_by(Region.code)
+    ).all()
+    return render_template(
+        "regions/detail.html",
+        region=region,
+        villages=villages,
+        children=_counts(Child, villages),
+        sponsors=_counts(Sponsor, villages),
+    )

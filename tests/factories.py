@@ -1,0 +1,160 @@
+"""Test factories: make_*() build valid records with sensible defaults and flush them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import Child, Guardian, Pairing, Region, Sponsor, User
+from sponsorship.models.enums import (
+    AidType,
+    ChildStatus,
+    Gender,
+    PairingStatus,
+    RegionLevel,
+    Role,
+    SchoolStage,
+    SponsorStatus,
+    Zone,
+)
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_region(
+    name: str | None = None,
+    level: RegionLevel = RegionLevel.TOWN,
+    parent: Region | None = None,
+    zone: Zone | None = None,
+    code: str | None = None,
+) -> Region:
+    """Make a region under `parent` (a county is made when a town or village has none)."""
+    n = _n()
+    if parent is None and level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
+        parent = county() if level == RegionLevel.TOWN else make_region(level=RegionLevel.TOWN)
+    region = Region(
+        code=code or f"{900000000 + n}",
+        name=name or f"测试{level}{n}",
+        level=level,
+        parent=parent,
+        zone=zone or (parent.zone if parent else None),
+        path="",
+    )
+    region.path = region.compute_path()
+    db.session.add(region)
+    db.session.flush()
+    return region
+
+
+def county() -> Region:
+    """Return the test county, creating it once per test."""
+    found = db.session.scalar(sa.select(Region).where(Region.code == "441323000000"))
+    if found:
+        return found
+    region = Region(code="441323000000", name="惠东县", level=RegionLevel.COUNTY, path="")
+    region.path = region.compute_path()
+    db.session.add(region)
+    db.session.flush()
+    return region
+
+
+def make_user(
+    role: Role = Role.STAFF,
+    *,
+    username: str | None = None,
+    scope: Region | None = None,
+    password: str = PASSWORD,
+    active: bool = True,
+) -> User:
+    user = User(
+        username=username or f"{role}{_n()}",
+        display_name=f"{role} user",
+        role=role,
+        scope_region=scope,
+        active=active,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_sponsor(region: Region | None = None, **fields) -> Sponsor:
+    n = _n()
+    values = dict(
+        name=f"爱心{n}",
+        mobile=f"139{n:08d}",
+        region=region or make_region(),
+        status=SponsorStatus.APPROVED,
+        capacity=1,
+        pledge_per_child_fen=100_000,
+    )
+    values.update(fields)
+    sponsor = Sponsor(**values)
+    db.session.add(sponsor)
+    db.session.flush()
+    return sponsor
+
+
+def make_guardian(collector: User | None = None, **fields) -> Guardian:
+    values = dict(
+        name="监护人",
+        relation="祖母",
+        mobile="13800000000",
+        bank_name="农商银行",
+        bank_account="6228480000000000001",
+        consent_given_on=date(2026, 9, 1),
+        consent_collected_by=collector or make_user(),
+    )
+    values.update(fields)
+    guardian = Guardian(**values)
+    db.session.add(guardian)
+    db.session.flush()
+    return guardian
+
+
+def make_child(region: Region | None = None, **fields) -> Child:
+    n = _n()
+    registered_by = fields.pop("registered_by", None) or make_user()
+    hardships = fields.pop("hardships", [])
+    values = dict(
+        name=f"陈童{n}",
+        gender=Gender.FEMALE,
+        birth_date=date(2016, 3, 1),
+        region=region or make_region(level=RegionLevel.VILLAGE),
+        school_stage=SchoolStage.PRIMARY,
+        grade=4,
+        aid_type=AidType.EDUCATION,
+        status=ChildStatus.AWAITING,
+        registered_by=registered_by,
+    )
+    values.update(fields)
+    if "guardian" not in values:
+        values["guardian"] = make_guardian(collector=registered_by)
+    child = Child(**values)
+    child.hardships = hardships
+    db.session.add(child)
+    db.session.flush()
+    return child
+
+
+def make_pairing(
+    sponsor: Sponsor | None = None,
+    child: Child | None = None,
+    status: PairingStatus = PairingStatus.ACTIVE,
+    **fields,
+) -> Pairing:
+    pairing = Pairing(
+        sponsor=sponsor or make_sponsor(), child=child or make_child(), status=status, **fields
+    )
+    db.session.add(pairing)
+    db.session.flush()
+    return pairing

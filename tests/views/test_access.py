@@ -1,0 +1,142 @@
+"""Roles and region scope: 403 for the wrong role, 404 outside the scope, both audited."""
+
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import AuditEvent, User
+from sponsorship.models.enums import RegionLevel, Role
+from tests.conftest import count, post_form
+from tests.factories import make_child, make_region
+
+
+def test_anonymous_users_are_sent_to_login(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_staff_cannot_read_a_region_outside_their_scope(client, auth):
+    mine, theirs = make_region("甲镇"), make_region("乙镇")
+    auth.as_role(Role.STAFF, scope=mine)
+    assert client.get(f"/regions/{mine.id}").status_code == 200
+    response = client.get(f"/regions/{theirs.id}")
+    assert response.status_code == 404
+    denied = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "access.denied"))
+    assert denied is not None and f"/regions/{theirs.id}" in denied.detail
+
+
+def test_scoped_staff_see_only_their_towns_and_counts(client, auth):
+    mine, theirs = make_region("甲镇"), make_region("乙镇")
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=mine))
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
+    auth.as_role(Role.STAFF, scope=mine)
+    page = client.get("/regions/").get_data(as_text=True)
+    assert "甲镇" in page and "乙镇" not in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "待结对" in dashboard
+
+
+def test_dashboard_counts_only_the_users_scope(client, auth):
+    from sponsorship.services.dashboard import summary_for
+
+    mine, theirs = make_region("甲镇"), make_region("乙镇")
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=mine))
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
+    user = auth.as_role(Role.STAFF, scope=mine)
+    assert sum(summary_for(user).children.values()) == 1
+    admin = auth.as_role(Role.ADMIN)
+    assert sum(summary_for(admin).children.values()) == 3
+
+
+def test_viewer_cannot_change_anything(client, auth):
+    auth.as_role(Role.VIEWER)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {"username": "sneaky", "password": "x" * 12, "role": "admin", "scope": ""},
+    )
+    assert response.status_code == 403
+    assert count(User, User.username == "sneaky") == 0
+    assert post_form(client, "/admin/jobs/housekeeping/run").status_code == 403
+    assert count(AuditEvent, AuditEvent.action == "access.denied") == 2
+
+
+def test_staff_cannot_open_admin_pages(client, auth):
+    auth.as_role(Role.STAFF)
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/jobs").status_code == 403
+
+
+def test_admin_creates_a_scoped_staff_account_that_can_log_in(app, client, auth):
+    town = make_region("甲镇")
+    auth.as_role(Role.ADMIN)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "username": "town.staff",
+            "display_name": "镇工作人员",
+            "email": "",
+            "role": "staff",
+            "scope": str(town.id),
+            "password": "a long password",
+            "active": "y",
+        },
+        token_from="/admin/users/new",
+    )
+    assert response.status_code == 302
+    created = db.session.scalar(sa.select(User).where(User.username == "town.staff"))
+    assert created.scope_region_id == town.id and created.role == Role.STAFF
+    from tests.conftest import Auth
+
+    fresh = app.test_client()
+    assert Auth(fresh).login("town.staff", "a long password").status_code == 302
+
+
+def test_admin_form_errors_keep_what_was_typed(client, auth):
+    auth.as_role(Role.ADMIN, username="boss")
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "username": "boss",
+            "display_name": "重名的人",
+            "role": "staff",
+            "scope": "",
+            "password": "a long password",
+        },
+        token_from="/admin/users/new",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "已被使用" in page and "重名的人" in page
+
+
+def test_admin_deactivates_a_user_and_their_session_ends(app, client, auth):
+    from tests.conftest import Auth
+    from tests.factories import make_user
+
+    victim = make_user(Role.STAFF)
+    db.session.commit()
+    other = app.test_client()
+    Auth(other).login(victim.username)
+    assert other.get("/dashboard").status_code == 200
+    auth.as_role(Role.ADMIN)
+    response = post_form(
+        client,
+        f"/admin/users/{victim.id}",
+        {"display_name": "x", "email": "", "role": "staff", "scope": ""},
+        token_from=f"/admin/users/{victim.id}",
+    )
+    assert response.status_code == 302
+    assert other.get("/dashboard").status_code == 302
+
+
+def test_admin_cannot_lock_themselves_out(client, auth):
+    me = auth.as_role(Role.ADMIN)
+    response = post_form(
+        client,
+        f"/admin/users/{me.id}",
+        {"display_name": "me", "email": "", "role": "staff", "scope": "", "active": "y"},
+        token_from=f"/admin/users/{me.id}",
+    )
+    assert response.status_code == 200 and "不能停用自己的账号" in response.get_data(as_text=True)
