@@ -23,7 +23,9 @@ def test_users_create_prints_a_generated_password_once(runner):
 
 def test_users_create_with_scope_and_bad_scope(runner):
     town = make_region("甲镇")
-    ok = runner.invoke(args=["users", "create", "town1", "--scope", town.code, "--password", "x" * 12])
+    ok = runner.invoke(
+        args=["users", "create", "town1", "--scope", town.code, "--password", "x" * 12]
+    )
     assert ok.exit_code == 0
     bad = runner.invoke(args=["users", "create", "town2", "--scope", "000", "--password", "x" * 12])
     assert bad.exit_code != 0 and "no region" in bad.output
