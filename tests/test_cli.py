@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 import sqlalchemy as sa
 
 from sponsorship.extensions import db

@@ -22,11 +22,11 @@ class LetterKind(StrEnum):
     PAYOUT_NOTICE = "payout_notice"
     CHILD_RECEIVED = "child_received"
     YEARLY_THANKS = "yearly_thanks"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a letter kind, not a secret
 
 
 def queue_letter(kind: LetterKind, recipient: object, reference: str, **context: object) -> None:
-    """Queue one letter of `kind` to `recipient` about `reference` (kind+recipient+reference is unique)."""
+    """Queue one letter of `kind` to `recipient` about `reference`; the three make it unique."""
     audit.record(
         "letter.intent",
         recipient,
