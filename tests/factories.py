@@ -158,3 +158,31 @@ def make_pairing(
     db.session.add(pairing)
     db.session.flush()
     return pairing
+
+
+def make_village(town_name: str | None = None, name: str | None = None) -> Region:
+    """Make a village under a new town (named `town_name`)."""
+    town = make_region(town_name, level=RegionLevel.TOWN)
+    return make_region(name, level=RegionLevel.VILLAGE, parent=town)
+
+
+def resident_id(prefix17: str = "44132319900307123") -> str:
+    """Return a resident ID number with a correct check digit for its first 17 characters."""
+    from stdnum.cn import ric
+
+    return prefix17 + ric.calc_check_digit(prefix17 + "0")
+
+
+def make_portal_sponsor(
+    region: Region | None = None, password: str = PASSWORD, **fields
+) -> Sponsor:
+    """Make a caring parent with a portal account whose login name is the mobile number."""
+    sponsor = make_sponsor(region=region, **fields)
+    user = User(
+        username=sponsor.mobile, display_name=sponsor.name, role=Role.SPONSOR, email=sponsor.email
+    )
+    user.set_password(password)
+    sponsor.user = user
+    db.session.add(user)
+    db.session.flush()
+    return sponsor

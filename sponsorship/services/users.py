@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Region, User
+from sponsorship.models import Region, Sponsor, User
 from sponsorship.models.enums import Role
 from sponsorship.services import audit
+from sponsorship.services.validators import FieldError, normalize_email, normalize_mobile
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
 MIN_PASSWORD_LENGTH = 10
@@ -36,6 +37,35 @@ def check_password_strength(password: str) -> None:
 
 def find_by_username(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username.strip()))
+
+
+def find_portal_user(login: str) -> User | None:
+    """Return the caring parent's portal account for a mobile number or email, if exactly one."""
+    try:
+        mobile = normalize_mobile(login)
+    except FieldError:
+        mobile = None
+    if mobile:
+        column, value = Sponsor.mobile, mobile
+    else:
+        try:
+            column, value = Sponsor.email, normalize_email(login)
+        except FieldError:
+            return None
+        if value is None:
+            return None
+    found = db.session.scalars(
+        sa.select(User)
+        .join(Sponsor, Sponsor.user_id == User.id)
+        .where(column == value, User.role == Role.SPONSOR)
+        .limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
+def find_for_login(login: str) -> User | None:
+    """Return the account for a login name, or a caring parent's for a mobile number or email."""
+    return find_by_username(login) or find_portal_user(login)
 
 
 def create_user(
@@ -74,7 +104,7 @@ def create_user(
 
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure alike."""
-    user = find_by_username(username)
+    user = find_for_login(username)
     if user is None or not user.check_password(password) or not user.active:
         reason = "unknown user" if user is None else ("inactive" if not user.active else "password")
         audit.record(

@@ -1,0 +1,125 @@
+"""Check and normalise what people type: mobile numbers, resident ID numbers, email addresses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+
+from sponsorship.errors import DomainError
+
+#: Mainland mobile numbers: 11 digits starting 13–19.
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+#: A deliberately plain check: one @, a dot in the domain, no spaces; delivery is the real test.
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+class FieldError(DomainError):
+    """A rule about one input field was broken; `field` names the form field to show it beside."""
+
+    def __init__(self, field: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_zh, message_en)
+        self.field = field
+
+
+def _fold(text: str) -> str:
+    """Fold full-width characters to ASCII and drop spaces and dashes people type as separators."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    return re.sub(r"[\s\-]", "", folded)
+
+
+def normalize_mobile(text: str, field: str = "mobile") -> str:
+    """Return a mainland mobile number as 11 digits, or raise FieldError."""
+    number = _fold(text).removeprefix("+86").removeprefix("0086")
+    if not MOBILE_RE.match(number):
+        raise FieldError(
+            field,
+            "手机号格式不正确：请输入 11 位中国大陆手机号，如 13912345678。",
+            "Invalid mobile number: enter an 11-digit mainland number such as 13912345678.",
+        )
+    return number
+
+
+def normalize_id_number(text: str | None, *, today: date, field: str = "id_number") -> str | None:
+    """Return a valid 18-character resident ID number, None when blank, or raise FieldError."""
+    if text is None or not _fold(text):
+        return None
+    number = _fold(text).upper()
+    if (
+        len(number) != 18
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
+        raise FieldError(
+            field,
+            "身份证号应为 18 位：17 位数字加一位数字或 X。",
+            "A resident ID number has 18 characters: 17 digits and a digit or X.",
+        )
+    try:
+        ric.validate(number)
+    except InvalidChecksum as error:
+        raise FieldError(
+            field,
+            "身份证号校验位不正确，请核对每一位数字。",
+            "The ID number's check digit is wrong; please check every digit.",
+        ) from error
+    except InvalidComponent as error:
+        raise _bad_component(number, field) from error
+    except ValidationError as error:
+        raise FieldError(field, "身份证号无效。", "The ID number is invalid.") from error
+    if ric.get_birth_date(number) > today:
+        raise FieldError(
+            field,
+            "身份证号中的出生日期不存在，请核对。",
+            "The birth date in the ID number is not a real date; please check it.",
+        )
+    return number
+
+
+def _bad_component(number: str, field: str) -> FieldError:
+    try:
+        ric.get_birth_date(number)
+    except InvalidComponent:
+        return FieldError(
+            field,
+            "身份证号中的出生日期不存在，请核对。",
+            "The birth date in the ID number is not a real date; please check it.",
+        )
+    return FieldError(
+        field,
+        "身份证号的地区代码不存在，请核对前 6 位。",
+        "The region code (first 6 digits) of the ID number does not exist; please check it.",
+    )
+
+
+def normalize_email(text: str | None, field: str = "email") -> str | None:
+    """Return an email address in lower case, None when blank, or raise FieldError."""
+    if text is None:
+        return None
+    address = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    if not address:
+        return None
+    if len(address) > 255 or not EMAIL_RE.match(address):
+        raise FieldError(
+            field,
+            "电子邮箱格式不正确，如 name@example.com。",
+            "Invalid email address; it looks like name@example.com.",
+        )
+    return address
+
+
+def clean_text(text: str | None, *, field: str, max_length: int, required: bool = True) -> str:
+    """Return text with surrounding spaces and control characters removed; enforce length."""
+    cleaned = "".join(c for c in str(text or "") if unicodedata.category(c)[0] != "C").strip()
+    if required and not cleaned:
+        raise FieldError(field, "此项为必填项。", "This field is required.")
+    if len(cleaned) > max_length:
+        raise FieldError(
+            field,
+            f"最多 {max_length} 个字符。",
+            f"At most {max_length} characters.",
+        )
+    return cleaned
