@@ -73,9 +73,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from sponsorship.views import admin, auth, main, regions
+    from sponsorship.views import admin, appeal, auth, main, portal, public, regions, sponsors
 
-    for blueprint in (auth.bp, main.bp, regions.bp, admin.bp):
+    blueprints = (
+        auth.bp,
+        main.bp,
+        public.bp,
+        regions.bp,
+        sponsors.bp,
+        portal.bp,
+        appeal.bp,
+        admin.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

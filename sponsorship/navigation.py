@@ -9,9 +9,17 @@ from sponsorship.models.enums import Role
 #: (endpoint, label, roles that see it), in display order.
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("sponsors.index", _l("Caring parents"), {Role.ADMIN, Role.STAFF}),
     ("regions.index", _l("Regions"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
+    ("appeal.edit", _l("Appeal"), {Role.ADMIN}),
+    ("portal.home", _l("My page"), {Role.SPONSOR}),
+    ("portal.children", _l("My children"), {Role.SPONSOR}),
+    ("portal.pledges", _l("My pledges"), {Role.SPONSOR}),
+    ("portal.donations", _l("My donations"), {Role.SPONSOR}),
+    ("portal.received", _l("What my children received"), {Role.SPONSOR}),
+    ("portal.letters", _l("My letters"), {Role.SPONSOR}),
 ]
 
 

@@ -8,12 +8,28 @@ from sponsorship.extensions import db
 from sponsorship.models import Setting, User
 from sponsorship.models.enums import AidGroup
 
+APPEAL_TEXT = """亲爱的朋友们：
+
+在我们身边，有这样一群孩子：他们有的失去了父母，有的父母重病或残疾，有的跟着年迈的祖辈生活，\
+有的家庭靠低保度日。他们同样渴望读书、渴望被关心、渴望一个温暖的童年。
+
+为此，县妇联发起「爱心父母」牵手困境儿童帮扶行动，诚邀社会各界爱心人士、机关单位和巾帼文明岗\
+成为孩子们的「爱心父母」：每年资助一名或几名困境儿童的学习和生活，常写信、常问候，陪伴他们健康成长。
+
+您的每一笔爱心款都会全额发放到孩子的监护人手中，收支全程公开、可查。
+
+一份牵挂，点亮一个童年。欢迎您在线报名，我们的工作人员审核后会与您联系。
+
+县妇女联合会"""
+
 #: Defaults for every setting. Amounts are integer fen.
 DEFAULTS: dict[str, Any] = {
     # The yearly aid a child receives, per report group (the programme's standard amounts).
     f"standard_fen.{AidGroup.PRIMARY}": 100_000,
     f"standard_fen.{AidGroup.MIDDLE}": 150_000,
     f"standard_fen.{AidGroup.FOSTERING}": 300_000,
+    # The appeal (倡议书) on the public landing page; paragraphs are separated by a blank line.
+    "appeal_text": APPEAL_TEXT,
 }
 
 

@@ -1,10 +1,12 @@
-"""The front door and the staff dashboard."""
+"""The front door (the appeal for visitors, the home page for users) and the staff dashboard."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template
 from flask_login import current_user
 
 from sponsorship.access import READERS, roles_required
 from sponsorship.services.dashboard import summary_for
+from sponsorship.views import public
+from sponsorship.views.auth import home_for
 
 bp = Blueprint("main", __name__)
 
@@ -12,8 +14,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
-    from sponsorship.views.auth import home_for
+        return public.landing()
 
     return redirect(home_for(current_user))
 

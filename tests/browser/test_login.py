@@ -13,7 +13,7 @@ def test_admin_logs_in_in_chinese_and_switches_to_english(live_server, page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
-    page.goto(f"{live_server}/")
+    page.goto(f"{live_server}/login")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     page.get_by_label("登录名").fill("admin")
     page.get_by_label("密码").fill("wrong password")

@@ -1,0 +1,38 @@
+"""Forms of the caring parents' portal: contact details, withdrawal, password reset."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from sponsorship.forms.signup import REQUIRED, ContactFields
+
+
+class ContactForm(ContactFields):
+    submit = SubmitField(_l("Save"))
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Yes, I ask to withdraw"))
+
+
+class ResetRequestForm(FlaskForm):
+    login = StringField(
+        _l("Your mobile number or email"), validators=[DataRequired(REQUIRED), Length(max=255)]
+    )
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=10, max=200, message=_l("Between 10 and 200 characters.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(REQUIRED), EqualTo("new", _l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the new password"))

@@ -1,0 +1,73 @@
+"""Forms of the staff's review of caring parents: filters, decisions, edits."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from sponsorship.forms.signup import SignUpForm
+from sponsorship.labels import choices
+from sponsorship.models.enums import AidPreference, SponsorStatus
+
+#: The extra status filter for applicants who asked to withdraw.
+WITHDRAW_REQUESTED = "withdraw_requested"
+
+
+class FilterForm(FlaskForm):
+    """Filters of the list of caring parents, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("", _l("All")),
+            *choices(SponsorStatus),
+            (WITHDRAW_REQUESTED, _l("Asked to withdraw")),
+        ],
+        validators=[Optional()],
+    )
+    town = SelectField(_l("Town"), validators=[Optional()])
+    aid_preference = SelectField(
+        _l("Wishes to help"),
+        choices=[("", _l("All")), *choices(AidPreference)],
+        validators=[Optional()],
+    )
+    since = DateField(_l("Signed up from"), validators=[Optional()])
+    until = DateField(_l("Signed up until"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+
+class ApproveForm(FlaskForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Approve"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (the applicant is told it)"),
+        validators=[DataRequired(_l("A rejection needs a reason.")), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Reject"))
+
+
+class DeactivateForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Mark as withdrawn"))
+
+
+class BulkApproveForm(FlaskForm):
+    submit = SubmitField(_l("Approve the selected applications"))
+
+
+class EditSponsorForm(SignUpForm):
+    """Staff change an application's details under the sign-up rules; no password here."""
+
+    password = None
+    confirm = None
+    consent = None
+    website = None
+    submit = SubmitField(_l("Save"))

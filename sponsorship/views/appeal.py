@@ -1,0 +1,40 @@
+"""The admin edits the appeal (倡议书) shown on the public landing page."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from sponsorship.access import roles_required
+from sponsorship.extensions import db
+from sponsorship.models.enums import Role
+from sponsorship.services import audit, settings
+
+bp = Blueprint("appeal", __name__, url_prefix="/admin/appeal")
+KEY = "appeal_text"
+
+
+class AppealForm(FlaskForm):
+    text = TextAreaField(
+        _l("Text of the appeal"),
+        validators=[DataRequired(_l("This field is required.")), Length(max=20_000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit():
+    form = AppealForm()
+    if not form.is_submitted():
+        form.text.data = settings.get(KEY)
+    if form.validate_on_submit():
+        settings.put(KEY, form.text.data.replace("\r\n", "\n").strip(), by=current_user)
+        audit.record("setting.change", object_type="settings", object_id=KEY)
+        db.session.commit()
+        flash(_("The appeal is saved; visitors see it on the front page."), "success")
+        return redirect(url_for("appeal.edit"))
+    return render_template("appeal/edit.html", form=form, default=settings.DEFAULTS[KEY])

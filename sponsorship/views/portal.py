@@ -1,0 +1,186 @@
+"""The caring parent's own portal: their application, children, money, letters, contact details."""
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from sponsorship.access import roles_required
+from sponsorship.clock import today
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db, limiter
+from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetRequestForm, WithdrawForm
+from sponsorship.models import Pairing
+from sponsorship.models.enums import Channel, PairingStatus, Role
+from sponsorship.services import password_reset
+from sponsorship.services.sponsors import request_withdrawal, sponsor_of, update_contact
+from sponsorship.services.validators import FieldError
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+#: Sections whose data arrives with later capabilities: (title, what the caring parent will see).
+SECTIONS = {
+    "pledges": (
+        _l("My pledges"),
+        _l("Your pledges and the instalments due and paid appear here once you are paired."),
+    ),
+    "donations": (
+        _l("My donations"),
+        _l("Every donation we receive from you appears here with its receipt number."),
+    ),
+    "received": (
+        _l("What my children received"),
+        _l("The aid paid to your children's guardians appears here after each September payout."),
+    ),
+    "letters": (
+        _l("My letters"),
+        _l("The letters we send you (acknowledgements, reminders, thanks) appear here."),
+    ),
+}
+
+
+def sponsor_required(view):
+    """Let only a caring parent with an application through, and hand it to the view."""
+
+    @wraps(view)
+    @roles_required(Role.SPONSOR)
+    def wrapped(*args, **kwargs):
+        g.sponsor = sponsor_of(current_user)
+        if g.sponsor is None:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _pairings():
+    return db.session.scalars(
+        sa.select(Pairing)
+        .where(Pairing.sponsor_id == g.sponsor.id, Pairing.status == PairingStatus.ACTIVE)
+        .order_by(Pairing.confirmed_at, Pairing.id)
+    ).all()
+
+
+@bp.route("/")
+@sponsor_required
+def home():
+    return render_template(
+        "portal/home.html", sponsor=g.sponsor, children=len(_pairings()), sections=SECTIONS
+    )
+
+
+@bp.route("/children")
+@sponsor_required
+def children():
+    return render_template("portal/children.html", pairings=_pairings(), today=today())
+
+
+@bp.route("/children/<int:pairing_id>")
+@sponsor_required
+def child(pairing_id: int):
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None or pairing.sponsor_id != g.sponsor.id:
+        abort(404)
+    return render_template("portal/child.html", pairing=pairing, today=today())
+
+
+def _section_view(name: str):
+    def view():
+        title, empty = SECTIONS[name]
+        return render_template("portal/section.html", title=title, empty=empty)
+
+    view.__name__ = name
+    return sponsor_required(view)
+
+
+for _name in SECTIONS:
+    bp.add_url_rule(f"/{_name}", endpoint=_name, view_func=_section_view(_name))
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@sponsor_required
+def contact():
+    sponsor = g.sponsor
+    form = ContactForm(obj=sponsor)
+    if not form.is_submitted():
+        form.region.data = str(sponsor.region_id)
+        form.channel.data = sponsor.channel.value
+    if form.validate_on_submit():
+        try:
+            update_contact(
+                sponsor,
+                mobile=form.mobile.data,
+                email=form.email.data,
+                address=form.address.data,
+                region=form.selected_region(),
+                channel=Channel(form.channel.data),
+            )
+        except FieldError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.mobile).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your contact details are saved."), "success")
+            return redirect(url_for("portal.home"))
+    return render_template("portal/contact.html", form=form)
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@sponsor_required
+def withdraw():
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            request_withdrawal(g.sponsor)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("We have your request; staff will contact you. Nothing is deleted."), "success")
+        return redirect(url_for("portal.home"))
+    return render_template("portal/withdraw.html", form=form, sponsor=g.sponsor)
+
+
+def _form_limit() -> str:
+    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(
+            form.login.data,
+            lambda token: url_for("portal.reset_password", token=token, _external=True),
+        )
+        db.session.commit()
+        flash(
+            _(
+                "If an account uses these details, we have sent it a link to set a new password. "
+                "The link works for one hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("portal/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if password_reset.user_for_token(token) is None:
+        return render_template("portal/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(token, form.new.data)
+        except DomainError as error:
+            form.new.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed; please log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("portal/reset_password.html", form=form)

@@ -1,0 +1,90 @@
+"""Public pages: the appeal, the sign-up form, its confirmation and the privacy notice."""
+
+import logging
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+
+from sponsorship.extensions import db, limiter
+from sponsorship.forms.signup import SignUpForm
+from sponsorship.models.enums import (
+    AidGroup,
+    AidPreference,
+    Channel,
+    Distance,
+    Gender,
+    PaymentFrequency,
+    SponsorKind,
+)
+from sponsorship.services import settings
+from sponsorship.services.sponsors import PRIVACY_NOTICE_VERSION, Details, register_sponsor
+from sponsorship.services.validators import FieldError
+
+bp = Blueprint("public", __name__)
+log = logging.getLogger(__name__)
+
+
+def _form_limit() -> str:
+    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
+
+
+def landing():
+    """Render the appeal with its sign-up button (the front door for visitors)."""
+    paragraphs = [p.strip() for p in str(settings.get("appeal_text")).split("\n\n") if p.strip()]
+    return render_template("public/landing.html", paragraphs=paragraphs)
+
+
+def _standards() -> dict[AidGroup, int]:
+    return {group: settings.standard_fen(group) for group in AidGroup}
+
+
+def details_from(form: SignUpForm) -> Details:
+    """Build the service's details from a validated sign-up (or edit) form."""
+    optional = lambda value, enum: enum(value) if value else None  # noqa: E731
+    return Details(
+        kind=SponsorKind(form.kind.data),
+        name=form.name.data,
+        contact_name=form.contact_name.data,
+        gender=optional(form.gender.data, Gender),
+        mobile=form.mobile.data,
+        email=form.email.data,
+        address=form.address.data,
+        region=form.selected_region(),
+        id_number=form.id_number.data,
+        aid_preference=AidPreference(form.aid_preference.data),
+        distance=Distance(form.distance.data),
+        child_gender=optional(form.child_gender.data, Gender),
+        capacity=int(form.capacity.data),
+        pledge_per_child_fen=form.pledge_fen(),
+        payment_frequency=PaymentFrequency(form.payment_frequency.data),
+        channel=Channel(form.channel.data),
+    )
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+def signup():
+    form = SignUpForm()
+    if form.is_submitted() and form.website.data:
+        # A robot filled the hidden field: answer as if all went well, keep nothing.
+        log.info("sign-up honeypot filled; nothing stored")
+        return redirect(url_for("public.signup_done"))
+    if form.validate_on_submit():
+        try:
+            register_sponsor(details_from(form), password=form.password.data, consent=True)
+        except FieldError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.name).errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("public.signup_done"))
+    return render_template("public/signup.html", form=form, standards=_standards())
+
+
+@bp.route("/signup/done")
+def signup_done():
+    return render_template("public/signup_done.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("public/privacy.html", version=PRIVACY_NOTICE_VERSION)

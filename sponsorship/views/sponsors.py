@@ -1,0 +1,195 @@
+"""Staff review caring parents' applications: list, detail, approve, reject, edit, deactivate."""
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
+from sponsorship.clock import local_zone
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.sponsors import (
+    WITHDRAW_REQUESTED,
+    ApproveForm,
+    BulkApproveForm,
+    DeactivateForm,
+    EditSponsorForm,
+    FilterForm,
+    RejectForm,
+)
+from sponsorship.models import Region, Sponsor
+from sponsorship.models.enums import RegionLevel, SponsorStatus
+from sponsorship.money import format_fen
+from sponsorship.services import sponsor_review
+from sponsorship.services.sponsors import edit_sponsor
+from sponsorship.services.validators import FieldError
+from sponsorship.views.public import details_from
+
+bp = Blueprint("sponsors", __name__, url_prefix="/sponsors")
+PER_PAGE = 50
+
+
+def _load(sponsor_id: int) -> Sponsor:
+    sponsor = db.session.get(Sponsor, sponsor_id)
+    if sponsor is None:
+        abort(404)
+    ensure_in_scope(sponsor.region, f"sponsor={sponsor_id}")
+    return sponsor
+
+
+def _towns() -> list[Region]:
+    stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
+    prefix = scope_path(current_user)
+    if prefix is not None:
+        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
+    return list(db.session.scalars(stmt))
+
+
+def _filtered(form: FilterForm) -> sa.Select:
+    stmt = in_scope(sa.select(Sponsor), Sponsor.region_id, current_user)
+    if form.status.data == WITHDRAW_REQUESTED:
+        stmt = stmt.where(
+            Sponsor.withdraw_requested_at.is_not(None), Sponsor.status != SponsorStatus.WITHDRAWN
+        )
+    elif form.status.data:
+        stmt = stmt.where(Sponsor.status == SponsorStatus(form.status.data))
+    if form.town.data:
+        town = db.session.get(Region, int(form.town.data))
+        if town is not None:
+            subtree = sa.select(Region.id).where(Region.path.startswith(town.path, autoescape=True))
+            stmt = stmt.where(Sponsor.region_id.in_(subtree))
+    if form.aid_preference.data:
+        stmt = stmt.where(Sponsor.aid_preference == form.aid_preference.data)
+    zone = local_zone()
+    if form.since.data:
+        stmt = stmt.where(Sponsor.created_at >= datetime.combine(form.since.data, time.min, zone))
+    if form.until.data:
+        stmt = stmt.where(Sponsor.created_at <= datetime.combine(form.until.data, time.max, zone))
+    return stmt.order_by(Sponsor.created_at.desc(), Sponsor.id.desc())
+
+
+@bp.route("/")
+@roles_required(*EDITORS)
+def index():
+    form = FilterForm(request.args)
+    form.town.choices = [("", _("All"))] + [(str(t.id), t.name) for t in _towns()]
+    stmt = _filtered(form) if form.validate() else _filtered(FilterForm(formdata=None))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "sponsors/index.html", form=form, page=page, args=args, bulk=BulkApproveForm()
+    )
+
+
+@bp.route("/<int:sponsor_id>")
+@roles_required(*EDITORS)
+def detail(sponsor_id: int):
+    sponsor = _load(sponsor_id)
+    return render_template(
+        "sponsors/detail.html",
+        sponsor=sponsor,
+        approve_form=ApproveForm(),
+        reject_form=RejectForm(),
+        deactivate_form=DeactivateForm(),
+    )
+
+
+def _decide(sponsor_id: int, form_class, action, success: str):
+    sponsor = _load(sponsor_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
+    try:
+        action(sponsor, form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success % {"name": sponsor.name}, "success")
+    return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
+
+
+@bp.route("/<int:sponsor_id>/approve", methods=["POST"])
+@roles_required(*EDITORS)
+def approve(sponsor_id: int):
+    return _decide(
+        sponsor_id,
+        ApproveForm,
+        lambda s, f: sponsor_review.approve(s, by=current_user, note=f.note.data or ""),
+        _("%(name)s is approved; a letter tells them so."),
+    )
+
+
+@bp.route("/<int:sponsor_id>/reject", methods=["POST"])
+@roles_required(*EDITORS)
+def reject(sponsor_id: int):
+    return _decide(
+        sponsor_id,
+        RejectForm,
+        lambda s, f: sponsor_review.reject(s, by=current_user, reason=f.reason.data),
+        _("%(name)s is not approved; a letter tells them the reason."),
+    )
+
+
+@bp.route("/<int:sponsor_id>/deactivate", methods=["POST"])
+@roles_required(*EDITORS)
+def deactivate(sponsor_id: int):
+    return _decide(
+        sponsor_id,
+        DeactivateForm,
+        lambda s, f: sponsor_review.deactivate(s, by=current_user, reason=f.reason.data or ""),
+        _("%(name)s is marked as withdrawn; the record is kept."),
+    )
+
+
+@bp.route("/bulk-approve", methods=["POST"])
+@roles_required(*EDITORS)
+def bulk_approve():
+    if not BulkApproveForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    chosen = db.session.scalars(
+        in_scope(sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user)
+    ).all()
+    approved = sponsor_review.bulk_approve(chosen, by=current_user)
+    db.session.commit()
+    if approved:
+        flash(_("%(n)d applications approved.", n=approved), "success")
+    else:
+        flash(_("Nothing approved: tick pending applications first."), "info")
+    return redirect(request.referrer if request.referrer else url_for("sponsors.index"))
+
+
+@bp.route("/<int:sponsor_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit(sponsor_id: int):
+    sponsor = _load(sponsor_id)
+    form = EditSponsorForm(obj=sponsor)
+    if not form.is_submitted():
+        for name in ("kind", "gender", "aid_preference", "distance", "child_gender"):
+            value = getattr(sponsor, name)
+            getattr(form, name).data = value.value if value else ""
+        form.payment_frequency.data = sponsor.payment_frequency.value
+        form.channel.data = sponsor.channel.value
+        form.region.data = str(sponsor.region_id)
+        form.capacity.data = str(sponsor.capacity)
+        form.pledge.data = format_fen(sponsor.pledge_per_child_fen, symbol=False)
+    if form.validate_on_submit():
+        try:
+            edit_sponsor(sponsor, details_from(form), by=current_user)
+            ensure_in_scope(sponsor.region, f"sponsor={sponsor_id} moved")
+        except FieldError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.name).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s saved.", name=sponsor.name), "success")
+            return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
+    return render_template("sponsors/edit.html", form=form, sponsor=sponsor)
