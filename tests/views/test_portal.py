@@ -1,0 +1,192 @@
+"""The caring parent's portal: only their own data, contact details, withdrawal, password reset."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import AuditEvent
+from sponsorship.models.enums import Channel, RegionLevel, Role, SponsorStatus
+from sponsorship.services import password_reset
+from tests.conftest import Auth, count, post_form
+from tests.factories import (
+    PASSWORD,
+    make_child,
+    make_pairing,
+    make_portal_sponsor,
+    make_region,
+    make_village,
+)
+
+
+@pytest.fixture
+def me(auth):
+    sponsor = make_portal_sponsor(region=make_village(), email="me@example.com")
+    db.session.commit()
+    assert auth.login(sponsor.mobile).headers["Location"] == "/portal/"
+    return sponsor
+
+
+def test_portal_shows_the_application_state(client, me):
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "已通过" in page and me.name in page
+    assert "我的孩子" in page and "我的认捐" in page
+
+
+def test_sections_without_data_yet_say_what_will_appear(client, me):
+    for section, words in [
+        ("pledges", "认捐"),
+        ("donations", "收据编号"),
+        ("received", "九月"),
+        ("letters", "信件"),
+    ]:
+        page = client.get(f"/portal/{section}").get_data(as_text=True)
+        assert "暂无内容" in page and words in page
+
+
+def test_my_children_shows_only_what_a_sponsor_may_see(client, me):
+    town = make_region("稔山镇")
+    child = make_child(
+        region=make_region("新村村", level=RegionLevel.VILLAGE, parent=town),
+        name="陈小梅",
+        id_number="44132320160301002X",
+        address="新村村 8 号",
+    )
+    pairing = make_pairing(sponsor=me, child=child, confirmed_at=datetime(2026, 10, 8, tzinfo=UTC))
+    db.session.commit()
+    page = client.get("/portal/children").get_data(as_text=True)
+    assert "小梅" in page and "稔山镇" in page and "2026-10-08" in page and "小学" in page
+    for secret in ("陈小梅", "44132320160301002X", "新村村 8 号", "6228480000000000001", "祖母"):
+        assert secret not in page
+    detail = client.get(f"/portal/children/{pairing.id}").get_data(as_text=True)
+    assert "小梅" in detail and "陈小梅" not in detail and "6228480000000000001" not in detail
+
+
+def test_a_sponsor_cannot_read_another_sponsors_pages_or_staff_pages(client, me):
+    other = make_portal_sponsor()
+    theirs = make_pairing(sponsor=other)
+    db.session.commit()
+    assert client.get(f"/portal/children/{theirs.id}").status_code == 404
+    assert client.get(f"/sponsors/{other.id}").status_code == 403
+    assert client.get("/sponsors/").status_code == 403
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/regions/").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    assert other.name not in client.get("/portal/children").get_data(as_text=True)
+
+
+def test_staff_get_no_portal(client, auth):
+    auth.as_role(Role.STAFF)
+    assert client.get("/portal/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/portal/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_sponsor_changes_contact_details_and_channel(app, client, me):
+    url = "/portal/contact"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{me.mobile}"' in page
+    data = {
+        "mobile": "13700001111",
+        "email": "",
+        "region": str(me.region_id),
+        "address": "新地址 1 号",
+        "channel": "email",
+    }
+    response = post_form(client, url, data, token_from=url)
+    assert "请填写电子邮箱" in response.get_data(as_text=True)
+    response = post_form(client, url, data | {"email": "new@example.com"}, token_from=url)
+    assert response.status_code == 302
+    db.session.refresh(me)
+    assert me.channel == Channel.EMAIL and me.mobile == "13700001111"
+    assert Auth(app.test_client()).login("13700001111").status_code == 302
+
+
+def test_sponsor_asks_to_withdraw_and_nothing_is_deleted(client, me):
+    assert "退出" in client.get("/portal/withdraw").get_data(as_text=True)
+    response = post_form(client, "/portal/withdraw", token_from="/portal/withdraw")
+    assert response.status_code == 302
+    db.session.refresh(me)
+    assert me.withdraw_requested_at is not None and me.status == SponsorStatus.APPROVED
+    assert "申请退出" in client.get("/portal/").get_data(as_text=True)
+
+
+def test_sponsor_changes_password_on_the_existing_page(client, me):
+    data = {"current": PASSWORD, "new": "another long password", "confirm": "another long password"}
+    response = post_form(client, "/password", data, token_from="/password")
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/"
+
+
+@pytest.fixture
+def reset_link(client, monkeypatch):
+    """Ask for a reset and return the link the letter would carry (None when none is sent)."""
+    original = password_reset.queue_letter
+
+    def ask(login: str) -> str | None:
+        sent = []
+
+        def capture(kind, recipient, reference, **context):
+            sent.append(context["link"])
+            return original(kind, recipient, reference, **context)
+
+        monkeypatch.setattr(password_reset, "queue_letter", capture)
+        response = post_form(client, "/portal/reset", {"login": login}, token_from="/portal/reset")
+        assert response.status_code == 302 and response.headers["Location"] == "/login"
+        return sent[0] if sent else None
+
+    return ask
+
+
+def test_password_reset_by_emailed_link(app, client, reset_link):
+    sponsor = make_portal_sponsor(email="me@example.com")
+    db.session.commit()
+    link = reset_link("ME@example.com")
+    assert link and "/portal/reset/" in link
+    path = re.sub(r"^https?://[^/]+", "", link)
+    event = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "letter.intent")
+        .order_by(AuditEvent.id.desc())
+    )
+    assert "password_reset" in event.detail and path.split("/")[-1] not in event.detail
+    data = {"new": "a brand new password", "confirm": "a brand new password"}
+    response = post_form(client, path, data, token_from=path)
+    assert response.status_code == 302
+    assert Auth(app.test_client()).login(sponsor.mobile, "a brand new password").status_code == 302
+    # The link is spent: the password hash it was signed with has changed.
+    assert client.get(path).status_code == 404
+
+
+def test_reset_link_expires_after_an_hour(client, reset_link, monkeypatch):
+    make_portal_sponsor(mobile="13955556666")
+    db.session.commit()
+    path = re.sub(r"^https?://[^/]+", "", reset_link("13955556666"))
+    assert client.get(path).status_code == 200
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get(path).status_code == 404
+
+
+def test_reset_request_for_unknown_login_says_the_same_and_sends_nothing(reset_link):
+    assert reset_link("13900009999") is None
+    assert reset_link("nobody@example.com") is None
+    assert count(AuditEvent, AuditEvent.action == "letter.intent") == 0
+
+
+def test_forged_or_staff_tokens_do_not_work(client, auth):
+    assert client.get("/portal/reset/not-a-token").status_code == 404
+    staff = auth.as_role(Role.STAFF)
+    assert password_reset.user_for_token(password_reset.make_token(staff)) is None
+
+
+def test_login_page_links_to_reset_and_sign_up(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "/portal/reset" in page and "/signup" in page and "忘记密码" in page
