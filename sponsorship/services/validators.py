@@ -102,7 +102,8 @@ def normalize_email(text: str | None, field: str = "email") -> str | None:
     address = unicodedata.normalize("NFKC", str(text)).strip().lower()
     if not address:
         return None
-    if len(address) > 255 or not EMAIL_RE.match(address):
+    has_control = any(unicodedata.category(c)[0] == "C" for c in address)
+    if len(address) > 255 or has_control or not EMAIL_RE.match(address):
         raise FieldError(
             field,
             "电子邮箱格式不正确，如 name@example.com。",
