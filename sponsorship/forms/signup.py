@@ -84,7 +84,6 @@ class ContactFields(FlaskForm):
     )
     channel = RadioField(
         _l("How should we send you letters?"),
-        choices=choices(Channel),
         default=Channel.POST.value,
         validators=[InputRequired(BAD_CHOICE)],
         invalid_choice_message=BAD_CHOICE,
@@ -93,6 +92,8 @@ class ContactFields(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region.choices = {"": [("", _l("Choose…"))]} | region_choices()
+        # Labels are translated per request, so the choices are built here, not at import.
+        self.channel.choices = choices(Channel)
 
     def validate_mobile(self, field):
         _check(normalize_mobile, field)
@@ -109,7 +110,6 @@ class ContactFields(FlaskForm):
 class SignUpForm(ContactFields):
     kind = RadioField(
         _l("I sign up as"),
-        choices=choices(SponsorKind),
         default=SponsorKind.INDIVIDUAL.value,
         validators=[InputRequired(BAD_CHOICE)],
         invalid_choice_message=BAD_CHOICE,
@@ -120,24 +120,20 @@ class SignUpForm(ContactFields):
     contact_name = StringField(_l("Contact person (organisations)"), validators=[Length(max=100)])
     gender = SelectField(
         _l("Gender"),
-        choices=[("", _l("Not given"))] + choices(Gender),
         invalid_choice_message=BAD_CHOICE,
     )
     id_number = StringField(_l("Resident ID number (optional)"), validators=[Length(max=30)])
     aid_preference = SelectField(
         _l("Which children would you like to help?"),
-        choices=choices(AidPreference),
         invalid_choice_message=BAD_CHOICE,
     )
     distance = SelectField(
         _l("Where may the children live?"),
-        choices=choices(Distance),
         default=Distance.SAME_COUNTY.value,
         invalid_choice_message=BAD_CHOICE,
     )
     child_gender = SelectField(
         _l("Child's gender"),
-        choices=[("", _l("No preference"))] + choices(Gender),
         invalid_choice_message=BAD_CHOICE,
     )
     capacity = SelectField(
@@ -150,7 +146,6 @@ class SignUpForm(ContactFields):
     )
     payment_frequency = SelectField(
         _l("How often will you pay?"),
-        choices=choices(PaymentFrequency),
         invalid_choice_message=BAD_CHOICE,
     )
     password = PasswordField(
@@ -171,6 +166,15 @@ class SignUpForm(ContactFields):
     #: Hidden from people by CSS; robots fill it in.
     website = StringField(_l("Leave this field empty"))
     submit = SubmitField(_l("Send my application"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(SponsorKind)
+        self.gender.choices = [("", _l("Not given")), *choices(Gender)]
+        self.aid_preference.choices = choices(AidPreference)
+        self.distance.choices = choices(Distance)
+        self.child_gender.choices = [("", _l("No preference")), *choices(Gender)]
+        self.payment_frequency.choices = choices(PaymentFrequency)
 
     def validate_contact_name(self, field):
         if self.kind.data == SponsorKind.ORGANISATION and not (field.data or "").strip():

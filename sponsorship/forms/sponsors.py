@@ -21,24 +21,22 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            ("", _l("All")),
-            *choices(SponsorStatus),
-            (WITHDRAW_REQUESTED, _l("Asked to withdraw")),
-        ],
-        validators=[Optional()],
-    )
+    status = SelectField(_l("Status"), validators=[Optional()])
     town = SelectField(_l("Town"), validators=[Optional()])
-    aid_preference = SelectField(
-        _l("Wishes to help"),
-        choices=[("", _l("All")), *choices(AidPreference)],
-        validators=[Optional()],
-    )
+    aid_preference = SelectField(_l("Wishes to help"), validators=[Optional()])
     since = DateField(_l("Signed up from"), validators=[Optional()])
     until = DateField(_l("Signed up until"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        all_ = ("", _l("All"))
+        self.status.choices = [
+            all_,
+            *choices(SponsorStatus),
+            (WITHDRAW_REQUESTED, _l("Asked to withdraw")),
+        ]
+        self.aid_preference.choices = [all_, *choices(AidPreference)]
 
 
 class ApproveForm(FlaskForm):
