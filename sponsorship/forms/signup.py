@@ -32,7 +32,12 @@ from sponsorship.models.enums import (
     SponsorKind,
 )
 from sponsorship.money import parse_yuan
-from sponsorship.services.sponsors import MAX_CAPACITY, MIN_CAPACITY, minimum_pledge_fen
+from sponsorship.services.sponsors import (
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    Details,
+    minimum_pledge_fen,
+)
 from sponsorship.services.validators import (
     FieldError,
     normalize_email,
@@ -196,5 +201,23 @@ class SignUpForm(ContactFields):
                 _l("At least the standard of %(amount)s yuan for this choice.", amount=least // 100)
             )
 
-    def pledge_fen(self) -> int:
-        return parse_yuan(self.pledge.data)
+    def to_details(self) -> Details:
+        """Return the service's details from this validated form."""
+        return Details(
+            kind=SponsorKind(self.kind.data),
+            name=self.name.data,
+            contact_name=self.contact_name.data,
+            gender=Gender(self.gender.data) if self.gender.data else None,
+            mobile=self.mobile.data,
+            email=self.email.data,
+            address=self.address.data,
+            region=self.selected_region(),
+            id_number=self.id_number.data,
+            aid_preference=AidPreference(self.aid_preference.data),
+            distance=Distance(self.distance.data),
+            child_gender=Gender(self.child_gender.data) if self.child_gender.data else None,
+            capacity=int(self.capacity.data),
+            pledge_per_child_fen=parse_yuan(self.pledge.data),
+            payment_frequency=PaymentFrequency(self.payment_frequency.data),
+            channel=Channel(self.channel.data),
+        )

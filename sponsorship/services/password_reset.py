@@ -17,8 +17,6 @@ from sponsorship.services import audit, users
 from sponsorship.services.letters import LetterKind, queue_letter
 
 SALT = "portal-password-reset"
-#: How long a reset link works, in seconds, unless configured otherwise.
-DEFAULT_MAX_AGE = 3600
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -37,7 +35,7 @@ def make_token(user: User) -> str:
 
 def user_for_token(token: str) -> User | None:
     """Return the portal user a valid, unexpired, unused token belongs to, or None."""
-    max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", DEFAULT_MAX_AGE)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     try:
         data = _serializer().loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):

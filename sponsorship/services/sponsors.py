@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -180,29 +180,12 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
 
 
 def _columns(d: Details) -> dict:
-    return {
-        "kind": d.kind,
-        "name": d.name,
-        "contact_name": d.contact_name,
-        "gender": d.gender,
-        "mobile": d.mobile,
-        "email": d.email,
-        "address": d.address,
-        "region": d.region,
-        "id_number": d.id_number,
-        "aid_preference": d.aid_preference,
-        "distance": d.distance,
-        "child_gender": d.child_gender,
-        "capacity": d.capacity,
-        "pledge_per_child_fen": d.pledge_per_child_fen,
-        "payment_frequency": d.payment_frequency,
-        "channel": d.channel,
-    }
+    return {f.name: getattr(d, f.name) for f in fields(Details)}
 
 
 def details_of(sponsor: Sponsor) -> Details:
     """Return a sponsor's current details, ready to change and pass to `edit_sponsor`."""
-    return Details(**{name: getattr(sponsor, name) for name in Details.__dataclass_fields__})
+    return Details(**{f.name: getattr(sponsor, f.name) for f in fields(Details)})
 
 
 def edit_sponsor(sponsor: Sponsor, details: Details, *, by: User) -> Sponsor:

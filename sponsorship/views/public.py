@@ -6,17 +6,9 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.signup import SignUpForm
-from sponsorship.models.enums import (
-    AidGroup,
-    AidPreference,
-    Channel,
-    Distance,
-    Gender,
-    PaymentFrequency,
-    SponsorKind,
-)
+from sponsorship.models.enums import AidGroup
 from sponsorship.services import settings
-from sponsorship.services.sponsors import PRIVACY_NOTICE_VERSION, Details, register_sponsor
+from sponsorship.services.sponsors import PRIVACY_NOTICE_VERSION, register_sponsor
 from sponsorship.services.validators import FieldError
 
 bp = Blueprint("public", __name__)
@@ -37,29 +29,6 @@ def _standards() -> dict[AidGroup, int]:
     return {group: settings.standard_fen(group) for group in AidGroup}
 
 
-def details_from(form: SignUpForm) -> Details:
-    """Build the service's details from a validated sign-up (or edit) form."""
-    optional = lambda value, enum: enum(value) if value else None  # noqa: E731
-    return Details(
-        kind=SponsorKind(form.kind.data),
-        name=form.name.data,
-        contact_name=form.contact_name.data,
-        gender=optional(form.gender.data, Gender),
-        mobile=form.mobile.data,
-        email=form.email.data,
-        address=form.address.data,
-        region=form.selected_region(),
-        id_number=form.id_number.data,
-        aid_preference=AidPreference(form.aid_preference.data),
-        distance=Distance(form.distance.data),
-        child_gender=optional(form.child_gender.data, Gender),
-        capacity=int(form.capacity.data),
-        pledge_per_child_fen=form.pledge_fen(),
-        payment_frequency=PaymentFrequency(form.payment_frequency.data),
-        channel=Channel(form.channel.data),
-    )
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_form_limit, methods=["POST"])
 def signup():
@@ -70,7 +39,7 @@ def signup():
         return redirect(url_for("public.signup_done"))
     if form.validate_on_submit():
         try:
-            register_sponsor(details_from(form), password=form.password.data, consent=True)
+            register_sponsor(form.to_details(), password=form.password.data, consent=True)
         except FieldError as error:
             db.session.rollback()
             getattr(form, error.field, form.name).errors.append(error.message)

@@ -26,7 +26,7 @@ from sponsorship.money import format_fen
 from sponsorship.services import sponsor_review
 from sponsorship.services.sponsors import edit_sponsor
 from sponsorship.services.validators import FieldError
-from sponsorship.views.public import details_from
+from sponsorship.views import safe_next
 
 bp = Blueprint("sponsors", __name__, url_prefix="/sponsors")
 PER_PAGE = 50
@@ -164,7 +164,7 @@ def bulk_approve():
         flash(_("%(n)d applications approved.", n=approved), "success")
     else:
         flash(_("Nothing approved: tick pending applications first."), "info")
-    return redirect(request.referrer if request.referrer else url_for("sponsors.index"))
+    return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
 
 
 @bp.route("/<int:sponsor_id>/edit", methods=["GET", "POST"])
@@ -183,7 +183,7 @@ def edit(sponsor_id: int):
         form.pledge.data = format_fen(sponsor.pledge_per_child_fen, symbol=False)
     if form.validate_on_submit():
         try:
-            edit_sponsor(sponsor, details_from(form), by=current_user)
+            edit_sponsor(sponsor, form.to_details(), by=current_user)
             ensure_in_scope(sponsor.region, f"sponsor={sponsor_id} moved")
         except FieldError as error:
             db.session.rollback()

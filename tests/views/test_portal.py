@@ -190,3 +190,11 @@ def test_forged_or_staff_tokens_do_not_work(client, auth):
 def test_login_page_links_to_reset_and_sign_up(client):
     page = client.get("/login").get_data(as_text=True)
     assert "/portal/reset" in page and "/signup" in page and "忘记密码" in page
+
+
+def test_rejected_applicant_sees_the_reason(client, auth):
+    sponsor = make_portal_sponsor(status=SponsorStatus.REJECTED, review_note="暂不接受外县报名")
+    db.session.commit()
+    auth.login(sponsor.mobile)
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "未获通过" in page and "暂不接受外县报名" in page

@@ -183,3 +183,10 @@ def test_staff_login_by_username_still_works(client, auth):
     user = make_user(Role.STAFF, username="town.clerk")
     db.session.commit()
     assert auth.login(user.username).headers["Location"] == "/dashboard"
+
+
+def test_choices_follow_the_language(client, village):
+    assert ">女</option>" in client.get("/signup").get_data(as_text=True)
+    post_form(client, "/language", {"lang": "en"})
+    page = client.get("/signup").get_data(as_text=True)
+    assert ">Female</option>" in page and ">Primary school</option>" in page
