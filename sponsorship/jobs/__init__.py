@@ -46,7 +46,8 @@ class JobSpec:
     period_of: Callable[[datetime], str] = daily
     #: Catch up a missed run at start-up if it was due no longer ago than this; None: never.
     catch_up_window: timedelta | None = timedelta(days=2)
-    description: str = ""
+    #: What the job does, in words an admin understands (a lazy translation).
+    description: object = ""
 
     def trigger(self, timezone) -> CronTrigger:
         return CronTrigger(timezone=timezone, **self.cron)
