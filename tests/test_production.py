@@ -7,6 +7,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs in its own interpreter: the limiter is a process-wide extension, and production settings
@@ -37,6 +39,7 @@ print(json.dumps({"codes": codes, "cookie": cookie,
 """
 
 
+@pytest.mark.commits  # the subprocess writes audit events for real; they are emptied after
 def test_production_login_limit_uses_redis(database_url):
     prefix = f"test-{uuid.uuid4().hex}"
     env = {**os.environ, "SECRET_KEY": "x" * 48, "RATELIMIT_KEY_PREFIX": prefix}
