@@ -60,7 +60,7 @@ format: $(STAMP)
 ## Refresh the catalogs from the source after adding strings
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -80,7 +80,12 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
         child.status = ChildStatus.PAIRED
         pairs += 1
     db.session.flush()
-    return {"regions": len(villages), "sponsors": sponsors, "children": children, "pairings": pairs}
+    return {
+        "villages": len(villages),
+        "sponsors": sponsors,
+        "children": children,
+        "pairings": pairs,
+    }
 
 
 def _name(rng: random.Random) -> str:

@@ -26,7 +26,7 @@ def setup_command(with_demo: bool) -> None:
     upgrade()
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
         password = users.generate_password()
-        admin = users.create_user("admin", password, Role.ADMIN, display_name="管理员")
+        admin = users.create_user("admin", password, Role.ADMIN, display_name="admin")
         db.session.commit()
         click.echo("=" * 60)
         click.echo("First admin account created. Note the password: it is shown only once.")

@@ -46,7 +46,8 @@ class JobSpec:
     period_of: Callable[[datetime], str] = daily
     #: Catch up a missed run at start-up if it was due no longer ago than this; None: never.
     catch_up_window: timedelta | None = timedelta(days=2)
-    description: str = ""
+    #: What the job does, in words an admin understands (a lazy translation).
+    description: object = ""
 
     def trigger(self, timezone) -> CronTrigger:
         return CronTrigger(timezone=timezone, **self.cron)
@@ -67,7 +68,7 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping
+    from sponsorship.jobs import housekeeping, school_year
 
-    specs = [housekeeping.SPEC]
+    specs = [housekeeping.SPEC, school_year.SPEC]
     return {spec.id: spec for spec in specs}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
 from sponsorship.jobs import JobContext, JobSpec, daily
@@ -35,5 +36,5 @@ SPEC = JobSpec(
     func=prune_job_runs,
     cron={"hour": 3, "minute": 15},
     period_of=daily,
-    description="Prune old records of frequent jobs' successful runs",
+    description=_l("Prune old records of frequent jobs' successful runs"),
 )

@@ -58,7 +58,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             spec.trigger(zone),
             args=(app, spec.id),
             id=spec.id,
-            name=spec.description or spec.id,
+            name=str(spec.description or spec.id),
         )
     return scheduler
 

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     f"standard_fen.{AidGroup.PRIMARY}": 100_000,
     f"standard_fen.{AidGroup.MIDDLE}": 150_000,
     f"standard_fen.{AidGroup.FOSTERING}": 300_000,
+    # The last grade the programme aids: after it, children graduate out (12 = senior middle 3).
+    "last_aided_grade": 12,
+    # Preschoolers start primary grade 1 on 1 September once they are this old.
+    "school_entry_age": 6,
     # The appeal (倡议书) on the public landing page; paragraphs are separated by a blank line.
     "appeal_text": APPEAL_TEXT,
 }
