@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     f"standard_fen.{AidGroup.PRIMARY}": 100_000,
     f"standard_fen.{AidGroup.MIDDLE}": 150_000,
     f"standard_fen.{AidGroup.FOSTERING}": 300_000,
+    # Days before an instalment is due that the pledge reminder goes out.
+    "letters.reminder_days_before": 30,
 }
 
 

@@ -1,0 +1,73 @@
+"""The merged print PDF: A4, every queued postal letter, its Chinese text in an embedded font."""
+
+import io
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from sponsorship.extensions import db
+from sponsorship.letters.pdf import PrintedLetter, render_pdf
+from sponsorship.models.enums import Channel, LetterKind
+from sponsorship.services.letters import postal_queue, queue_letter
+from sponsorship.services.printing import print_pdf
+from tests import factories
+
+
+def text_of(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    # pypdf reads the embedded CID font's two-byte codes with NULs between the characters.
+    raw = "".join(page.extract_text() for page in reader.pages)
+    return reader, "".join(raw.replace("\x00", "").split())
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_merged_pdf_holds_every_queued_postal_letter_in_chinese():
+    sponsors = [factories.make_letter_sponsor(channel=Channel.POST) for _ in range(3)]
+    emailed = factories.make_letter_sponsor(channel=Channel.EMAIL)
+    for sponsor in [*sponsors, emailed]:
+        queue_letter(LetterKind.APPEAL, sponsor, "appeal:2026")
+    letters = db.session.scalars(postal_queue()).all()
+    assert len(letters) == 3
+    reader, text = text_of(print_pdf(letters))
+    assert len(reader.pages) >= 3
+    for letter in letters:
+        assert squeeze(letter.to_address) in text
+        assert squeeze(letter.body) in text
+    assert emailed.name not in text
+    assert "倡议书" in text and "县妇女联合会" in text
+
+
+def test_pages_are_a4_and_the_font_is_embedded():
+    pdf = render_pdf(
+        [PrintedLetter("惠东县稔山镇人民路1号\n王丽华 收", "感谢信", "尊敬的王丽华：\n您好！")],
+        federation="惠东县妇女联合会",
+        programme="「爱心父母」牵手困境儿童帮扶行动",
+    )
+    reader, text = text_of(pdf)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descendant = next(iter(fonts.values())).get_object()["/DescendantFonts"][0].get_object()
+    descriptor = descendant["/FontDescriptor"].get_object()
+    assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert "NotoSansSC" in str(descendant["/BaseFont"])
+    assert "王丽华收" in text and "尊敬的王丽华：您好！" in text
+
+
+def test_a_long_letter_flows_onto_a_second_page():
+    body = "感谢您的爱心。" * 400
+    reader, text = text_of(
+        render_pdf(
+            [PrintedLetter("地址\n某某 收", "长信", body)], federation="妇联", programme="行动"
+        )
+    )
+    assert len(reader.pages) >= 2 and text.count("感谢您的爱心。") == 400
+
+
+def test_an_empty_queue_gives_one_blank_letterhead_page():
+    reader, _ = text_of(render_pdf([], federation="妇联", programme="行动"))
+    assert len(reader.pages) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(postal_queue().subquery())) == 0
