@@ -10,6 +10,9 @@ from sponsorship.models.enums import Role
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("regions.index", _l("Regions"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("letters.queue", _l("Letters"), {Role.ADMIN, Role.STAFF}),
+    ("letters.print_queue", _l("Print queue"), {Role.ADMIN, Role.STAFF}),
+    ("letter_templates.index", _l("Letter templates"), {Role.ADMIN}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
 ]

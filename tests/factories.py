@@ -169,7 +169,7 @@ def make_letter_sponsor(channel=None, **fields) -> Sponsor:
         channel=channel or Channel.POST,
         email=f"parent{n}@example.org",
         address=f"人民路{n}号",
-        name=f"王丽{n}",
+        name=f"王{n}丽",
     )
     values.update(fields)
     return make_sponsor(**values)

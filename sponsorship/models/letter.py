@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType
+from sponsorship.models.region import Region
 from sponsorship.models.types import UTCDateTime, str_enum
 from sponsorship.models.user import User
 
@@ -57,6 +58,7 @@ class Letter(db.Model):
     printed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     printed_by: Mapped[User | None] = relationship()
+    region: Mapped[Region | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Letter {self.id} {self.kind} {self.channel} {self.status}>"

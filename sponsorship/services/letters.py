@@ -29,6 +29,7 @@ __all__ = [
     "mark_printed",
     "postal_queue",
     "queue_letter",
+    "render_appeal",
     "resend",
 ]
 
@@ -144,3 +145,10 @@ def mark_printed(letters: Iterable[Letter], *, by: User | None) -> int:
         done += 1
     db.session.flush()
     return done
+
+
+def render_appeal(language: str = "zh") -> tuple[str, str]:
+    """Return the appeal (倡议书) as (title, text) for the landing page, addressed to everyone."""
+    language = language if language in LANGUAGES else "zh"
+    subject, body, _version = current_text(LetterKind.APPEAL, language)
+    return render(subject, body, common_context("", language), language)

@@ -9,7 +9,13 @@ from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Letter, LetterTemplate
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType, SchoolStage
 from sponsorship.services import letter_templates
-from sponsorship.services.letters import letters_for_sponsor, mark_printed, queue_letter, resend
+from sponsorship.services.letters import (
+    letters_for_sponsor,
+    mark_printed,
+    queue_letter,
+    render_appeal,
+    resend,
+)
 from tests import factories
 from tests.conftest import count
 
@@ -170,3 +176,10 @@ def test_mark_printed_touches_queued_postal_letters_only():
     assert mark_printed([post, email], by=None) == 1
     assert post.status == LetterStatus.PRINTED and post.sent_at is not None
     assert email.status == LetterStatus.QUEUED
+
+
+def test_the_appeal_for_the_landing_page_speaks_to_everyone():
+    title, text = render_appeal()
+    assert "倡议书" in title and text.startswith("社会各界爱心人士")
+    title_en, text_en = render_appeal("en")
+    assert "caring parent" in title_en and text_en.startswith("Dear friends")
