@@ -56,6 +56,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@example.org")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 30))
+    #: A CA bundle for a mail relay with a private certificate authority; the system's otherwise.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
     #: The delivery adapter for SMS, "module:Class"; the default only writes to the log.
     SMS_SENDER = os.environ.get("SMS_SENDER", "sponsorship.letters.sms:LoggingSmsSender")
     #: The sender on the letterhead and under every letter.

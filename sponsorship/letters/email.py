@@ -24,6 +24,8 @@ class SmtpSettings:
     password: str | None = None
     sender: str = "noreply@example.org"
     timeout: float = 30
+    #: A CA bundle to verify the server with (a private relay's CA); the system's by default.
+    ca_file: str | None = None
 
     @classmethod
     def from_config(cls, config) -> SmtpSettings:
@@ -36,7 +38,12 @@ class SmtpSettings:
             password=config.get("MAIL_PASSWORD"),
             sender=config["MAIL_DEFAULT_SENDER"],
             timeout=float(config.get("MAIL_TIMEOUT", 30)),
+            ca_file=config.get("MAIL_CA_FILE") or None,
         )
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Return a context that verifies the server's certificate and host name."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
 
 def build_message(
@@ -64,15 +71,17 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
     """Hand one message to the mail server; raise a temporary or permanent DeliveryError."""
     try:
         if settings.use_ssl:
-            context = ssl.create_default_context()
             smtp = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=settings.timeout, context=context
+                settings.host,
+                settings.port,
+                timeout=settings.timeout,
+                context=settings.tls_context(),
             )
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         with smtp:
             if settings.use_tls and not settings.use_ssl:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=settings.tls_context())
             if settings.username:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)

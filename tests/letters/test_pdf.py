@@ -6,7 +6,14 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from sponsorship.extensions import db
-from sponsorship.letters.pdf import PrintedLetter, render_pdf
+from sponsorship.letters.pdf import (
+    WINDOW_H,
+    WINDOW_W,
+    WINDOW_X,
+    WINDOW_Y,
+    PrintedLetter,
+    render_pdf,
+)
 from sponsorship.models.enums import Channel, LetterKind
 from sponsorship.services.letters import postal_queue, queue_letter
 from sponsorship.services.printing import print_pdf
@@ -71,3 +78,30 @@ def test_an_empty_queue_gives_one_blank_letterhead_page():
     reader, _ = text_of(render_pdf([], federation="妇联", programme="行动"))
     assert len(reader.pages) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(postal_queue().subquery())) == 0
+
+
+def test_the_address_sits_in_the_window_of_the_envelope():
+    """Text positions: the address lines fall inside the DL window, the letterhead above it."""
+    pdf = render_pdf(
+        [PrintedLetter("惠东县稔山镇人民路1号\n王丽华 收", "感谢信", "正文")],
+        federation="惠东县妇女联合会",
+        programme="「爱心父母」牵手困境儿童帮扶行动",
+    )
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    height_mm = float(page.mediabox.height) * 25.4 / 72
+    placed: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        text = "".join(text.replace("\x00", "").split())
+        if text:
+            x_mm, y_mm = tm[4] * 25.4 / 72, height_mm - tm[5] * 25.4 / 72
+            placed.append((text, x_mm, y_mm))
+
+    page.extract_text(visitor_text=visit)
+    address = [(x, y) for text, x, y in placed if "人民路" in text or "王丽华收" in text]
+    assert address, placed
+    for x, y in address:
+        assert WINDOW_X <= x <= WINDOW_X + WINDOW_W
+        assert WINDOW_Y <= y <= WINDOW_Y + WINDOW_H
+    head = [y for text, _x, y in placed if "妇女联合会" in text and "·" not in text]
+    assert head and min(head) < WINDOW_Y
