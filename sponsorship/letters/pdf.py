@@ -37,6 +37,8 @@ class _LetterheadPDF(FPDF):
         self.federation = federation
         self.programme = programme
         self.return_address = return_address
+        #: Pages are numbered per letter: each goes into its own envelope.
+        self.letter_first_page = 1
         self.add_font(FONT, fname=str(pylopdf_fonts_zh_cn.sans_path()))
         self.set_margins(MARGIN_LEFT, 20, MARGIN_RIGHT)
         self.set_auto_page_break(True, margin=MARGIN_BOTTOM)
@@ -61,7 +63,7 @@ class _LetterheadPDF(FPDF):
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(120, 120, 120)
-        self.cell(0, 5, str(self.page_no()), align="C")
+        self.cell(0, 5, str(self.page_no() - self.letter_first_page + 1), align="C")
         self.set_text_color(0, 0, 0)
 
 
@@ -71,6 +73,7 @@ def render_pdf(
     """Return one PDF with every letter starting on a new page."""
     pdf = _LetterheadPDF(federation, programme, return_address)
     for letter in letters:
+        pdf.letter_first_page = pdf.page_no() + 1
         pdf.add_page()
         _address_block(pdf, letter)
         pdf.set_xy(MARGIN_LEFT, BODY_TOP)
@@ -78,10 +81,25 @@ def render_pdf(
         pdf.multi_cell(pdf.epw, 8, letter.subject, align="C", wrapmode=WrapMode.CHAR)
         pdf.ln(4)
         pdf.set_font(FONT, size=11)
-        pdf.multi_cell(pdf.epw, 6.5, letter.body.rstrip(), wrapmode=WrapMode.CHAR)
+        text, signature = split_signature(letter.body)
+        pdf.multi_cell(pdf.epw, 6.5, text, wrapmode=WrapMode.CHAR)
+        if signature:
+            # The sender and date stand at the right, as Chinese letters are signed.
+            pdf.ln(6.5)
+            pdf.multi_cell(pdf.epw, 6.5, signature, align="R", wrapmode=WrapMode.CHAR)
     if pdf.page_no() == 0:
         pdf.add_page()
     return bytes(pdf.output())
+
+
+def split_signature(body: str) -> tuple[str, str]:
+    """Split off the closing block (sender, date): up to 3 short lines after the last blank line."""
+    text = body.rstrip()
+    head, blank, tail = text.rpartition("\n\n")
+    lines = tail.splitlines()
+    if blank and 1 <= len(lines) <= 3 and all(len(line) <= 30 for line in lines):
+        return head.rstrip(), tail
+    return text, ""
 
 
 def _address_block(pdf: FPDF, letter: PrintedLetter) -> None:

@@ -10,7 +10,7 @@ from sponsorship.access import roles_required
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.letters import TemplateForm
-from sponsorship.letters.rendering import LANGUAGES
+from sponsorship.letters.rendering import LANGUAGES, sample_context
 from sponsorship.models.enums import LetterKind, Role
 from sponsorship.services import letter_templates
 
@@ -81,4 +81,16 @@ def edit(kind: str, language: str):
         shown_version=shown_version,
         preview=preview,
         history=letter_templates.history(letter_kind, language),
+        placeholders=_placeholders(sample_context(letter_kind, language)),
     )
+
+
+def _placeholders(context: dict, prefix: str = "") -> list[str]:
+    """Return the names a template of this kind can use, e.g. name, child.given_name."""
+    names = []
+    for key, value in context.items():
+        if isinstance(value, dict):
+            names.extend(_placeholders(value, f"{prefix}{key}."))
+        else:
+            names.append(f"{prefix}{key}")
+    return sorted(names)

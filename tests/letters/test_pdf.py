@@ -13,6 +13,7 @@ from sponsorship.letters.pdf import (
     WINDOW_Y,
     PrintedLetter,
     render_pdf,
+    split_signature,
 )
 from sponsorship.models.enums import Channel, LetterKind
 from sponsorship.services.letters import postal_queue, queue_letter
@@ -105,3 +106,11 @@ def test_the_address_sits_in_the_window_of_the_envelope():
         assert WINDOW_Y <= y <= WINDOW_Y + WINDOW_H
     head = [y for text, _x, y in placed if "妇女联合会" in text and "·" not in text]
     assert head and min(head) < WINDOW_Y
+
+
+def test_the_signature_block_is_split_off_for_the_right_margin():
+    assert split_signature("尊敬的王丽华：\n\n正文。\n\n县妇联\n2026年9月1日\n") == (
+        "尊敬的王丽华：\n\n正文。",
+        "县妇联\n2026年9月1日",
+    )
+    assert split_signature("只有一段正文，没有落款。") == ("只有一段正文，没有落款。", "")

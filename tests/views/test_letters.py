@@ -131,6 +131,7 @@ def test_a_broken_template_shows_the_error_and_keeps_the_text(client, auth):
         client, url, {"subject": "Hi", "body": "{% if %}broken", "save": "1"}, token_from=url
     ).get_data(as_text=True)
     assert "{% if %}broken" in page and 'class="error"' in page
+    assert "{{ name }}" in page and "{{ child.given_name }}" not in page
     assert count(LetterTemplate) == 0
 
 
@@ -138,3 +139,10 @@ def test_only_admins_edit_templates(client, auth):
     auth.as_role(Role.STAFF)
     assert client.get("/letters/templates/").status_code == 403
     assert client.get("/letters/templates/approval/zh").status_code == 403
+
+
+def test_the_editor_lists_the_placeholders_of_the_kind(client, auth):
+    auth.as_role(Role.ADMIN)
+    page = client.get("/letters/templates/pairing_notice/zh").get_data(as_text=True)
+    for name in ("name", "child.given_name", "child.age", "child.stage", "child.town"):
+        assert "{{ " + name + " }}" in page
