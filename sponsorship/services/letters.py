@@ -7,6 +7,7 @@ again, or two jobs racing to queue it, leaves exactly one row.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -15,12 +16,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.letters.rendering import LANGUAGES, render
+from sponsorship.letters.rendering import LANGUAGES, LetterTemplateError, default_text, render
 from sponsorship.models import Guardian, Letter, Sponsor, User
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType
 from sponsorship.services import audit
 from sponsorship.services.letter_recipients import common_context, plain_context, recipient_of
 from sponsorship.services.letter_templates import current_text
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "LetterKind",
@@ -55,9 +58,8 @@ def queue_letter(
     key = dedupe_key(kind, who.type, who.id, reference)
     if db.session.scalar(sa.select(Letter.id).where(Letter.dedupe_key == key)) is not None:
         return None
-    subject_src, body_src, version = current_text(kind, language)
     data = {**common_context(who.name, language), **plain_context(context, language)}
-    subject, body = render(subject_src, body_src, data, language)
+    subject, body, version = _render(kind, language, data)
     values = dict(
         kind=kind,
         recipient_type=who.type,
@@ -94,6 +96,21 @@ def queue_letter(
     return letter
 
 
+def _render(kind: LetterKind, language: str, data: dict) -> tuple[str, str, int]:
+    """Render the active text; if an edited text breaks on real data, fall back to the built-in.
+
+    A letter must never make the caller's action (a pairing, a donation) fail.
+    """
+    subject_src, body_src, version = current_text(kind, language)
+    try:
+        return (*render(subject_src, body_src, data, language), version)
+    except LetterTemplateError:
+        log.exception(
+            "letter template %s/%s v%s failed; using the built-in", kind, language, version
+        )
+    return (*render(*default_text(kind, language), data, language), 0)
+
+
 def letters_for_sponsor(sponsor: Sponsor) -> list[Letter]:
     """Return the letters sent or queued to a caring parent, newest first (for the portal)."""
     return list(
@@ -115,12 +132,16 @@ def resend(letter: Letter, *, by: User | None) -> None:
             "只有发送失败的邮件或短信可以重新发送。",
             "Only a failed email or SMS can be sent again.",
         )
+    earlier = letter.attempts
     letter.status = LetterStatus.QUEUED
+    letter.attempts = 0  # a full round of retries again
     letter.next_attempt_at = utcnow()
     letter.claim_token = None
     letter.claimed_at = None
     db.session.flush()
-    audit.record("letter.resend", letter, user=by, detail=letter.last_error or "")
+    audit.record(
+        "letter.resend", letter, user=by, detail=f"after {earlier} attempts: {letter.last_error}"
+    )
 
 
 def postal_queue(stmt: sa.Select | None = None) -> sa.Select:

@@ -183,3 +183,13 @@ def test_the_appeal_for_the_landing_page_speaks_to_everyone():
     assert "倡议书" in title and text.startswith("社会各界爱心人士")
     title_en, text_en = render_appeal("en")
     assert "caring parent" in title_en and text_en.startswith("Dear friends")
+
+
+def test_an_edited_text_that_breaks_on_real_data_falls_back_to_the_built_in():
+    """The preview's example data passes, the real data does not: the caller must not fail."""
+    letter_templates.save_template(
+        LetterKind.DONATION_THANKS, "zh", "谢谢", "{{ amount_fen // 100 }} 元", by=None
+    )
+    sponsor = factories.make_letter_sponsor()
+    letter = queue_letter(LetterKind.DONATION_THANKS, sponsor, "donation:1", receipt_no="R1")
+    assert letter.template_version == 0 and "R1" in letter.body
