@@ -10,6 +10,7 @@ a lost reminder; the Message-ID is the same on every attempt, so mail programs c
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +21,16 @@ from sqlalchemy.orm import aliased
 
 from sponsorship.extensions import db
 from sponsorship.letters import email, sms
-from sponsorship.letters.channels import DeliveryError, PermanentDeliveryError
+from sponsorship.letters.channels import (
+    DeliveryError,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 from sponsorship.models import Letter
 from sponsorship.models.enums import Channel, LetterStatus
 from sponsorship.services import audit
+
+log = logging.getLogger(__name__)
 
 #: A claim older than this belongs to a worker that died; its letter goes back to the queue.
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -35,10 +42,26 @@ SENT_CHANNELS = (Channel.EMAIL, Channel.SMS)
 
 
 def recover_stale_claims(now: datetime) -> int:
-    """Put letters whose claim is older than CLAIM_TIMEOUT back in the queue; return how many."""
+    """Put letters whose claim is older than CLAIM_TIMEOUT back in the queue; return how many.
+
+    A letter whose every attempt ended in a dead worker is failed instead, so that it cannot
+    bring the workers down forever.
+    """
+    stale = (Letter.status == LetterStatus.SENDING, Letter.claimed_at < now - CLAIM_TIMEOUT)
+    db.session.execute(
+        sa.update(Letter)
+        .where(*stale, Letter.attempts >= MAX_ATTEMPTS)
+        .values(
+            status=LetterStatus.FAILED,
+            claim_token=None,
+            claimed_at=None,
+            last_error="gave up: the worker stopped during every attempt",
+        )
+        .execution_options(synchronize_session=False)
+    )
     result = db.session.execute(
         sa.update(Letter)
-        .where(Letter.status == LetterStatus.SENDING, Letter.claimed_at < now - CLAIM_TIMEOUT)
+        .where(*stale)
         .values(status=LetterStatus.QUEUED, claim_token=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
@@ -119,6 +142,16 @@ class Claim:
 
 def send_letter(claim: Claim) -> None:
     """Hand a claimed letter to its channel; raise DeliveryError when that fails."""
+    try:
+        _send(claim)
+    except DeliveryError:
+        raise
+    except Exception as error:  # a bug or a broken adapter: retried with backoff, then given up
+        log.exception("letter %s: unexpected error while sending", claim.id)
+        raise TemporaryDeliveryError(f"{type(error).__name__}: {error}") from error
+
+
+def _send(claim: Claim) -> None:
     if not claim.to_address:
         raise PermanentDeliveryError("no address to send to")
     config = current_app.config

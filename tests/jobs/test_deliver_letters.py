@@ -263,3 +263,35 @@ def test_two_concurrent_delivery_runs_send_each_letter_once(app, smtp):
     message_ids = [m["Message-ID"] for m in smtp.messages]
     assert len(message_ids) == len(ids) == len(set(message_ids))
     assert count(Letter, Letter.status == LetterStatus.SENT) == len(ids)
+
+
+def test_an_unexpected_error_is_retried_then_given_up(app, frozen):
+    moment = NOW
+    frozen(moment)
+    sponsor = factories.make_letter_sponsor(channel=Channel.SMS)
+    letter = queue_letter(LetterKind.APPROVAL, sponsor, "x")
+    db.session.commit()
+    saved = app.config["SMS_SENDER"]
+    app.config["SMS_SENDER"] = "sponsorship.letters.sms:NoSuchSender"
+    try:
+        for _ in range(delivery.MAX_ATTEMPTS):
+            deliver_pending()
+            moment += timedelta(days=1)
+            frozen(moment)
+    finally:
+        app.config["SMS_SENDER"] = saved
+    db.session.refresh(letter)
+    assert letter.status == LetterStatus.FAILED and "AttributeError" in letter.last_error
+
+
+def test_a_letter_that_kills_every_worker_is_failed_not_retried_forever(smtp, frozen):
+    frozen(NOW)
+    letter = email_letter()
+    letter.status = LetterStatus.SENDING
+    letter.attempts = delivery.MAX_ATTEMPTS
+    letter.claim_token = "dead"
+    letter.claimed_at = NOW - delivery.CLAIM_TIMEOUT - timedelta(minutes=1)
+    db.session.commit()
+    deliver_pending()
+    db.session.refresh(letter)
+    assert letter.status == LetterStatus.FAILED and smtp.messages == []
