@@ -33,6 +33,14 @@ def test_a_clerk_downloads_the_print_pdf_and_marks_the_letters_printed(live_serv
     expect(page.get_by_text("已将 2 封信件标记为已打印。")).to_be_visible()
     expect(page.get_by_text("没有等待打印的信件")).to_be_visible()
 
+    page.get_by_role("link", name="信件", exact=True).click()
+    page.get_by_label("状态").select_option(label="已打印")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_role("cell", name="已打印")).to_have_count(2)
+    page.get_by_role("link", name="倡议书").first.click()
+    expect(page.locator("pre.letter-body")).to_contain_text("诚邀您成为孩子的爱心父母")
+    expect(page.get_by_text("已打印")).to_be_visible()
+
 
 def test_an_admin_previews_and_saves_a_new_version(live_server, page):
     make_user(Role.ADMIN, username="boss")
