@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from sponsorship.clock import today
 from sponsorship.labels import label
-from sponsorship.models import Child, Guardian, Sponsor
+from sponsorship.models import Child, Guardian, Pairing, Sponsor
 from sponsorship.models.enums import Channel, LetterKind, RecipientType
 
 
@@ -76,6 +76,10 @@ def _postal_block(place: str, address: str, name: str, attention: str | None) ->
 
 def plain_context(context: dict, language: str) -> dict:
     """Turn the caller's context into plain data, so a template can reach no model object."""
+    context = dict(context)
+    pairing = context.get("pairing")
+    if isinstance(pairing, Pairing) and "child" not in context:
+        context["child"] = pairing.child  # callers may hand over the pairing itself
     with force_locale(language):
         plain = {key: _plain(value, language) for key, value in context.items()}
     child = plain.get("child")
@@ -93,6 +97,8 @@ def _plain(value, language: str):
         return child_card(value)
     if isinstance(value, (Sponsor, Guardian)):
         return value.name
+    if isinstance(value, Pairing):
+        return {"id": value.id, "child": child_card(value.child)}
     if isinstance(value, dict):
         return {str(k): _plain(v, language) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

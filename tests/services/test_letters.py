@@ -193,3 +193,11 @@ def test_an_edited_text_that_breaks_on_real_data_falls_back_to_the_built_in():
     sponsor = factories.make_letter_sponsor()
     letter = queue_letter(LetterKind.DONATION_THANKS, sponsor, "donation:1", receipt_no="R1")
     assert letter.template_version == 0 and "R1" in letter.body
+
+
+def test_a_pairing_handed_over_stands_for_its_child():
+    pairing = factories.make_pairing(sponsor=factories.make_letter_sponsor())
+    letter = queue_letter(
+        LetterKind.PAIRING_NOTICE, pairing.sponsor, f"pairing:{pairing.id}", pairing=pairing
+    )
+    assert pairing.child.given_name in letter.body and pairing.child.name not in letter.body
