@@ -58,6 +58,16 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@example.org")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 30))
+    #: A CA bundle for a mail relay with a private certificate authority; the system's otherwise.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
+    #: The delivery adapter for SMS, "module:Class"; the default only writes to the log.
+    SMS_SENDER = os.environ.get("SMS_SENDER", "sponsorship.letters.sms:LoggingSmsSender")
+    #: The sender on the letterhead and under every letter.
+    FEDERATION_NAME = os.environ.get("FEDERATION_NAME", "县妇女联合会")
+    FEDERATION_NAME_EN = os.environ.get("FEDERATION_NAME_EN", "County Women's Federation")
+    #: The return address printed above the window of the envelope.
+    FEDERATION_ADDRESS = os.environ.get("FEDERATION_ADDRESS", "")
 
     #: Start the scheduler's catch-up of missed periods when `flask jobs run` starts.
     SCHEDULER_CATCH_UP = _bool("SCHEDULER_CATCH_UP", True)

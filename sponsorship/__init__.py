@@ -73,7 +73,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from sponsorship.views import admin, appeal, auth, main, portal, public, regions, sponsors
+    from sponsorship.views import (
+        admin,
+        appeal,
+        auth,
+        letter_templates,
+        letters,
+        main,
+        portal,
+        public,
+        regions,
+        sponsors,
+    )
 
     blueprints = (
         auth.bp,
@@ -84,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
         portal.bp,
         appeal.bp,
         admin.bp,
+        letters.bp,
+        letter_templates.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -24,6 +24,7 @@ from sponsorship.models.enums import (
     SchoolStage,
     SponsorStatus,
 )
+from sponsorship.services.letters import LetterKind, queue_letter
 from sponsorship.services.regions import import_regions
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions_demo.csv"
@@ -67,18 +68,20 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
     db.session.flush()
     pairs = 0
     for sponsor, child in zip(made_sponsors[: sponsors // 2], made_children, strict=False):
-        db.session.add(
-            Pairing(
-                sponsor=sponsor,
-                child=child,
-                status=PairingStatus.ACTIVE,
-                reason="演示结对",
-                confirmed_by=collector,
-                confirmed_at=utcnow(),
-            )
+        pairing = Pairing(
+            sponsor=sponsor,
+            child=child,
+            status=PairingStatus.ACTIVE,
+            reason="演示结对",
+            confirmed_by=collector,
+            confirmed_at=utcnow(),
         )
+        db.session.add(pairing)
         child.status = ChildStatus.PAIRED
         pairs += 1
+        db.session.flush()
+        # The pairing notices wait in the print queue, so the letters screens are not empty.
+        queue_letter(LetterKind.PAIRING_NOTICE, sponsor, f"pairing:{pairing.id}", child=child)
     db.session.flush()
     return {
         "villages": len(villages),

@@ -186,3 +186,18 @@ def make_portal_sponsor(
     db.session.add(user)
     db.session.flush()
     return sponsor
+
+
+def make_letter_sponsor(channel=None, **fields) -> Sponsor:
+    """Make a sponsor who gets letters by `channel` (post by default), with an email and address."""
+    from sponsorship.models.enums import Channel
+
+    n = _n()
+    values = dict(
+        channel=channel or Channel.POST,
+        email=f"parent{n}@example.org",
+        address=f"人民路{n}号",
+        name=f"王{n}丽",
+    )
+    values.update(fields)
+    return make_sponsor(**values)

@@ -3,6 +3,7 @@
 from sponsorship.models.audit import AuditEvent
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
 from sponsorship.models.job_run import JobRun
+from sponsorship.models.letter import Letter, LetterTemplate
 from sponsorship.models.pairing import OPEN_STATUSES, Pairing
 from sponsorship.models.region import Region
 from sponsorship.models.setting import Setting
@@ -17,6 +18,8 @@ __all__ = [
     "ChildHardship",
     "Guardian",
     "JobRun",
+    "Letter",
+    "LetterTemplate",
     "Pairing",
     "Region",
     "Setting",

@@ -124,3 +124,32 @@ class JobRunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class LetterKind(StrEnum):
+    SIGNUP_ACK = "signup_ack"
+    APPROVAL = "approval"
+    REJECTION = "rejection"
+    PAIRING_NOTICE = "pairing_notice"
+    PLEDGE_REMINDER = "pledge_reminder"
+    OVERDUE_REMINDER = "overdue_reminder"
+    DONATION_THANKS = "donation_thanks"
+    PAYOUT_NOTICE = "payout_notice"
+    CHILD_RECEIVED = "child_received"
+    YEARLY_THANKS = "yearly_thanks"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a letter kind, not a secret
+    APPEAL = "appeal"
+
+
+class LetterStatus(StrEnum):
+    QUEUED = "queued"
+    #: Claimed by a delivery worker; a claim older than the timeout is taken back into the queue.
+    SENDING = "sending"
+    SENT = "sent"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class RecipientType(StrEnum):
+    SPONSOR = "sponsor"
+    GUARDIAN = "guardian"

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "school_entry_age": 6,
     # The appeal (倡议书) on the public landing page; paragraphs are separated by a blank line.
     "appeal_text": APPEAL_TEXT,
+    # Days before an instalment is due that the pledge reminder goes out.
+    "letters.reminder_days_before": 30,
 }
 
 

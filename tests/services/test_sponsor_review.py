@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent
-from sponsorship.models.enums import SponsorStatus
+from sponsorship.models import AuditEvent, Letter
+from sponsorship.models.enums import LetterKind, SponsorStatus
 from sponsorship.services import sponsor_review
 from sponsorship.services.sponsors import request_withdrawal
 from tests.conftest import count
@@ -30,7 +30,7 @@ def test_approve_records_the_decision_audits_and_queues_the_letter():
     assert sponsor.reviewed_by == staff and sponsor.reviewed_at is not None
     assert event("sponsor.approve").user == staff
     assert event("sponsor.approve").object_id == str(sponsor.id)
-    assert "kind=approval" in event("letter.intent").detail
+    assert count(Letter, Letter.kind == LetterKind.APPROVAL, Letter.recipient_id == sponsor.id) == 1
 
 
 def test_reject_needs_a_reason_and_keeps_it():
@@ -42,7 +42,8 @@ def test_reject_needs_a_reason_and_keeps_it():
     sponsor_review.reject(sponsor, by=staff, reason="联系不上本人")
     assert sponsor.status == SponsorStatus.REJECTED and sponsor.review_note == "联系不上本人"
     assert event("sponsor.reject").detail == "联系不上本人"
-    assert "kind=rejection" in event("letter.intent").detail
+    letter = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.REJECTION))
+    assert letter.recipient_id == sponsor.id and "联系不上本人" in letter.body
 
 
 def test_decisions_follow_the_status():

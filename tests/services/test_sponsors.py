@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, Sponsor, User
+from sponsorship.models import AuditEvent, Letter, Sponsor, User
 from sponsorship.models.enums import (
     AidGroup,
     AidPreference,
@@ -61,7 +61,7 @@ def register(**overrides) -> Sponsor:
 
 
 def letters(kind: str) -> int:
-    return count(AuditEvent, AuditEvent.action == "letter.intent", AuditEvent.detail.contains(kind))
+    return count(Letter, Letter.kind == kind.removeprefix("kind="))
 
 
 def test_sign_up_creates_a_pending_sponsor_with_a_portal_account(frozen):

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent
-from sponsorship.models.enums import Channel, RegionLevel, Role, SponsorStatus
+from sponsorship.models import AuditEvent, Letter
+from sponsorship.models.enums import Channel, LetterKind, RegionLevel, Role, SponsorStatus
 from sponsorship.services import password_reset
 from tests.conftest import Auth, count, post_form
 from tests.factories import (
@@ -151,12 +151,10 @@ def test_password_reset_by_emailed_link(app, client, reset_link):
     link = reset_link("ME@example.com")
     assert link and "/portal/reset/" in link
     path = re.sub(r"^https?://[^/]+", "", link)
-    event = db.session.scalar(
-        sa.select(AuditEvent)
-        .where(AuditEvent.action == "letter.intent")
-        .order_by(AuditEvent.id.desc())
-    )
-    assert "password_reset" in event.detail and path.split("/")[-1] not in event.detail
+    letter = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.PASSWORD_RESET))
+    assert letter.recipient_id == sponsor.id and letter.to_address == "me@example.com"
+    token = path.split("/")[-1]
+    assert not any(token in e.detail for e in db.session.scalars(sa.select(AuditEvent)))
     data = {"new": "a brand new password", "confirm": "a brand new password"}
     response = post_form(client, path, data, token_from=path)
     assert response.status_code == 302
@@ -178,7 +176,7 @@ def test_reset_link_expires_after_an_hour(client, reset_link, monkeypatch):
 def test_reset_request_for_unknown_login_says_the_same_and_sends_nothing(reset_link):
     assert reset_link("13900009999") is None
     assert reset_link("nobody@example.com") is None
-    assert count(AuditEvent, AuditEvent.action == "letter.intent") == 0
+    assert count(Letter) == 0
 
 
 def test_forged_or_staff_tokens_do_not_work(client, auth):

@@ -1,0 +1,60 @@
+"""Every minute: deliver queued emails and text messages, one claimed letter at a time."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from sponsorship.clock import utcnow
+from sponsorship.extensions import db
+from sponsorship.jobs import JobContext, JobSpec, minutely
+from sponsorship.letters.channels import DeliveryError
+from sponsorship.models.enums import LetterStatus
+from sponsorship.services import delivery
+
+log = logging.getLogger(__name__)
+
+#: Letters one run sends at most; the rest wait for the next minute.
+BATCH_LIMIT = 200
+
+
+def deliver_pending(limit: int = BATCH_LIMIT) -> Counter:
+    """Recover stale claims, then claim, send and record letters until none is due."""
+    outcome: Counter = Counter()
+    outcome["recovered"] = delivery.recover_stale_claims(utcnow())
+    db.session.commit()
+    for _ in range(limit):
+        letter = delivery.claim_next(utcnow())
+        if letter is None:
+            db.session.rollback()
+            break
+        claim = delivery.Claim.of(letter)
+        # The claim is committed before we talk to the server: no other worker can take it.
+        db.session.commit()
+        try:
+            delivery.send_letter(claim)
+        except DeliveryError as error:
+            log.warning("letter %s not delivered: %s", claim.id, error.message)
+            status = delivery.record_failure(claim, error, utcnow())
+            outcome["retry" if status == LetterStatus.QUEUED else "failed"] += 1
+        else:
+            delivery.record_sent(claim, utcnow())
+            outcome["sent"] += 1
+        db.session.commit()
+    return outcome
+
+
+def deliver_letters(ctx: JobContext) -> str:
+    """The scheduled job: deliver what is due this minute."""
+    outcome = deliver_pending()
+    return ", ".join(f"{key} {value}" for key, value in sorted(outcome.items())) or "nothing due"
+
+
+SPEC = JobSpec(
+    id="deliver_letters",
+    func=deliver_letters,
+    cron={"minute": "*"},
+    period_of=minutely,
+    catch_up_window=None,
+    description="Deliver queued letters by email and SMS, with retries",
+)

@@ -1,0 +1,1 @@
+"""Letters: default texts, sandboxed rendering, the print PDF and the delivery channels."""

@@ -1,0 +1,117 @@
+"""The letter queue, a letter's page, resending failed emails, and the print queue."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required
+from sponsorship.clock import localnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
+from sponsorship.models import Letter
+from sponsorship.services import audit, letters, printing
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+def _scoped(stmt: sa.Select) -> sa.Select:
+    return in_scope(stmt, Letter.region_id, current_user)
+
+
+def _letter_or_404(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        abort(404)
+    ensure_in_scope(letter.region, f"letter={letter_id}")
+    return letter
+
+
+@bp.route("/")
+@roles_required(*EDITORS)
+def queue():
+    form = QueueFilterForm(request.args)
+    stmt = _scoped(sa.select(Letter))
+    for name in ("kind", "channel", "status"):
+        select = getattr(form, name)
+        allowed = {value for value, _label in select.choices if value}
+        if select.data in allowed:  # an unknown value filters nothing rather than failing
+            stmt = stmt.where(getattr(Letter, name) == select.data)
+    page = db.paginate(
+        stmt.order_by(Letter.created_at.desc(), Letter.id.desc()), per_page=50, error_out=False
+    )
+    return render_template("letters/queue.html", form=form, page=page)
+
+
+@bp.route("/<int:letter_id>")
+@roles_required(*EDITORS)
+def detail(letter_id: int):
+    letter = _letter_or_404(letter_id)
+    return render_template("letters/detail.html", letter=letter, resend_form=ResendForm())
+
+
+@bp.route("/<int:letter_id>/resend", methods=["POST"])
+@roles_required(*EDITORS)
+def resend(letter_id: int):
+    letter = _letter_or_404(letter_id)
+    if ResendForm().validate_on_submit():
+        letters.resend(letter, by=current_user)
+        db.session.commit()
+        flash(_("The letter is back in the queue and will be sent within a minute."), "success")
+    return redirect(url_for("letters.detail", letter_id=letter.id))
+
+
+def _postal(ids: list[int] | None = None) -> list[Letter]:
+    stmt = letters.postal_queue(_scoped(sa.select(Letter)))
+    if ids is not None:
+        stmt = stmt.where(Letter.id.in_(ids))
+    return list(db.session.scalars(stmt))
+
+
+def _ids(text: str | None) -> list[int]:
+    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+
+
+@bp.route("/print")
+@roles_required(*EDITORS)
+def print_queue():
+    waiting = _postal()
+    form = MarkPrintedForm(letter_ids=",".join(str(letter.id) for letter in waiting))
+    return render_template("letters/print_queue.html", letters=waiting, form=form)
+
+
+@bp.route("/print.pdf")
+@roles_required(*EDITORS)
+def print_pdf():
+    chosen = _postal(_ids(request.args.get("ids")) if request.args.get("ids") else None)
+    pdf = printing.print_pdf(chosen)
+    audit.record("letter.print_pdf", detail=",".join(str(letter.id) for letter in chosen))
+    db.session.commit()
+    name = f"letters-{localnow():%Y%m%d-%H%M}.pdf"
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+@bp.route("/print/mark", methods=["POST"])
+@roles_required(*EDITORS)
+def mark_printed():
+    form = MarkPrintedForm()
+    if form.validate_on_submit():
+        chosen = _postal(_ids(form.letter_ids.data))
+        try:
+            done = letters.mark_printed(chosen, by=current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(count)d letters marked printed.", count=done), "success")
+    return redirect(url_for("letters.print_queue"))
