@@ -67,7 +67,7 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping
+    from sponsorship.jobs import housekeeping, pledges
 
-    specs = [housekeeping.SPEC]
+    specs = [housekeeping.SPEC, pledges.ROLLOVER, pledges.OVERDUE]
     return {spec.id: spec for spec in specs}

@@ -14,6 +14,11 @@ DEFAULTS: dict[str, Any] = {
     f"standard_fen.{AidGroup.PRIMARY}": 100_000,
     f"standard_fen.{AidGroup.MIDDLE}": 150_000,
     f"standard_fen.{AidGroup.FOSTERING}": 300_000,
+    # A pledge that starts after the school year began: True charges only the months left
+    # (pro rata), False the full year.
+    "pledge.mid_year_pro_rata": True,
+    # Days after its due date before an unpaid instalment counts as overdue.
+    "instalment.grace_days": 15,
 }
 
 
