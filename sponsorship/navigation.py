@@ -10,6 +10,10 @@ from sponsorship.models.enums import Role
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("regions.index", _l("Regions"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("donations.index", _l("Donations"), {Role.ADMIN, Role.FINANCE}),
+    ("statements.programme", _l("Statements"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("statements.overdue", _l("Overdue"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("statements.mine", _l("My statement"), {Role.SPONSOR}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
 ]
