@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0001
-Create Date: 2026-11-29 04:11:58.116458
+Create Date: 2026-11-29 04:18:01.118602
 
 """
 from alembic import op
@@ -186,13 +186,17 @@ def upgrade():
 
     op.create_table('allocations',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('donation_id', sa.Integer(), nullable=False),
+    sa.Column('donation_id', sa.Integer(), nullable=True),
+    sa.Column('from_credit', sa.Boolean(), nullable=False),
+    sa.Column('transaction_id', sa.Integer(), nullable=True),
     sa.Column('instalment_id', sa.Integer(), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('undone', sa.Boolean(), nullable=False),
+    sa.CheckConstraint('(donation_id IS NULL) = (from_credit = true)', name=op.f('ck_allocations_donation_or_credit')),
     sa.CheckConstraint('amount_fen > 0', name=op.f('ck_allocations_amount_positive')),
     sa.ForeignKeyConstraint(['donation_id'], ['donations.id'], name=op.f('fk_allocations_donation_id_donations')),
     sa.ForeignKeyConstraint(['instalment_id'], ['instalments.id'], name=op.f('fk_allocations_instalment_id_instalments')),
+    sa.ForeignKeyConstraint(['transaction_id'], ['ledger_transactions.id'], name=op.f('fk_allocations_transaction_id_ledger_transactions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocations')),
     sa.UniqueConstraint('donation_id', 'instalment_id', name=op.f('uq_allocations_donation_id_instalment_id'))
     )

@@ -86,21 +86,31 @@ class Donation(db.Model):
 
 
 class Allocation(db.Model):
-    """Part of a donation paying one instalment; undone (never deleted) when the donation is."""
+    """Money paying one instalment: part of a donation, or of the sponsor's credit.
+
+    A donation's allocations are undone (never deleted) when the donation is reversed.
+    """
 
     __tablename__ = "allocations"
     __table_args__ = (
         sa.UniqueConstraint("donation_id", "instalment_id"),
         sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "(donation_id IS NULL) = (from_credit = true)", name="donation_or_credit"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    #: The donation paying; None when the sponsor's credit pays.
+    donation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    from_credit: Mapped[bool] = mapped_column(default=False)
+    #: The ledger transaction that moved the credit, for a payment from credit.
+    transaction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_transactions.id"))
     instalment_id: Mapped[int] = mapped_column(sa.ForeignKey("instalments.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     undone: Mapped[bool] = mapped_column(default=False)
 
-    donation: Mapped[Donation] = relationship(back_populates="allocations")
+    donation: Mapped[Donation | None] = relationship(back_populates="allocations")
     instalment: Mapped[Instalment] = relationship()
 
 

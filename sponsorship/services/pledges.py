@@ -50,6 +50,9 @@ def _create(pairing: Pairing, year: int, amount_fen: int, start_on: date) -> Ple
         db.session.add(Instalment(pledge=pledge, seq=seq, due_on=due_on, amount_fen=fen))
     db.session.flush()
     audit.record("pledge.started", pledge, detail=f"year={year} amount_fen={amount_fen}")
+    from sponsorship.services.credit import apply_credit  # credit pays through donations' rules
+
+    apply_credit(pairing.sponsor)
     return pledge
 
 

@@ -17,7 +17,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.money import format_fen, parse_yuan
-from sponsorship.services import batches, ledger, statements
+from sponsorship.services import batches, ledger, pledges, statements
 from sponsorship.services.donations import reverse_donation
 from tests.conftest import count
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
@@ -198,3 +198,25 @@ def test_sponsor_statement_by_school_year():
     assert year.outstanding_fen == 30_000 and statement.received_fen == 70_000
     child = statements.child_statement(pledge.pairing.child)
     assert (child.received_fen, child.held_fen, child.paid_out_fen) == (70_000, 70_000, 0)
+
+
+def test_credit_pays_the_next_school_years_instalments():
+    pledge = make_pledge(amount_fen=100_000)
+    sponsor = pledge.pairing.sponsor
+    make_donation(sponsor, 150_000, remainder_to=RemainderTo.CREDIT)
+    assert ledger.sponsor_credit(sponsor.id) == 50_000
+    (next_year,) = pledges.rollover(2027)
+    (instalment,) = next_year.instalments
+    assert instalment.paid_fen == 50_000 and instalment.status == InstalmentStatus.DUE
+    assert ledger.sponsor_credit(sponsor.id) == 0
+    assert ledger.held_for_pairing(pledge.pairing_id) == 150_000
+    assert ledger.verify() == []
+
+
+def test_a_donation_whose_credit_was_used_cannot_be_reversed_whole():
+    pledge = make_pledge(amount_fen=100_000)
+    donation = make_donation(pledge.pairing.sponsor, 150_000)
+    pledges.rollover(2027)
+    with pytest.raises(DomainError):
+        reverse_donation(donation, "退款")
+    assert not donation.reversed
