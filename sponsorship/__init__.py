@@ -73,9 +73,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from sponsorship.views import admin, auth, donations, main, regions, statements
+    from sponsorship.views import admin, auth, donations, main, pledges, regions, statements
 
-    for blueprint in (auth.bp, main.bp, regions.bp, admin.bp, donations.bp, statements.bp):
+    blueprints = (auth.bp, main.bp, regions.bp, admin.bp, donations.bp, pledges.bp, statements.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

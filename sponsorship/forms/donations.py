@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from sponsorship.clock import today
 from sponsorship.errors import DomainError
 from sponsorship.labels import choices
 from sponsorship.models.enums import DonationMethod, RemainderTo
@@ -53,6 +54,10 @@ class DonationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.sponsor.choices = [("", _l("Anonymous or general donor"))] + list(sponsor_choices)
 
+    def validate_received_on(self, field) -> None:
+        if field.data and field.data > today():
+            raise ValidationError(_l("The date received cannot be in the future."))
+
 
 class ReverseForm(FlaskForm):
     reason = TextAreaField(_l("Reason for reversal"), validators=[DataRequired(), Length(max=2000)])
@@ -80,3 +85,9 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
     )
     submit = SubmitField(_l("Import lines"))
+
+
+class PledgeAmountForm(FlaskForm):
+    amount = StringField(_l("New yearly amount (yuan)"), validators=[DataRequired(), YuanAmount()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Change amount"))

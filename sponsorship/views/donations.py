@@ -55,7 +55,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*MONEY_ROLES)
 def new():
-    batch = _batch_or_404(int(request.args["batch"])) if request.args.get("batch") else None
+    batch_id = request.args.get("batch", type=int)
+    batch = _batch_or_404(batch_id) if batch_id else None
     form = DonationForm(sponsor_choices=_sponsor_choices())
     if not form.is_submitted():
         form.received_on.data = today()

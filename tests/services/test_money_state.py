@@ -1,4 +1,4 @@
-"""A stateful test over pledge / donate / reverse / pay out / end pairing / rollover.
+"""A stateful test over pledge / donate / reverse / pay out / change / end pairing / rollover.
 
 After every step: each transaction sums to zero, each balance equals the sum of its legs, paid
 amounts equal live allocations, and the programme's totals reconcile with what was given.
@@ -6,7 +6,9 @@ amounts equal live allocations, and the programme's totals reconcile with what w
 
 from datetime import UTC, date, datetime
 
-from hypothesis import HealthCheck, settings
+import sqlalchemy as sa
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -20,9 +22,16 @@ from hypothesis.stateful import (
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models.enums import Account, PairingStatus, PaymentFrequency, RemainderTo
+from sponsorship.models import Pledge
+from sponsorship.models.enums import (
+    Account,
+    PairingStatus,
+    PaymentFrequency,
+    PledgeStatus,
+    RemainderTo,
+)
 from sponsorship.money import parse_yuan
-from sponsorship.services import ledger, pledges, statements
+from sponsorship.services import ledger, pledges, settings, statements
 from sponsorship.services.donations import reverse_donation
 from sponsorship.services.ledger import Leg
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
@@ -97,6 +106,19 @@ class MoneyMachine(RuleBasedStateMachine):
             )
             self.paid_out += held
 
+    @rule(pairing=pairings, extra=st.integers(min_value=0, max_value=300_000))
+    def change_amount(self, pairing, extra):
+        pledge = db.session.scalar(
+            sa.select(Pledge)
+            .where(Pledge.pairing_id == pairing.id)
+            .order_by(Pledge.school_year.desc())
+        )
+        if pledge is not None and pledge.status == PledgeStatus.ACTIVE:
+            standard = settings.standard_fen(pairing.child.aid_group)
+            before = sum(i.amount_fen for i in pledge.instalments if i.paid_fen)
+            pledges.change_amount(pledge, standard + extra, reason="调整")
+            assert sum(i.amount_fen for i in pledge.instalments if i.paid_fen) == before
+
     @rule(pairing=consumes(pairings))
     def end_pairing(self, pairing):
         if pairing.status == PairingStatus.ACTIVE:
@@ -127,7 +149,7 @@ def test_money_state_machine(frozen):
     frozen(datetime(2026, 11, 29, 4, tzinfo=UTC))
     run_state_machine_as_test(
         MoneyMachine,
-        settings=settings(
+        settings=hypothesis_settings(
             max_examples=25,
             stateful_step_count=15,
             deadline=None,
