@@ -1,9 +1,10 @@
-"""Use a caring parent's credit (money paid beyond what was due) for instalments that fall due."""
+"""A caring parent's credit (paid beyond what was due): use it for new instalments, or refund it."""
 
 from __future__ import annotations
 
+from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Allocation, Sponsor, User
+from sponsorship.models import Allocation, LedgerTransaction, Sponsor, User
 from sponsorship.models.enums import Account, TransactionKind
 from sponsorship.services import audit, ledger
 from sponsorship.services.ledger import Leg
@@ -48,3 +49,29 @@ def apply_credit(sponsor: Sponsor, *, by: User | None = None) -> int:
     db.session.flush()
     audit.record("credit.applied", sponsor, detail=f"used_fen={used}", user=by)
     return used
+
+
+def refund_credit(
+    sponsor: Sponsor, amount_fen: int, reason: str, *, by: User | None = None
+) -> LedgerTransaction:
+    """Pay part of a caring parent's unused credit back to them: credit → refunds."""
+    if not reason.strip():
+        raise DomainError("请填写退款原因。", "A reason is required for a refund.")
+    if not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise DomainError("退款金额必须大于零。", "The refund must be more than zero.")
+    if amount_fen > ledger.sponsor_credit(sponsor.id):
+        raise DomainError(
+            "退款不能超过这位爱心父母的预存款余额。",
+            "A refund cannot exceed the caring parent's credit.",
+        )
+    txn = ledger.post(
+        TransactionKind.REFUND,
+        [
+            Leg(Account.SPONSOR_CREDIT, amount_fen, sponsor_id=sponsor.id),
+            Leg(Account.REFUNDS, -amount_fen, sponsor_id=sponsor.id),
+        ],
+        memo=reason.strip(),
+        by=by,
+    )
+    audit.record("credit.refunded", sponsor, detail=f"fen={amount_fen}: {reason.strip()}", user=by)
+    return txn

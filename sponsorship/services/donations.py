@@ -143,9 +143,9 @@ def record_donation(
             LetterKind.DONATION_THANKS,
             sponsor,
             f"donation:{donation.id}",
-            donation=donation,
             amount_fen=amount_fen,
             receipt_no=donation.receipt_no,
+            received_on=received_on.isoformat(),
         )
     return donation
 

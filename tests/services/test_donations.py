@@ -220,3 +220,18 @@ def test_a_donation_whose_credit_was_used_cannot_be_reversed_whole():
     with pytest.raises(DomainError):
         reverse_donation(donation, "退款")
     assert not donation.reversed
+
+
+def test_refund_of_credit_reconciles_and_is_bounded():
+    from sponsorship.services.credit import refund_credit
+
+    sponsor = make_sponsor()
+    make_donation(sponsor, 30_000)
+    with pytest.raises(DomainError):
+        refund_credit(sponsor, 30_001, "多缴")
+    with pytest.raises(DomainError):
+        refund_credit(sponsor, 100, " ")
+    refund_credit(sponsor, 10_000, "多缴退回")
+    totals = statements.programme_totals()
+    assert (totals.raised_fen, totals.refunded_fen, totals.held_fen) == (30_000, 10_000, 20_000)
+    assert totals.reconciles and ledger.verify() == []

@@ -1,4 +1,5 @@
-"""A stateful test over pledge / donate / reverse / pay out / change / end pairing / rollover.
+"""A stateful test over pledge / donate / reverse / pay out / refund / change amount /
+end pairing / rollover.
 
 After every step: each transaction sums to zero, each balance equals the sum of its legs, paid
 amounts equal live allocations, and the programme's totals reconcile with what was given.
@@ -31,7 +32,7 @@ from sponsorship.models.enums import (
     RemainderTo,
 )
 from sponsorship.money import parse_yuan
-from sponsorship.services import ledger, pledges, settings, statements
+from sponsorship.services import credit, ledger, pledges, settings, statements
 from sponsorship.services.donations import reverse_donation
 from sponsorship.services.ledger import Leg
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
@@ -54,6 +55,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.year = 2026
         self.given = 0
         self.paid_out = 0
+        self.refunded = 0
 
     @initialize()
     def start(self):
@@ -119,6 +121,14 @@ class MoneyMachine(RuleBasedStateMachine):
             pledges.change_amount(pledge, standard + extra, reason="调整")
             assert sum(i.amount_fen for i in pledge.instalments if i.paid_fen) == before
 
+    @rule(sponsor=st.integers(min_value=0, max_value=2), share=st.integers(1, 100))
+    def refund(self, sponsor, share):
+        who = self.sponsors[sponsor]
+        amount = ledger.sponsor_credit(who.id) * share // 100
+        if amount:
+            credit.refund_credit(who, amount, "多缴退回")
+            self.refunded += amount
+
     @rule(pairing=consumes(pairings))
     def end_pairing(self, pairing):
         if pairing.status == PairingStatus.ACTIVE:
@@ -140,6 +150,7 @@ class MoneyMachine(RuleBasedStateMachine):
         assert totals.reconciles
         assert totals.raised_fen == self.given
         assert totals.paid_out_fen == self.paid_out
+        assert totals.refunded_fen == self.refunded
 
     def teardown(self):
         self.savepoint.rollback()
