@@ -91,3 +91,9 @@ class PledgeAmountForm(FlaskForm):
     amount = StringField(_l("New yearly amount (yuan)"), validators=[DataRequired(), YuanAmount()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Change amount"))
+
+
+class RefundForm(FlaskForm):
+    amount = StringField(_l("Refund (yuan)"), validators=[DataRequired(), YuanAmount()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Refund credit"))

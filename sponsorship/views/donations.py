@@ -14,11 +14,12 @@ from sponsorship.forms.donations import (
     CloseBatchForm,
     DonationForm,
     ImportForm,
+    RefundForm,
     ReverseForm,
 )
 from sponsorship.models import Donation, DonationBatch, Sponsor
 from sponsorship.models.enums import BatchStatus, DonationMethod, RemainderTo, Role, SponsorStatus
-from sponsorship.services import bank_csv, batches
+from sponsorship.services import bank_csv, batches, credit
 from sponsorship.services.donations import record_donation, reverse_donation
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
@@ -195,3 +196,25 @@ def batch_import(batch_id: int):
         ),
         422,
     )
+
+
+@bp.route("/refunds/<int:sponsor_id>", methods=["POST"])
+@roles_required(*MONEY_ROLES)
+def refund(sponsor_id: int):
+    sponsor = db.session.get(Sponsor, sponsor_id)
+    if sponsor is None:
+        abort(404)
+    form = RefundForm()
+    if form.validate_on_submit():
+        try:
+            credit.refund_credit(sponsor, form.amount.fen, form.reason.data, by=current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Refund recorded."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("statements.sponsor", sponsor_id=sponsor.id))

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from sponsorship.access import READERS, ensure_in_scope, in_scope, roles_required
 from sponsorship.extensions import db
+from sponsorship.forms.donations import RefundForm
 from sponsorship.models import Child, Pairing, Sponsor
 from sponsorship.models.enums import Role
 from sponsorship.services import statements
@@ -48,8 +49,12 @@ def sponsor(sponsor_id: int):
     if found is None:
         abort(404)
     ensure_in_scope(found.region, f"sponsor {sponsor_id}")
+    refund_form = RefundForm() if current_user.role in (Role.FINANCE, Role.ADMIN) else None
     return render_template(
-        "statements/sponsor.html", statement=statements.sponsor_statement(found), own=False
+        "statements/sponsor.html",
+        statement=statements.sponsor_statement(found),
+        own=False,
+        refund_form=refund_form,
     )
 
 

@@ -4,7 +4,8 @@ from datetime import date
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, RegionLevel, Role
-from sponsorship.services import pledges
+from sponsorship.services import ledger, pledges
+from tests.conftest import post_form
 from tests.factories import make_child, make_donation, make_pledge, make_region, make_sponsor
 
 
@@ -79,3 +80,43 @@ def test_nav_shows_money_entries_by_role(client, auth):
     auth.as_role(Role.STAFF)
     page = client.get("/statements/").get_data(as_text=True)
     assert "/donations/" not in page and "/statements/overdue" in page
+
+
+def test_finance_refunds_credit_from_the_statement(client, auth):
+    sponsor = make_sponsor()
+    make_donation(sponsor, 20_000)
+    auth.as_role(Role.FINANCE)
+    url = f"/statements/sponsors/{sponsor.id}"
+    response = post_form(
+        client,
+        f"/donations/refunds/{sponsor.id}",
+        {"amount": "50", "reason": "多缴退回"},
+        token_from=url,
+    )
+    assert response.status_code == 302
+    assert ledger.sponsor_credit(sponsor.id) == 15_000
+    too_much = post_form(
+        client,
+        f"/donations/refunds/{sponsor.id}",
+        {"amount": "151", "reason": "x"},
+        token_from=url,
+        follow_redirects=True,
+    )
+    assert "预存款余额" in too_much.get_data(as_text=True)
+    assert ledger.sponsor_credit(sponsor.id) == 15_000
+
+
+def test_staff_cannot_refund(client, auth):
+    sponsor = make_sponsor()
+    make_donation(sponsor, 20_000)
+    auth.as_role(Role.STAFF)
+    assert "/donations/refunds/" not in client.get(f"/statements/sponsors/{sponsor.id}").get_data(
+        as_text=True
+    )
+    response = post_form(
+        client,
+        f"/donations/refunds/{sponsor.id}",
+        {"amount": "50", "reason": "x"},
+        token_from="/statements/",
+    )
+    assert response.status_code == 403
