@@ -80,7 +80,16 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
         child.status = ChildStatus.PAIRED
         pairs += 1
     db.session.flush()
-    return {"regions": len(villages), "sponsors": sponsors, "children": children, "pairings": pairs}
+    from sponsorship.demo_money import load_money
+
+    money = load_money(rng, collector)
+    return {
+        "regions": len(villages),
+        "sponsors": sponsors,
+        "children": children,
+        "pairings": pairs,
+        **money,
+    }
 
 
 def _name(rng: random.Random) -> str:

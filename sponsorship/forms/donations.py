@@ -39,20 +39,18 @@ class DonationForm(FlaskForm):
     )
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), YuanAmount()])
     received_on = DateField(_l("Date received"), validators=[DataRequired()])
-    method = SelectField(_l("Method"), choices=choices(DonationMethod))
+    method = SelectField(_l("Method"))
     bank_reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=100)])
     campaign = StringField(_l("Campaign"), validators=[Optional(), Length(max=100)])
-    remainder_to = RadioField(
-        _l("Money beyond what is due"),
-        choices=choices(RemainderTo),
-        default=RemainderTo.CREDIT.value,
-    )
+    remainder_to = RadioField(_l("Money beyond what is due"), default=RemainderTo.CREDIT.value)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record donation"))
 
     def __init__(self, *args, sponsor_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sponsor.choices = [("", _l("Anonymous or general donor"))] + list(sponsor_choices)
+        self.method.choices = choices(DonationMethod)
+        self.remainder_to.choices = choices(RemainderTo)
 
     def validate_received_on(self, field) -> None:
         if field.data and field.data > today():

@@ -23,7 +23,7 @@ def test_finance_records_and_reverses_a_donation(live_server, page):
     page.get_by_role("link", name="捐款", exact=True).click()
     page.get_by_role("link", name="登记捐款").click()
 
-    page.get_by_label("爱心父母").select_option(label="王爱心 (1234)")
+    page.get_by_label("爱心父母", exact=True).select_option(label="王爱心 (1234)")
     page.get_by_label("金额（元）").fill("12.345")
     page.get_by_label("银行流水号").fill("ICBC-778")
     page.get_by_role("button", name="登记捐款").click()
