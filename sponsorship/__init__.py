@@ -77,13 +77,16 @@ def register_blueprints(app: Flask) -> None:
         admin,
         appeal,
         auth,
+        donations,
         letter_templates,
         letters,
         main,
+        pledges,
         portal,
         public,
         regions,
         sponsors,
+        statements,
     )
 
     blueprints = (
@@ -97,14 +100,17 @@ def register_blueprints(app: Flask) -> None:
         admin.bp,
         letters.bp,
         letter_templates.bp,
+        donations.bp,
+        pledges.bp,
+        statements.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, regions, setup, users
+    from sponsorship.cli import demo, jobs, ledger, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli):
+    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -83,11 +83,15 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
         # The pairing notices wait in the print queue, so the letters screens are not empty.
         queue_letter(LetterKind.PAIRING_NOTICE, sponsor, f"pairing:{pairing.id}", child=child)
     db.session.flush()
+    from sponsorship.demo_money import load_money
+
+    money = load_money(rng, collector)
     return {
         "villages": len(villages),
         "sponsors": sponsors,
         "children": children,
         "pairings": pairs,
+        **money,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -12,9 +12,12 @@ from sponsorship.models import Child, Guardian, Pairing, Region, Sponsor, User
 from sponsorship.models.enums import (
     AidType,
     ChildStatus,
+    DonationMethod,
     Gender,
     PairingStatus,
+    PaymentFrequency,
     RegionLevel,
+    RemainderTo,
     Role,
     SchoolStage,
     SponsorStatus,
@@ -201,3 +204,35 @@ def make_letter_sponsor(channel=None, **fields) -> Sponsor:
     )
     values.update(fields)
     return make_sponsor(**values)
+
+
+def make_pledge(
+    pairing: Pairing | None = None,
+    *,
+    confirmed_at: datetime | None = None,
+    frequency: PaymentFrequency = PaymentFrequency.YEARLY,
+    amount_fen: int = 100_000,
+):
+    """Confirm a pairing (by default on 1 September 2026) and start its pledge."""
+    from sponsorship.services.pledges import start_pledge
+
+    if pairing is None:
+        sponsor = make_sponsor(payment_frequency=frequency, pledge_per_child_fen=amount_fen)
+        pairing = make_pairing(sponsor=sponsor)
+    pairing.confirmed_at = confirmed_at or datetime(2026, 9, 1, 2, tzinfo=UTC)
+    return start_pledge(pairing)
+
+
+def make_donation(sponsor: Sponsor | None, amount_fen: int, **fields):
+    """Record a bank transfer received on 1 October 2026 (remainder to credit by default)."""
+    from sponsorship.services.donations import record_donation
+
+    values = dict(
+        sponsor=sponsor,
+        amount_fen=amount_fen,
+        received_on=date(2026, 10, 1),
+        method=DonationMethod.BANK,
+        remainder_to=RemainderTo.CREDIT,
+    )
+    values.update(fields)
+    return record_donation(**values)

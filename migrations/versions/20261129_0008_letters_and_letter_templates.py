@@ -1,7 +1,7 @@
 """letters and letter templates
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-29 04:12:48.313646
 
 """
@@ -13,7 +13,7 @@ import sponsorship.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0001'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -68,7 +68,13 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping, letters, school_year
+    from sponsorship.jobs import housekeeping, letters, pledges, school_year
 
-    specs = [housekeeping.SPEC, school_year.SPEC, letters.SPEC]
+    specs = [
+        housekeeping.SPEC,
+        school_year.SPEC,
+        pledges.ROLLOVER,
+        pledges.OVERDUE,
+        letters.SPEC,
+    ]
     return {spec.id: spec for spec in specs}

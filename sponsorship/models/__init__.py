@@ -2,9 +2,12 @@
 
 from sponsorship.models.audit import AuditEvent
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
+from sponsorship.models.donation import Allocation, Donation, DonationBatch, ReceiptSequence
 from sponsorship.models.job_run import JobRun
+from sponsorship.models.ledger import AccountBalance, LedgerEntry, LedgerTransaction
 from sponsorship.models.letter import Letter, LetterTemplate
 from sponsorship.models.pairing import OPEN_STATUSES, Pairing
+from sponsorship.models.pledge import Instalment, Pledge, PledgeChange
 from sponsorship.models.region import Region
 from sponsorship.models.setting import Setting
 from sponsorship.models.sponsor import Sponsor
@@ -13,14 +16,24 @@ from sponsorship.models.user import STAFF_ROLES, User
 __all__ = [
     "OPEN_STATUSES",
     "STAFF_ROLES",
+    "AccountBalance",
+    "Allocation",
     "AuditEvent",
     "Child",
     "ChildHardship",
+    "Donation",
+    "DonationBatch",
     "Guardian",
+    "Instalment",
     "JobRun",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Letter",
     "LetterTemplate",
     "Pairing",
+    "Pledge",
+    "PledgeChange",
+    "ReceiptSequence",
     "Region",
     "Setting",
     "Sponsor",

@@ -153,3 +153,57 @@ class LetterStatus(StrEnum):
 class RecipientType(StrEnum):
     SPONSOR = "sponsor"
     GUARDIAN = "guardian"
+
+
+class PledgeStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class InstalmentStatus(StrEnum):
+    DUE = "due"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    WAIVED = "waived"
+
+
+class DonationMethod(StrEnum):
+    BANK = "bank"
+    CASH = "cash"
+    WECHAT = "wechat"
+    ALIPAY = "alipay"
+    OTHER = "other"
+
+
+class RemainderTo(StrEnum):
+    """Where the part of a donation not owed on instalments goes."""
+
+    CREDIT = "credit"
+    GENERAL = "general"
+
+
+class Account(StrEnum):
+    """Ledger accounts. Money comes in on BANK or CASH (positive legs); it is held in the funds
+    (RESTRICTED per pairing, GENERAL, SPONSOR_CREDIT) and leaves through PAYOUTS or REFUNDS
+    (negative legs). Since every transaction sums to zero, raised = held + paid out + refunded."""
+
+    BANK = "bank"
+    CASH = "cash"
+    RESTRICTED = "restricted"
+    GENERAL = "general"
+    SPONSOR_CREDIT = "sponsor_credit"
+    PAYOUTS = "payouts"
+    REFUNDS = "refunds"
+
+
+class TransactionKind(StrEnum):
+    DONATION = "donation"
+    REVERSAL = "reversal"
+    PAYOUT = "payout"
+    REFUND = "refund"
+    TRANSFER = "transfer"
+
+
+class BatchStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"

@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "appeal_text": APPEAL_TEXT,
     # Days before an instalment is due that the pledge reminder goes out.
     "letters.reminder_days_before": 30,
+    # A pledge that starts after the school year began: True charges only the months left
+    # (pro rata), False the full year.
+    "pledge.mid_year_pro_rata": True,
+    # Days after its due date before an unpaid instalment counts as overdue.
+    "instalment.grace_days": 15,
 }
 
 

@@ -7,3 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Buttons marked data-print print the page (statements are laid out for paper).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+});

@@ -1,0 +1,41 @@
+"""Pledge jobs: the school-year rollover on 1 September, and the daily overdue marking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sponsorship.clock import local_zone
+from sponsorship.jobs import JobContext, JobSpec, daily, yearly
+from sponsorship.services import pledges
+
+
+def rollover(ctx: JobContext) -> str:
+    """Create the new school year's pledges for pairings still active."""
+    created = pledges.rollover(int(ctx.period_key))
+    return f"created {len(created)} pledges for school year {ctx.period_key}"
+
+
+def mark_overdue(ctx: JobContext) -> str:
+    """Mark instalments overdue once their due date plus the grace days has passed."""
+    marked = pledges.mark_overdue(ctx.now.astimezone(local_zone()).date())
+    return f"marked {marked} instalments overdue"
+
+
+ROLLOVER = JobSpec(
+    id="pledge-rollover",
+    func=rollover,
+    # After the 00:30 promotion, so each child's group (and standard amount) is the new one.
+    cron={"month": 9, "day": 1, "hour": 0, "minute": 45},
+    period_of=yearly,
+    # A missed rollover must still happen: catch it up for the whole autumn.
+    catch_up_window=timedelta(days=90),
+    description="Create the new school year's pledges for active pairings",
+)
+
+OVERDUE = JobSpec(
+    id="instalments-overdue",
+    func=mark_overdue,
+    cron={"hour": 1, "minute": 10},
+    period_of=daily,
+    description="Mark unpaid instalments overdue after their grace days",
+)

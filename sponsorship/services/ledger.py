@@ -1,0 +1,207 @@
+"""Post double-entry transactions, read balances, and prove the ledger's invariants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import (
+    AccountBalance,
+    Allocation,
+    Donation,
+    Instalment,
+    LedgerEntry,
+    LedgerTransaction,
+    User,
+)
+from sponsorship.models.enums import Account, TransactionKind
+from sponsorship.models.ledger import balance_key
+
+#: Accounts money comes in on; the funds that hold it; where it goes out.
+RECEIPT_ACCOUNTS = (Account.BANK, Account.CASH)
+FUND_ACCOUNTS = (Account.RESTRICTED, Account.GENERAL, Account.SPONSOR_CREDIT)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg to post: positive brings money in, negative holds or spends it."""
+
+    account: Account
+    amount_fen: int
+    pairing_id: int | None = None
+    sponsor_id: int | None = None
+
+
+def post(
+    kind: TransactionKind,
+    legs: list[Leg],
+    *,
+    donation: Donation | None = None,
+    reverses: LedgerTransaction | None = None,
+    memo: str = "",
+    by: User | None = None,
+) -> LedgerTransaction:
+    """Post one transaction whose legs sum to zero, and move the running balances with it."""
+    legs = [leg for leg in legs if leg.amount_fen != 0]
+    if len(legs) < 2 or sum(leg.amount_fen for leg in legs) != 0:
+        raise ValueError(f"unbalanced transaction: {legs}")
+    txn = LedgerTransaction(
+        kind=kind,
+        donation_id=donation.id if donation else None,
+        reverses_id=reverses.id if reverses else None,
+        memo=memo[:255],
+        created_by=by,
+    )
+    db.session.add(txn)
+    db.session.flush()
+    for leg in legs:
+        db.session.add(
+            LedgerEntry(
+                transaction_id=txn.id,
+                account=leg.account,
+                amount_fen=leg.amount_fen,
+                pairing_id=leg.pairing_id,
+                sponsor_id=leg.sponsor_id,
+            )
+        )
+        _move_balance(leg)
+    db.session.flush()
+    return txn
+
+
+def _move_balance(leg: Leg) -> None:
+    key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id)
+    # An UPDATE of the row itself, not read-modify-write: concurrent postings add up.
+    moved = db.session.execute(
+        sa.update(AccountBalance)
+        .where(AccountBalance.key == key)
+        .values(balance_fen=AccountBalance.balance_fen + leg.amount_fen)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount == 0:
+        db.session.add(
+            AccountBalance(
+                key=key,
+                account=leg.account,
+                pairing_id=leg.pairing_id if leg.account == Account.RESTRICTED else None,
+                sponsor_id=leg.sponsor_id if leg.account == Account.SPONSOR_CREDIT else None,
+                balance_fen=leg.amount_fen,
+            )
+        )
+    db.session.flush()
+
+
+def reverse(txn: LedgerTransaction, *, memo: str, by: User | None = None) -> LedgerTransaction:
+    """Post the mirror image of `txn`; a transaction is reversed at most once."""
+    if db.session.scalar(
+        sa.select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == txn.id)
+    ):
+        raise DomainError("这笔账已冲销过。", "This transaction has already been reversed.")
+    legs = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in txn.entries]
+    donation = db.session.get(Donation, txn.donation_id) if txn.donation_id else None
+    return post(TransactionKind.REVERSAL, legs, donation=donation, reverses=txn, memo=memo, by=by)
+
+
+def balance(
+    account: Account, *, pairing_id: int | None = None, sponsor_id: int | None = None
+) -> int:
+    """Return the running balance of one account (its sign as posted)."""
+    key = balance_key(account, pairing_id, sponsor_id)
+    value = db.session.scalar(
+        sa.select(AccountBalance.balance_fen).where(AccountBalance.key == key)
+    )
+    return value or 0
+
+
+def held_for_pairing(pairing_id: int) -> int:
+    """Return the money held in a pairing's restricted fund, as a positive amount."""
+    return -balance(Account.RESTRICTED, pairing_id=pairing_id)
+
+
+def sponsor_credit(sponsor_id: int) -> int:
+    """Return a sponsor's unused credit, as a positive amount."""
+    return -balance(Account.SPONSOR_CREDIT, sponsor_id=sponsor_id)
+
+
+def account_total(account: Account) -> int:
+    """Return the sum of every running balance of an account (all pairings, all sponsors)."""
+    value = db.session.scalar(
+        sa.select(sa.func.sum(AccountBalance.balance_fen)).where(AccountBalance.account == account)
+    )
+    return int(value or 0)
+
+
+def verify() -> list[str]:
+    """Check the ledger and the money tables against each other; return what is wrong."""
+    problems: list[str] = []
+    unbalanced = db.session.execute(
+        sa.select(LedgerEntry.transaction_id, sa.func.sum(LedgerEntry.amount_fen), sa.func.count())
+        .group_by(LedgerEntry.transaction_id)
+        .having(sa.or_(sa.func.sum(LedgerEntry.amount_fen) != 0, sa.func.count() < 2))
+        .order_by(LedgerEntry.transaction_id)
+    )
+    for txn_id, total, legs in unbalanced:
+        problems.append(f"transaction {txn_id}: {legs} legs sum to {total}, not 0")
+    empty = db.session.scalars(
+        sa.select(LedgerTransaction.id).where(~LedgerTransaction.entries.any())
+    )
+    problems += [f"transaction {txn_id}: no legs" for txn_id in empty]
+
+    sums: dict[str, int] = {}
+    for entry in db.session.execute(
+        sa.select(
+            LedgerEntry.account,
+            LedgerEntry.pairing_id,
+            LedgerEntry.sponsor_id,
+            LedgerEntry.amount_fen,
+        )
+    ):
+        key = balance_key(*entry[:3])
+        sums[key] = sums.get(key, 0) + entry[3]
+    stored = dict(
+        db.session.execute(sa.select(AccountBalance.key, AccountBalance.balance_fen)).all()
+    )
+    for key in sorted(set(sums) | set(stored)):
+        if sums.get(key, 0) != stored.get(key, 0):
+            problems.append(
+                f"balance {key}: stored {stored.get(key, 0)}, legs sum to {sums.get(key, 0)}"
+            )
+
+    live = (
+        sa.select(Allocation.instalment_id, sa.func.sum(Allocation.amount_fen).label("total"))
+        .where(Allocation.undone.is_(False))
+        .group_by(Allocation.instalment_id)
+        .subquery()
+    )
+    wrong_paid = db.session.execute(
+        sa.select(Instalment.id, Instalment.paid_fen, live.c.total)
+        .outerjoin(live, live.c.instalment_id == Instalment.id)
+        .where(Instalment.paid_fen != sa.func.coalesce(live.c.total, 0))
+    )
+    for inst_id, paid, total in wrong_paid:
+        problems.append(f"instalment {inst_id}: paid {paid}, live allocations {total or 0}")
+
+    received = (
+        sa.select(LedgerTransaction.donation_id, sa.func.sum(LedgerEntry.amount_fen).label("total"))
+        .join(LedgerEntry.transaction)
+        .where(
+            LedgerEntry.account.in_(RECEIPT_ACCOUNTS), LedgerTransaction.donation_id.is_not(None)
+        )
+        .group_by(LedgerTransaction.donation_id)
+        .subquery()
+    )
+    wrong_donations = db.session.execute(
+        sa.select(
+            Donation.receipt_no, Donation.amount_fen, Donation.reversed, received.c.total
+        ).outerjoin(received, received.c.donation_id == Donation.id)
+    )
+    for receipt_no, amount, was_reversed, total in wrong_donations:
+        expected = 0 if was_reversed else amount
+        if (total or 0) != expected:
+            problems.append(
+                f"donation {receipt_no}: received {total or 0} on the ledger, expected {expected}"
+            )
+    return problems

@@ -1,0 +1,220 @@
+"""Money in: record and reverse donations, enter bank statements in batches (finance, admin)."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import roles_required
+from sponsorship.clock import today
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.donations import (
+    BatchForm,
+    CloseBatchForm,
+    DonationForm,
+    ImportForm,
+    RefundForm,
+    ReverseForm,
+)
+from sponsorship.models import Donation, DonationBatch, Sponsor
+from sponsorship.models.enums import BatchStatus, DonationMethod, RemainderTo, Role, SponsorStatus
+from sponsorship.services import bank_csv, batches, credit
+from sponsorship.services.donations import record_donation, reverse_donation
+
+bp = Blueprint("donations", __name__, url_prefix="/donations")
+
+#: Only finance and administrators handle money received.
+MONEY_ROLES = (Role.FINANCE, Role.ADMIN)
+
+
+def _sponsor_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(Sponsor.id, Sponsor.name, Sponsor.mobile)
+        .where(Sponsor.status == SponsorStatus.APPROVED)
+        .order_by(Sponsor.name, Sponsor.id)
+    )
+    return [(str(id_), f"{name} ({mobile[-4:]})") for id_, name, mobile in rows]
+
+
+def _batch_or_404(batch_id: int) -> DonationBatch:
+    batch = db.session.get(DonationBatch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route("/")
+@roles_required(*MONEY_ROLES)
+def index():
+    rows = db.session.scalars(
+        sa.select(Donation).order_by(Donation.recorded_at.desc(), Donation.id.desc()).limit(100)
+    ).all()
+    return render_template("donations/index.html", donations=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*MONEY_ROLES)
+def new():
+    batch_id = request.args.get("batch", type=int)
+    batch = _batch_or_404(batch_id) if batch_id else None
+    form = DonationForm(sponsor_choices=_sponsor_choices())
+    if not form.is_submitted():
+        form.received_on.data = today()
+    if form.validate_on_submit():
+        sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
+        try:
+            donation = record_donation(
+                sponsor=sponsor,
+                amount_fen=form.amount.fen,
+                received_on=form.received_on.data,
+                method=DonationMethod(form.method.data),
+                remainder_to=RemainderTo(form.remainder_to.data),
+                bank_reference=form.bank_reference.data or "",
+                campaign=form.campaign.data or "",
+                donor_name=form.donor_name.data or "",
+                note=form.note.data or "",
+                batch=batch,
+                by=current_user,
+            )
+        except DomainError as error:
+            form.amount.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Donation recorded, receipt %(no)s.", no=donation.receipt_no), "success")
+            if batch is not None:
+                return redirect(url_for("donations.batch", batch_id=batch.id))
+            return redirect(url_for("donations.detail", donation_id=donation.id))
+    return render_template("donations/form.html", form=form, batch=batch)
+
+
+@bp.route("/<int:donation_id>")
+@roles_required(*MONEY_ROLES)
+def detail(donation_id: int):
+    donation = db.session.get(Donation, donation_id)
+    if donation is None:
+        abort(404)
+    return render_template("donations/detail.html", donation=donation, form=ReverseForm())
+
+
+@bp.route("/<int:donation_id>/reverse", methods=["POST"])
+@roles_required(*MONEY_ROLES)
+def reverse(donation_id: int):
+    donation = db.session.get(Donation, donation_id)
+    if donation is None:
+        abort(404)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            reverse_donation(donation, form.reason.data, by=current_user)
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Donation %(no)s reversed.", no=donation.receipt_no), "success")
+            return redirect(url_for("donations.detail", donation_id=donation.id))
+    return render_template("donations/detail.html", donation=donation, form=form), 422
+
+
+@bp.route("/batches", methods=["GET", "POST"])
+@roles_required(*MONEY_ROLES)
+def batches_list():
+    form = BatchForm()
+    if form.validate_on_submit():
+        batch = batches.open_batch(
+            form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
+        )
+        db.session.commit()
+        flash(_("Batch opened: enter the statement's lines."), "success")
+        return redirect(url_for("donations.batch", batch_id=batch.id))
+    rows = db.session.scalars(
+        sa.select(DonationBatch).order_by(DonationBatch.created_at.desc()).limit(50)
+    ).all()
+    return render_template("donations/batches.html", batches=rows, form=form)
+
+
+@bp.route("/batches/<int:batch_id>")
+@roles_required(*MONEY_ROLES)
+def batch(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    return render_template(
+        "donations/batch.html",
+        batch=batch,
+        tally=batches.tally(batch),
+        close_form=CloseBatchForm(),
+        import_form=ImportForm(),
+        import_errors=[],
+    )
+
+
+@bp.route("/batches/<int:batch_id>/close", methods=["POST"])
+@roles_required(*MONEY_ROLES)
+def batch_close(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    if not CloseBatchForm().validate_on_submit():
+        abort(400)
+    result = batches.close_batch(batch, by=current_user)
+    db.session.commit()
+    if result.matches:
+        flash(_("Batch closed: the lines match the statement."), "success")
+    else:
+        flash(_("Batch closed with a mismatch: check the lines against the statement."), "error")
+    return redirect(url_for("donations.batch", batch_id=batch.id))
+
+
+@bp.route("/batches/<int:batch_id>/import", methods=["POST"])
+@roles_required(*MONEY_ROLES)
+def batch_import(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    form = ImportForm()
+    errors: list[str] = []
+    if batch.status != BatchStatus.OPEN:
+        errors = [_("This batch is closed; open a new one.")]
+    elif form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", errors="replace")
+        try:
+            donations, errors = bank_csv.import_lines(batch, text, by=current_user)
+        except DomainError as error:
+            donations, errors = [], [error.message]
+        if not errors:
+            db.session.commit()
+            flash(_("%(n)d lines imported.", n=len(donations)), "success")
+            return redirect(url_for("donations.batch", batch_id=batch.id))
+        db.session.rollback()
+    return (
+        render_template(
+            "donations/batch.html",
+            batch=batch,
+            tally=batches.tally(batch),
+            close_form=CloseBatchForm(),
+            import_form=form,
+            import_errors=errors,
+        ),
+        422,
+    )
+
+
+@bp.route("/refunds/<int:sponsor_id>", methods=["POST"])
+@roles_required(*MONEY_ROLES)
+def refund(sponsor_id: int):
+    sponsor = db.session.get(Sponsor, sponsor_id)
+    if sponsor is None:
+        abort(404)
+    form = RefundForm()
+    if form.validate_on_submit():
+        try:
+            credit.refund_credit(sponsor, form.amount.fen, form.reason.data, by=current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Refund recorded."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("statements.sponsor", sponsor_id=sponsor.id))

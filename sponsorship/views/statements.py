@@ -1,0 +1,86 @@
+"""Statements: programme totals, per caring parent, per child, overdue instalments."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from sponsorship.access import READERS, ensure_in_scope, in_scope, roles_required
+from sponsorship.extensions import db
+from sponsorship.forms.donations import RefundForm
+from sponsorship.models import Child, Pairing, Sponsor
+from sponsorship.models.enums import Role
+from sponsorship.services import statements
+
+bp = Blueprint("statements", __name__)
+
+
+@bp.route("/statements/")
+@roles_required(*READERS)
+def programme():
+    held = statements.held_per_pairing(
+        lambda stmt: in_scope(stmt.join(Pairing.child), Child.region_id, current_user)
+    )
+    return render_template(
+        "statements/programme.html", totals=statements.programme_totals(), held=held
+    )
+
+
+@bp.route("/statements/sponsors")
+@roles_required(*READERS)
+def sponsors():
+    query = (request.args.get("q") or "").strip()
+    rows = []
+    if query:
+        like = f"%{query}%"
+        stmt = (
+            sa.select(Sponsor)
+            .where(sa.or_(Sponsor.name.ilike(like), Sponsor.mobile.contains(query)))
+            .order_by(Sponsor.name, Sponsor.id)
+            .limit(50)
+        )
+        rows = db.session.scalars(in_scope(stmt, Sponsor.region_id, current_user)).all()
+    return render_template("statements/sponsors.html", sponsors=rows, query=query)
+
+
+@bp.route("/statements/sponsors/<int:sponsor_id>")
+@roles_required(*READERS)
+def sponsor(sponsor_id: int):
+    found = db.session.get(Sponsor, sponsor_id)
+    if found is None:
+        abort(404)
+    ensure_in_scope(found.region, f"sponsor {sponsor_id}")
+    refund_form = RefundForm() if current_user.role in (Role.FINANCE, Role.ADMIN) else None
+    return render_template(
+        "statements/sponsor.html",
+        statement=statements.sponsor_statement(found),
+        own=False,
+        refund_form=refund_form,
+    )
+
+
+@bp.route("/my/statement")
+@roles_required(Role.SPONSOR)
+def mine():
+    found = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == current_user.id))
+    if found is None:
+        abort(404)
+    return render_template(
+        "statements/sponsor.html", statement=statements.sponsor_statement(found), own=True
+    )
+
+
+@bp.route("/statements/children/<int:child_id>")
+@roles_required(*READERS)
+def child(child_id: int):
+    found = db.session.get(Child, child_id)
+    if found is None:
+        abort(404)
+    ensure_in_scope(found.region, f"child {child_id}")
+    return render_template("statements/child.html", statement=statements.child_statement(found))
+
+
+@bp.route("/statements/overdue")
+@roles_required(*READERS)
+def overdue():
+    stmt = in_scope(statements.overdue_stmt(), Child.region_id, current_user)
+    return render_template("statements/overdue.html", instalments=db.session.scalars(stmt).all())
