@@ -96,8 +96,8 @@ def build() -> HalfYear:
     reverse_donation(reversed_in_period, "退票")
     reverse_donation(reversed_later, "银行退回（期后冲销）")
 
-    # Children: town A 150 primary (10 of them preschool, one paired twice) + 50 middle + 10 fostering;
-    # town B 68 primary + 27 middle (7 senior) + 4 fostering.
+    # Children: town A 150 primary (10 of them preschool, one paired twice) + 50 middle
+    # + 10 fostering; town B 68 primary + 27 middle (7 senior) + 4 fostering.
     groups = [
         (village_a, 139, SchoolStage.PRIMARY, AidType.EDUCATION, sponsors_a),
         (village_a, 10, SchoolStage.PRESCHOOL, AidType.EDUCATION, sponsors_a),
