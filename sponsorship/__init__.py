@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         portal,
         public,
         regions,
+        reports,
         sponsors,
         statements,
     )
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         donations.bp,
         pledges.bp,
         statements.bp,
+        reports.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("letter_templates.index", _l("Letter templates"), {Role.ADMIN}),
     ("donations.index", _l("Donations"), {Role.ADMIN, Role.FINANCE}),
     ("statements.programme", _l("Statements"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("reports.statistics", _l("Statistics"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.overdue", _l("Overdue"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.mine", _l("My statement"), {Role.SPONSOR}),
     ("admin.users", _l("Users"), {Role.ADMIN}),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from sponsorship.extensions import db
 from sponsorship.models import Child, ChildHardship, Donation, Region, Sponsor
-from sponsorship.models.enums import AidGroup, Gender, Hardship, RegionLevel
+from sponsorship.models.enums import AidGroup, Gender, Hardship
 from sponsorship.services import measures
 from sponsorship.services.measures import Period
+from sponsorship.services.trends import town_rollup
 
 
 @dataclass(frozen=True)
@@ -77,19 +77,6 @@ def _groups(rows) -> dict[AidGroup, int]:
     return {g: found.get(g, 0) for g in AidGroup}
 
 
-def _town_of(agg: sa.Subquery) -> sa.Select:
-    """Roll an aggregate keyed by region_id up to towns, in SQL (None: no town)."""
-    place = aliased(Region)
-    town = aliased(Region)
-    return (
-        sa.select(town.id)
-        .select_from(agg)
-        .outerjoin(place, place.id == agg.c.region_id)
-        .outerjoin(town, sa.and_(town.level == RegionLevel.TOWN, place.path.startswith(town.path)))
-        .group_by(town.id)
-    )
-
-
 def _town_rows(period: Period, area: Region | None) -> list[TownRow]:
     recruited = measures.recruited_stmt(
         [Sponsor.region_id.label("region_id"), sa.func.count().label("n")], period, area
@@ -108,7 +95,7 @@ def _town_rows(period: Period, area: Region | None) -> list[TownRow]:
 
     def add(stmt: sa.Select, key: str, extra=()) -> None:
         agg = stmt.subquery()
-        rolled = _town_of(agg).add_columns(*[agg.c[c] for c in extra], sa.func.sum(agg.c.n))
+        rolled = town_rollup(agg).add_columns(*[agg.c[c] for c in extra], sa.func.sum(agg.c.n))
         rolled = rolled.group_by(*[agg.c[c] for c in extra])
         for row in db.session.execute(rolled):
             slot = table.setdefault(row[0], {"recruited": 0, "raised_fen": 0, "groups": {}})

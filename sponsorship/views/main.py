@@ -1,14 +1,23 @@
 """The front door (the appeal for visitors, the home page for users) and the staff dashboard."""
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import READERS, roles_required
-from sponsorship.services.dashboard import summary_for
+from sponsorship.clock import today
+from sponsorship.jobs.scheduler import next_runs
+from sponsorship.money import format_fen
+from sponsorship.services import charts, trends
+from sponsorship.services.batch_state import batch_state
+from sponsorship.services.dashboard import area_of, dashboard_for
 from sponsorship.views import public
 from sponsorship.views.auth import home_for
 
 bp = Blueprint("main", __name__)
+
+#: How many upcoming scheduled jobs the dashboard lists.
+NEXT_JOBS = 4
 
 
 @bp.route("/")
@@ -19,7 +28,55 @@ def index():
     return redirect(home_for(current_user))
 
 
+def _link(endpoint: str, **values) -> str | None:
+    """Return the URL of `endpoint` if that page exists (and the user may open it), else None."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def _links() -> dict[str, str | None]:
+    editor = current_user.role in ("admin", "staff")
+    return {
+        "applicants": _link("sponsors.index", status="pending") if editor else None,
+        "proposals": _link("matching.proposals") if editor else None,
+        "batches": _link("batches.index"),
+        "failed_letters": _link("letters.queue", status="failed") if editor else None,
+        "children": _link("children.index"),
+        "statistics": _link("reports.statistics"),
+        "overdue": _link("statements.overdue"),
+    }
+
+
+def _charts(area) -> list[charts.Chart]:
+    day = today()
+    return [
+        charts.bar_chart(
+            _("Caring parents recruited by month"), trends.recruitment_by_month(day, area)
+        ),
+        charts.bar_chart(
+            _("Money raised by month (yuan)"),
+            [trends.Point(p.label, p.value // 100) for p in trends.money_by_month(day, area)],
+            lambda v: f"{v:,}",
+        ),
+        charts.bar_chart(_("Pairings in progress by town"), trends.pairings_by_town(area)),
+    ]
+
+
 @bp.route("/dashboard")
 @roles_required(*READERS)
 def dashboard():
-    return render_template("main/dashboard.html", summary=summary_for(current_user))
+    board = dashboard_for(current_user)
+    jobs = sorted(
+        ((spec, at) for spec, at in next_runs(current_app._get_current_object()) if at),
+        key=lambda pair: pair[1],
+    )[:NEXT_JOBS]
+    return render_template(
+        "main/dashboard.html",
+        board=board,
+        charts=_charts(area_of(current_user)),
+        jobs=jobs,
+        batch=batch_state(),
+        links=_links(),
+        money=format_fen,
+    )

@@ -1,0 +1,82 @@
+"""Reports: the statistics for a period, its print page and its spreadsheet."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import READERS, roles_required, scope_path
+from sponsorship.extensions import db
+from sponsorship.forms.reports import PeriodForm
+from sponsorship.models import Region
+from sponsorship.models.enums import RegionLevel
+from sponsorship.services import audit
+from sponsorship.services.dashboard import area_of
+from sponsorship.services.measures import Period, current_half_year
+from sponsorship.services.report_export import XLSX_MIME, statistics_workbook
+from sponsorship.services.statistics import Statistics, statistics_for
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _towns() -> list[Region]:
+    stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
+    prefix = scope_path(current_user)
+    if prefix is not None:
+        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
+    return list(db.session.scalars(stmt))
+
+
+def _statistics() -> tuple[PeriodForm, Statistics]:
+    """Read the period and the area from the query string; fall back to the defaults."""
+    form = PeriodForm(request.args)
+    towns = _towns()
+    scope = area_of(current_user)
+    whole = scope.name if scope is not None else _("Whole county")
+    form.town.choices = [("", whole)] + [(str(t.id), t.name) for t in towns]
+    if request.args:
+        form.validate()  # errors show beside the fields; each valid field still applies
+    default = current_half_year()
+    start = form.start.data if form.start.data and not form.start.errors else default.start
+    end = form.end.data if form.end.data and not form.end.errors else default.end
+    if end < start:
+        start, end = default.start, default.end
+    form.start.data, form.end.data = start, end
+    area = scope
+    if form.town.data and not form.town.errors:
+        area = next(t for t in towns if str(t.id) == form.town.data)
+    return form, statistics_for(Period(start, end), area)
+
+
+@bp.route("/statistics")
+@roles_required(*READERS)
+def statistics():
+    form, stats = _statistics()
+    return render_template("reports/statistics.html", form=form, stats=stats)
+
+
+@bp.route("/statistics/print")
+@roles_required(*READERS)
+def statistics_print():
+    _form, stats = _statistics()
+    return render_template("reports/statistics_print.html", stats=stats)
+
+
+@bp.route("/statistics.xlsx")
+@roles_required(*READERS)
+def statistics_xlsx():
+    _form, stats = _statistics()
+    area = stats.area.name if stats.area is not None else "全县"
+    name = f"statistics-{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}.xlsx"
+    audit.record(
+        "report.exported",
+        object_type="report",
+        object_id="statistics",
+        detail=f"{name} {area}",
+    )
+    db.session.commit()
+    return send_file(
+        statistics_workbook(stats), mimetype=XLSX_MIME, as_attachment=True, download_name=name
+    )
