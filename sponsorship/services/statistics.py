@@ -11,7 +11,7 @@ from sponsorship.models import Child, ChildHardship, Donation, Region, Sponsor
 from sponsorship.models.enums import AidGroup, Gender, Hardship
 from sponsorship.services import measures
 from sponsorship.services.measures import Period
-from sponsorship.services.trends import town_rollup
+from sponsorship.services.trends import roll_up, towns_by_region
 
 
 @dataclass(frozen=True)
@@ -78,44 +78,43 @@ def _groups(rows) -> dict[AidGroup, int]:
 
 
 def _town_rows(period: Period, area: Region | None) -> list[TownRow]:
-    recruited = measures.recruited_stmt(
-        [Sponsor.region_id.label("region_id"), sa.func.count().label("n")], period, area
-    ).group_by(Sponsor.region_id)
-    raised = measures.raised_stmt(
-        [Sponsor.region_id.label("region_id"), sa.func.sum(Donation.amount_fen).label("n")],
-        period,
-        area,
-    ).group_by(Sponsor.region_id)
-    group = measures.group_case().label("grp")
-    paired = measures.paired_stmt(
-        [Child.region_id.label("region_id"), group, sa.func.count().label("n")], period, area
-    ).group_by(Child.region_id, group)
-
-    table: dict[int | None, dict] = {}
-
-    def add(stmt: sa.Select, key: str, extra=()) -> None:
-        agg = stmt.subquery()
-        rolled = town_rollup(agg).add_columns(*[agg.c[c] for c in extra], sa.func.sum(agg.c.n))
-        rolled = rolled.group_by(*[agg.c[c] for c in extra])
-        for row in db.session.execute(rolled):
-            slot = table.setdefault(row[0], {"recruited": 0, "raised_fen": 0, "groups": {}})
-            if extra:
-                slot["groups"][AidGroup(row[1])] = int(row[2])
-            else:
-                slot[key] += int(row[1] or 0)
-
-    add(recruited, "recruited")
-    add(raised, "raised_fen")
-    add(paired, "groups", extra=("grp",))
-    towns = {t.id: t for t in db.session.scalars(sa.select(Region).where(Region.id.in_(table)))}
+    """Count per region in SQL, then add the few hundred region rows up into their towns."""
+    towns = towns_by_region(area)
+    recruited = roll_up(
+        db.session.execute(
+            measures.recruited_stmt([Sponsor.region_id, sa.func.count()], period, area).group_by(
+                Sponsor.region_id
+            )
+        ),
+        towns,
+    )
+    raised = roll_up(
+        db.session.execute(
+            measures.raised_stmt(
+                [Sponsor.region_id, sa.func.sum(Donation.amount_fen)], period, area
+            ).group_by(Sponsor.region_id)
+        ),
+        towns,
+    )
+    group = measures.group_case()
+    paired = db.session.execute(
+        measures.paired_stmt([Child.region_id, group, sa.func.count()], period, area).group_by(
+            Child.region_id, group
+        )
+    ).all()
+    by_group = {
+        g: roll_up([(region_id, n) for region_id, grp, n in paired if grp == g.value], towns)
+        for g in AidGroup
+    }
+    keys = set(recruited) | set(raised) | {t for counts in by_group.values() for t in counts}
     rows = [
         TownRow(
-            town=towns.get(town_id),
-            recruited=v["recruited"],
-            raised_fen=v["raised_fen"],
-            groups={g: v["groups"].get(g, 0) for g in AidGroup},
+            town=town,
+            recruited=recruited.get(town, 0),
+            raised_fen=raised.get(town, 0),
+            groups={g: by_group[g].get(town, 0) for g in AidGroup},
         )
-        for town_id, v in table.items()
+        for town in keys
     ]
     return sorted(rows, key=lambda r: (r.town is None, r.town.code if r.town else ""))
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from sponsorship.extensions import db
 from sponsorship.models import Child, Donation, Pairing, Region, Sponsor
@@ -67,17 +66,29 @@ def money_by_month(day: date, area: Region | None) -> list[Point]:
     return [Point(_label(m), int(v or 0)) for m, v in zip(months, row, strict=True)]
 
 
-def town_rollup(agg: sa.Subquery) -> sa.Select:
-    """Select the town of each row of an aggregate keyed by region_id (None: no town)."""
-    place = aliased(Region)
-    town = aliased(Region)
-    return (
-        sa.select(town.id)
-        .select_from(agg)
-        .outerjoin(place, place.id == agg.c.region_id)
-        .outerjoin(town, sa.and_(town.level == RegionLevel.TOWN, place.path.startswith(town.path)))
-        .group_by(town.id)
-    )
+def towns_by_region(area: Region | None) -> dict[int, Region]:
+    """Map every region in `area` (None: everywhere) to its town, in one query on the regions."""
+    stmt = sa.select(Region).where(Region.level.in_([RegionLevel.TOWN, RegionLevel.VILLAGE]))
+    if area is not None:
+        stmt = stmt.where(Region.path.startswith(area.path, autoescape=True))
+    regions = list(db.session.scalars(stmt))
+    towns = {r.path: r for r in regions if r.level == RegionLevel.TOWN}
+    mapping = {}
+    for region in regions:
+        parent_path = region.path[: region.path.rstrip("/").rfind("/") + 1]
+        town = region if region.level == RegionLevel.TOWN else towns.get(parent_path)
+        if town is not None:
+            mapping[region.id] = town
+    return mapping
+
+
+def roll_up(rows, towns: dict[int, Region]) -> dict[Region | None, int]:
+    """Add up (region_id, n) rows already aggregated in SQL into their towns (None: no town)."""
+    totals: dict[Region | None, int] = {}
+    for region_id, n in rows:
+        town = towns.get(region_id)
+        totals[town] = totals.get(town, 0) + int(n or 0)
+    return totals
 
 
 def pairings_by_town(area: Region | None) -> list[Point]:
@@ -90,11 +101,7 @@ def pairings_by_town(area: Region | None) -> list[Point]:
         .group_by(Child.region_id),
         Child.region_id,
         area,
-    ).subquery()
-    rows = db.session.execute(town_rollup(per_region).add_columns(sa.func.sum(per_region.c.n)))
-    counts = {town_id: int(n) for town_id, n in rows}
-    names = dict(
-        db.session.execute(sa.select(Region.id, Region.name).where(Region.id.in_(counts))).all()
     )
-    points = [Point(names.get(town_id, "—"), n) for town_id, n in counts.items()]
+    totals = roll_up(db.session.execute(per_region), towns_by_region(area))
+    points = [Point(town.name if town else "—", n) for town, n in totals.items()]
     return sorted(points, key=lambda p: (-p.value, p.label))
