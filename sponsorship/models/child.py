@@ -60,6 +60,8 @@ class Child(db.Model):
     __table_args__ = (
         sa.CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 12", name="grade_range"),
         sa.Index("ix_children_status_region", "status", "region_id"),
+        #: The dashboard's longest waits.
+        sa.Index("ix_children_status_awaiting_since", "status", "awaiting_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,6 +50,10 @@ class Donation(db.Model):
         sa.CheckConstraint(
             "sponsor_id IS NOT NULL OR remainder_to = 'general'", name="anonymous_to_general"
         ),
+        # Covers the reports' "raised in a period" sums without reading the rows.
+        sa.Index(
+            "ix_donations_received_cover", "received_on", "reversed", "amount_fen", "sponsor_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,6 +28,8 @@ class Sponsor(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity BETWEEN 1 AND 10", name="capacity_range"),
         sa.CheckConstraint("pledge_per_child_fen >= 0", name="pledge_not_negative"),
+        #: The reports' "recruited in a period".
+        sa.Index("ix_sponsors_status_reviewed_at", "status", "reviewed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,6 @@ from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
     Child,
-    Donation,
     Instalment,
     LedgerEntry,
     Letter,
@@ -33,7 +32,7 @@ from sponsorship.models.enums import (
     PairingStatus,
     SponsorStatus,
 )
-from sponsorship.services import measures
+from sponsorship.services import measures, trends
 from sponsorship.services.measures import Period, within
 
 #: How many of the longest-waiting children the dashboard lists.
@@ -68,6 +67,9 @@ class Dashboard:
     overdue_count: int = 0
     proposals: int = 0
     failed_letters: int = 0
+    town_pairings: list[trends.Point] = field(default_factory=list)
+    #: Money raised per day of receipt over the last months: the chart's and the totals' source.
+    money_days: dict[date, int] = field(default_factory=dict)
 
     @property
     def paired(self) -> int:
@@ -94,12 +96,6 @@ def _scalar(stmt: sa.Select) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
-def _raised(period: Period, area: Region | None) -> int:
-    return _scalar(
-        measures.raised_stmt([sa.func.coalesce(sa.func.sum(Donation.amount_fen), 0)], period, area)
-    )
-
-
 def _longest_waits(area: Region | None, day: date) -> list[Waiting]:
     stmt = (
         sa.select(Child.id, Child.name, Child.aid_type, Child.school_stage, Child.awaiting_since)
@@ -119,7 +115,7 @@ def _longest_waits(area: Region | None, day: date) -> list[Waiting]:
 
 def _money_held(area: Region | None) -> tuple[int, int]:
     """Return (held in the funds, paid out) for the area, as positive fen."""
-    if area is None:
+    if area is None or measures.subtree_ids(area) is None:
         rows = dict(
             db.session.execute(
                 sa.select(AccountBalance.account, sa.func.sum(AccountBalance.balance_fen))
@@ -199,30 +195,34 @@ def dashboard_for(user: User) -> Dashboard:
     board.children_exited = int(children.get(ChildStatus.EXITED, 0))
     board.longest_waits = _longest_waits(area, day)
     group = measures.group_case()
-    active = within(
-        sa.select(group, sa.func.count())
-        .select_from(Pairing)
-        .join(Child, Child.id == Pairing.child_id)
-        .where(Pairing.status == PairingStatus.ACTIVE)
-        .group_by(group),
-        Child.region_id,
-        area,
-    )
-    found = {AidGroup(g): int(n) for g, n in db.session.execute(active)}
-    board.paired_groups = {g: found.get(g, 0) for g in AidGroup}
-    board.proposals = _scalar(
+    pairings = db.session.execute(
         within(
-            sa.select(sa.func.count())
+            sa.select(Pairing.status, Child.region_id, group, sa.func.count())
             .select_from(Pairing)
             .join(Child, Child.id == Pairing.child_id)
-            .where(Pairing.status == PairingStatus.PROPOSED),
+            .where(Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PROPOSED]))
+            .group_by(Pairing.status, Child.region_id, group),
             Child.region_id,
             area,
         )
+    ).all()
+    active = [row for row in pairings if row[0] == PairingStatus.ACTIVE]
+    board.paired_groups = {
+        g: sum(int(n) for *_key, grp, n in active if grp == g.value) for g in AidGroup
+    }
+    board.proposals = sum(int(n) for status, *_key, n in pairings if status != PairingStatus.ACTIVE)
+    board.town_pairings = trends.by_town(
+        [(region_id, n) for _status, region_id, _grp, n in active], trends.towns_by_region(area)
     )
 
-    board.raised_period_fen = _raised(board.period, area)
-    board.raised_year_fen = _raised(board.school_year, area)
+    # One pass over the donations, by day, serves the two totals and the monthly chart.
+    span = Period(
+        min(board.school_year.start, trends.last_months(day)[0].start),
+        max(board.school_year.end, board.period.end),
+    )
+    board.money_days = trends.money_by_day(span, area)
+    board.raised_period_fen = trends.total_in(board.period, board.money_days)
+    board.raised_year_fen = trends.total_in(board.school_year, board.money_days)
     board.held_fen, board.paid_out_fen = _money_held(area)
     overdue = within(
         sa.select(sa.func.count(), sa.func.sum(Instalment.amount_fen - Instalment.paid_fen))

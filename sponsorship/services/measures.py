@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from sponsorship.clock import local_zone, today
+from sponsorship.extensions import db
 from sponsorship.models import Child, Donation, Pairing, Region, Sponsor
 from sponsorship.models.enums import (
     AidGroup,
@@ -70,12 +71,23 @@ def school_year_period(day: date) -> Period:
     return Period(date(year, 9, 1), date(year + 1, 8, 31))
 
 
+def subtree_ids(area: Region) -> list[int] | None:
+    """Return the ids of the regions in `area`'s subtree, or None when that is every region.
+
+    Resolving the few hundred regions first keeps the big queries free of a LIKE subquery, and
+    lets a county-wide query skip the filter altogether.
+    """
+    rows = db.session.execute(sa.select(Region.id, Region.path)).all()
+    ids = [region_id for region_id, path in rows if path.startswith(area.path)]
+    return None if len(ids) == len(rows) else ids
+
+
 def within(stmt: sa.Select, region_id_column, area: Region | None) -> sa.Select:
     """Narrow `stmt` to rows whose region lies in `area` (None: no bound)."""
     if area is None:
         return stmt
-    subtree = sa.select(Region.id).where(Region.path.startswith(area.path, autoescape=True))
-    return stmt.where(region_id_column.in_(subtree))
+    ids = subtree_ids(area)
+    return stmt if ids is None else stmt.where(region_id_column.in_(ids))
 
 
 def county_wide(area: Region | None) -> bool:
@@ -108,18 +120,21 @@ def raised(period: Period) -> sa.ColumnElement[bool]:
     )
 
 
-def raised_stmt(columns, period: Period, area: Region | None) -> sa.Select:
-    """Select `columns` over the donations raised in the period within `area`."""
-    stmt = (
-        sa.select(*columns)
-        .select_from(Donation)
-        .outerjoin(Sponsor, Donation.sponsor_id == Sponsor.id)
-        .where(raised(period))
-    )
-    if area is None:
+def raised_stmt(
+    columns, period: Period, area: Region | None, *, by_region: bool = False
+) -> sa.Select:
+    """Select `columns` over the donations raised in the period within `area`.
+
+    The caring parent (for the region) is joined only when the area or `by_region` needs it.
+    """
+    stmt = sa.select(*columns).select_from(Donation).where(raised(period))
+    ids = None if area is None else subtree_ids(area)
+    if ids is None and not by_region:
         return stmt
-    subtree = sa.select(Region.id).where(Region.path.startswith(area.path, autoescape=True))
-    in_area = Sponsor.region_id.in_(subtree)
+    stmt = stmt.outerjoin(Sponsor, Donation.sponsor_id == Sponsor.id)
+    if ids is None:
+        return stmt
+    in_area = Sponsor.region_id.in_(ids)
     if county_wide(area):
         in_area = sa.or_(in_area, Donation.sponsor_id.is_(None))
     return stmt.where(in_area)
@@ -150,14 +165,21 @@ def group_case() -> sa.Case:
     )
 
 
-def paired_children(period: Period, area: Region | None) -> sa.Subquery:
-    """Return a subquery of the distinct child ids paired in the period within `area`."""
-    stmt = sa.select(Pairing.child_id.label("child_id")).where(paired(period)).distinct()
-    stmt = stmt.join(Child, Child.id == Pairing.child_id)
-    return within(stmt, Child.region_id, area).subquery("paired_children")
-
-
 def paired_stmt(columns, period: Period, area: Region | None) -> sa.Select:
-    """Select `columns` over the children paired in the period within `area`."""
-    ids = paired_children(period, area)
-    return sa.select(*columns).select_from(Child).join(ids, ids.c.child_id == Child.id)
+    """Select `columns` over the pairings counted as paired in the period within `area`.
+
+    A child may have two such pairings (one ended, one new): count children with
+    ``count(distinct Pairing.child_id)``, per group of the child's own columns.
+    """
+    stmt = (
+        sa.select(*columns)
+        .select_from(Pairing)
+        .join(Child, Child.id == Pairing.child_id)
+        .where(paired(period))
+    )
+    return within(stmt, Child.region_id, area)
+
+
+def children_count() -> sa.ColumnElement[int]:
+    """The number of distinct children among the selected pairings."""
+    return sa.func.count(sa.distinct(Pairing.child_id))

@@ -11,7 +11,7 @@ from sponsorship.models import Child, ChildHardship, Donation, Region, Sponsor
 from sponsorship.models.enums import AidGroup, Gender, Hardship
 from sponsorship.services import measures
 from sponsorship.services.measures import Period
-from sponsorship.services.trends import roll_up, towns_by_region
+from sponsorship.services.trends import towns_by_region
 
 
 @dataclass(frozen=True)
@@ -72,86 +72,71 @@ def yuan_text(fen: int, *, grouped: bool = False) -> str:
     return whole if cents == 0 else f"{whole}.{cents:02d}"
 
 
-def _groups(rows) -> dict[AidGroup, int]:
-    found = {AidGroup(group): int(n) for group, n in rows}
-    return {g: found.get(g, 0) for g in AidGroup}
-
-
-def _town_rows(period: Period, area: Region | None) -> list[TownRow]:
-    """Count per region in SQL, then add the few hundred region rows up into their towns."""
-    towns = towns_by_region(area)
-    recruited = roll_up(
-        db.session.execute(
-            measures.recruited_stmt([Sponsor.region_id, sa.func.count()], period, area).group_by(
-                Sponsor.region_id
-            )
-        ),
-        towns,
-    )
-    raised = roll_up(
-        db.session.execute(
-            measures.raised_stmt(
-                [Sponsor.region_id, sa.func.sum(Donation.amount_fen)], period, area
-            ).group_by(Sponsor.region_id)
-        ),
-        towns,
-    )
-    group = measures.group_case()
-    paired = db.session.execute(
-        measures.paired_stmt([Child.region_id, group, sa.func.count()], period, area).group_by(
-            Child.region_id, group
-        )
-    ).all()
-    by_group = {
-        g: roll_up([(region_id, n) for region_id, grp, n in paired if grp == g.value], towns)
-        for g in AidGroup
-    }
-    keys = set(recruited) | set(raised) | {t for counts in by_group.values() for t in counts}
-    rows = [
-        TownRow(
-            town=town,
-            recruited=recruited.get(town, 0),
-            raised_fen=raised.get(town, 0),
-            groups={g: by_group[g].get(town, 0) for g in AidGroup},
-        )
-        for town in keys
-    ]
-    return sorted(rows, key=lambda r: (r.town is None, r.town.code if r.town else ""))
+def _sum_by(rows, key) -> dict:
+    totals: dict = {}
+    for row in rows:
+        k = key(row)
+        totals[k] = totals.get(k, 0) + int(row[-1] or 0)
+    return totals
 
 
 def statistics_for(period: Period, area: Region | None) -> Statistics:
-    """Count what the programme did in `period` within `area` (None: the whole programme)."""
-    recruited = db.session.scalar(measures.recruited_stmt([sa.func.count()], period, area))
-    raised = db.session.scalar(
-        measures.raised_stmt([sa.func.coalesce(sa.func.sum(Donation.amount_fen), 0)], period, area)
-    )
+    """Count what the programme did in `period` within `area` (None: the whole programme).
+
+    Four aggregate queries, each grouped by region and one more column; the few hundred rows they
+    return are added up by town, group and gender here.
+    """
+    towns = towns_by_region(area)
+    sponsors = db.session.execute(
+        measures.recruited_stmt(
+            [Sponsor.region_id, Sponsor.gender, sa.func.count()], period, area
+        ).group_by(Sponsor.region_id, Sponsor.gender)
+    ).all()
+    money = db.session.execute(
+        measures.raised_stmt(
+            [Sponsor.region_id, sa.func.sum(Donation.amount_fen)], period, area, by_region=True
+        ).group_by(Sponsor.region_id)
+    ).all()
     group = measures.group_case()
-    groups = db.session.execute(
-        measures.paired_stmt([group, sa.func.count()], period, area).group_by(group)
+    children = db.session.execute(
+        measures.paired_stmt(
+            [Child.region_id, group, Child.gender, measures.children_count()], period, area
+        ).group_by(Child.region_id, group, Child.gender)
     ).all()
-    hardships = db.session.execute(
-        measures.paired_stmt([ChildHardship.category, sa.func.count()], period, area)
-        .join(ChildHardship, ChildHardship.child_id == Child.id)
-        .group_by(ChildHardship.category)
-    ).all()
-    child_genders = db.session.execute(
-        measures.paired_stmt([Child.gender, sa.func.count()], period, area).group_by(Child.gender)
-    ).all()
-    sponsor_genders = db.session.execute(
-        measures.recruited_stmt([Sponsor.gender, sa.func.count()], period, area).group_by(
-            Sponsor.gender
+    hardships = dict(
+        db.session.execute(
+            measures.paired_stmt([ChildHardship.category, measures.children_count()], period, area)
+            .join(ChildHardship, ChildHardship.child_id == Child.id)
+            .group_by(ChildHardship.category)
+        ).all()
+    )
+    groups = _sum_by(children, lambda r: AidGroup(r[1]))
+    child_genders = _sum_by(children, lambda r: r[2])
+    recruited_by_town = _sum_by(sponsors, lambda r: towns.get(r[0]))
+    raised_by_town = _sum_by(money, lambda r: towns.get(r[0]))
+    paired_by_town = {
+        g: _sum_by([r for r in children if r[1] == g.value], lambda r: towns.get(r[0]))
+        for g in AidGroup
+    }
+    keys = set(recruited_by_town) | set(raised_by_town)
+    keys |= {town for counts in paired_by_town.values() for town in counts}
+    rows = [
+        TownRow(
+            town=town,
+            recruited=recruited_by_town.get(town, 0),
+            raised_fen=raised_by_town.get(town, 0),
+            groups={g: paired_by_town[g].get(town, 0) for g in AidGroup},
         )
-    ).all()
-    found_hardships = dict(hardships)
-    found_child_genders = dict(child_genders)
+        for town in keys
+    ]
     return Statistics(
         period=period,
         area=area,
-        recruited=int(recruited or 0),
-        raised_fen=int(raised or 0),
-        groups=_groups(groups),
-        towns=_town_rows(period, area),
-        hardships={h: int(found_hardships.get(h, 0)) for h in Hardship},
-        child_genders={g: int(found_child_genders.get(g, 0)) for g in Gender},
-        sponsor_genders={g: int(n) for g, n in sponsor_genders},
+        recruited=sum(int(n) for *_key, n in sponsors),
+        raised_fen=sum(int(n or 0) for _region, n in money),
+        groups={g: groups.get(g, 0) for g in AidGroup},
+        towns=sorted(rows, key=lambda r: (r.town is None, r.town.code if r.town else "")),
+        hardships={h: int(hardships.get(h, 0)) for h in Hardship},
+        child_genders={g: child_genders.get(g, 0) for g in Gender},
+        sponsor_genders=_sum_by(sponsors, lambda r: r[1]),
     )

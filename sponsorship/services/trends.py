@@ -7,11 +7,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from sponsorship.clock import local_zone, localnow
 from sponsorship.extensions import db
-from sponsorship.models import Child, Donation, Pairing, Region, Sponsor
-from sponsorship.models.enums import PairingStatus, RegionLevel
+from sponsorship.models import Donation, Region, Sponsor
+from sponsorship.models.enums import RegionLevel
 from sponsorship.services import measures
-from sponsorship.services.measures import Period, within
+from sponsorship.services.measures import Period
 
 #: How many months the monthly charts cover, the current one included.
 MONTHS = 12
@@ -39,31 +40,60 @@ def _label(period: Period) -> str:
     return f"{period.start.year % 100:02d}-{period.start.month:02d}"
 
 
+def _month_of(column, *, timestamp: bool) -> sa.ColumnElement[str]:
+    """The local calendar month of a date or UTC timestamp column, as 'YYYY-MM', in SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        if timestamp:
+            column = sa.func.timezone(local_zone().key, column)
+        return sa.func.to_char(column, "YYYY-MM")
+    if not timestamp:
+        return sa.func.strftime("%Y-%m", column)
+    # SQLite keeps naive UTC: shift by the zone's offset (Asia/Shanghai keeps no summer time).
+    minutes = int(localnow().utcoffset().total_seconds() // 60)
+    return sa.func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
+
+
+def _by_month(day: date, stmt_for, column, value, *, timestamp: bool) -> list[Point]:
+    months = last_months(day)
+    month = _month_of(column, timestamp=timestamp)
+    span = Period(months[0].start, months[-1].end)
+    found = dict(db.session.execute(stmt_for([month, value], span).group_by(month)).all())
+    return [Point(_label(m), int(found.get(f"{m.start:%Y-%m}") or 0)) for m in months]
+
+
 def recruitment_by_month(day: date, area: Region | None) -> list[Point]:
-    """Count the caring parents recruited in each month, in one query."""
-    months = last_months(day)
-    columns = []
-    for month in months:
-        first, after = month.utc_bounds
-        hit = sa.and_(Sponsor.reviewed_at >= first, Sponsor.reviewed_at < after)
-        columns.append(sa.func.sum(sa.case((hit, 1), else_=0)))
-    span = Period(months[0].start, months[-1].end)
-    row = db.session.execute(measures.recruited_stmt(columns, span, area)).one()
-    return [Point(_label(m), int(v or 0)) for m, v in zip(months, row, strict=True)]
+    """Count the caring parents recruited in each of the last months, grouped in SQL."""
+    return _by_month(
+        day,
+        lambda columns, span: measures.recruited_stmt(columns, span, area),
+        Sponsor.reviewed_at,
+        sa.func.count(),
+        timestamp=True,
+    )
 
 
-def money_by_month(day: date, area: Region | None) -> list[Point]:
-    """Sum the money raised in each month (fen), in one query."""
-    months = last_months(day)
-    columns = [
-        sa.func.sum(
-            sa.case((Donation.received_on.between(m.start, m.end), Donation.amount_fen), else_=0)
-        )
-        for m in months
+def money_by_day(span: Period, area: Region | None) -> dict[date, int]:
+    """Sum the money raised (fen) per day of receipt within `span`, grouped in SQL."""
+    stmt = measures.raised_stmt(
+        [Donation.received_on, sa.func.sum(Donation.amount_fen)], span, area
+    ).group_by(Donation.received_on)
+    return {received_on: int(fen or 0) for received_on, fen in db.session.execute(stmt)}
+
+
+def money_by_month(day: date, days: dict[date, int]) -> list[Point]:
+    """Add the days' sums up into the last months."""
+    totals: dict[tuple[int, int], int] = {}
+    for received_on, fen in days.items():
+        key = (received_on.year, received_on.month)
+        totals[key] = totals.get(key, 0) + fen
+    return [
+        Point(_label(m), totals.get((m.start.year, m.start.month), 0)) for m in last_months(day)
     ]
-    span = Period(months[0].start, months[-1].end)
-    row = db.session.execute(measures.raised_stmt(columns, span, area)).one()
-    return [Point(_label(m), int(v or 0)) for m, v in zip(months, row, strict=True)]
+
+
+def total_in(period: Period, days: dict[date, int]) -> int:
+    """Add up the days' sums that fall in `period`."""
+    return sum(fen for day, fen in days.items() if period.start <= day <= period.end)
 
 
 def towns_by_region(area: Region | None) -> dict[int, Region]:
@@ -91,17 +121,8 @@ def roll_up(rows, towns: dict[int, Region]) -> dict[Region | None, int]:
     return totals
 
 
-def pairings_by_town(area: Region | None) -> list[Point]:
-    """Count the pairings in progress in each town, largest first."""
-    per_region = within(
-        sa.select(Child.region_id.label("region_id"), sa.func.count().label("n"))
-        .select_from(Pairing)
-        .join(Child, Child.id == Pairing.child_id)
-        .where(Pairing.status == PairingStatus.ACTIVE)
-        .group_by(Child.region_id),
-        Child.region_id,
-        area,
-    )
-    totals = roll_up(db.session.execute(per_region), towns_by_region(area))
-    points = [Point(town.name if town else "—", n) for town, n in totals.items()]
+def by_town(rows, towns: dict[int, Region]) -> list[Point]:
+    """Add (region_id, n) rows up by town, largest first."""
+    totals = roll_up(rows, towns)
+    points = [Point(town.name if town else "—", n) for town, n in totals.items() if n]
     return sorted(points, key=lambda p: (-p.value, p.label))

@@ -48,7 +48,7 @@ def _links() -> dict[str, str | None]:
     }
 
 
-def _charts(area) -> list[charts.Chart]:
+def _charts(area, board) -> list[charts.Chart]:
     day = today()
     return [
         charts.bar_chart(
@@ -56,10 +56,13 @@ def _charts(area) -> list[charts.Chart]:
         ),
         charts.bar_chart(
             _("Money raised by month (yuan)"),
-            [trends.Point(p.label, p.value // 100) for p in trends.money_by_month(day, area)],
+            [
+                trends.Point(p.label, p.value // 100)
+                for p in trends.money_by_month(day, board.money_days)
+            ],
             lambda v: f"{v:,}",
         ),
-        charts.bar_chart(_("Pairings in progress by town"), trends.pairings_by_town(area)),
+        charts.bar_chart(_("Pairings in progress by town"), board.town_pairings),
     ]
 
 
@@ -74,7 +77,7 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         board=board,
-        charts=_charts(area_of(current_user)),
+        charts=_charts(area_of(current_user), board),
         jobs=jobs,
         batch=batch_state(),
         links=_links(),
