@@ -120,21 +120,14 @@ def raised(period: Period) -> sa.ColumnElement[bool]:
     )
 
 
-def raised_stmt(
-    columns, period: Period, area: Region | None, *, by_region: bool = False
-) -> sa.Select:
-    """Select `columns` over the donations raised in the period within `area`.
-
-    The caring parent (for the region) is joined only when the area or `by_region` needs it.
-    """
+def raised_stmt(columns, period: Period, area: Region | None) -> sa.Select:
+    """Select `columns` over the donations raised in the period within `area`."""
     stmt = sa.select(*columns).select_from(Donation).where(raised(period))
     ids = None if area is None else subtree_ids(area)
-    if ids is None and not by_region:
-        return stmt
-    stmt = stmt.outerjoin(Sponsor, Donation.sponsor_id == Sponsor.id)
     if ids is None:
         return stmt
-    in_area = Sponsor.region_id.in_(ids)
+    # Through the caring parents of the area: a town's few thousand, not every donation's parent.
+    in_area = Donation.sponsor_id.in_(sa.select(Sponsor.id).where(Sponsor.region_id.in_(ids)))
     if county_wide(area):
         in_area = sa.or_(in_area, Donation.sponsor_id.is_(None))
     return stmt.where(in_area)
@@ -165,21 +158,12 @@ def group_case() -> sa.Case:
     )
 
 
+def paired_child_ids(period: Period) -> sa.Select:
+    """Select the ids of the children paired in the period (IN makes them distinct)."""
+    return sa.select(Pairing.child_id).where(paired(period))
+
+
 def paired_stmt(columns, period: Period, area: Region | None) -> sa.Select:
-    """Select `columns` over the pairings counted as paired in the period within `area`.
-
-    A child may have two such pairings (one ended, one new): count children with
-    ``count(distinct Pairing.child_id)``, per group of the child's own columns.
-    """
-    stmt = (
-        sa.select(*columns)
-        .select_from(Pairing)
-        .join(Child, Child.id == Pairing.child_id)
-        .where(paired(period))
-    )
+    """Select `columns` over the children paired in the period within `area`, each child once."""
+    stmt = sa.select(*columns).select_from(Child).where(Child.id.in_(paired_child_ids(period)))
     return within(stmt, Child.region_id, area)
-
-
-def children_count() -> sa.ColumnElement[int]:
-    """The number of distinct children among the selected pairings."""
-    return sa.func.count(sa.distinct(Pairing.child_id))

@@ -92,20 +92,34 @@ def statistics_for(period: Period, area: Region | None) -> Statistics:
             [Sponsor.region_id, Sponsor.gender, sa.func.count()], period, area
         ).group_by(Sponsor.region_id, Sponsor.gender)
     ).all()
-    money = db.session.execute(
+    # Sum per caring parent first (from the covering index), then look up each one's region.
+    per_sponsor = (
         measures.raised_stmt(
-            [Sponsor.region_id, sa.func.sum(Donation.amount_fen)], period, area, by_region=True
-        ).group_by(Sponsor.region_id)
+            [
+                Donation.sponsor_id.label("sponsor_id"),
+                sa.func.sum(Donation.amount_fen).label("fen"),
+            ],
+            period,
+            area,
+        )
+        .group_by(Donation.sponsor_id)
+        .subquery()
+    )
+    money = db.session.execute(
+        sa.select(Sponsor.region_id, sa.func.sum(per_sponsor.c.fen))
+        .select_from(per_sponsor)
+        .outerjoin(Sponsor, Sponsor.id == per_sponsor.c.sponsor_id)
+        .group_by(Sponsor.region_id)
     ).all()
     group = measures.group_case()
     children = db.session.execute(
         measures.paired_stmt(
-            [Child.region_id, group, Child.gender, measures.children_count()], period, area
+            [Child.region_id, group, Child.gender, sa.func.count()], period, area
         ).group_by(Child.region_id, group, Child.gender)
     ).all()
     hardships = dict(
         db.session.execute(
-            measures.paired_stmt([ChildHardship.category, measures.children_count()], period, area)
+            measures.paired_stmt([ChildHardship.category, sa.func.count()], period, area)
             .join(ChildHardship, ChildHardship.child_id == Child.id)
             .group_by(ChildHardship.category)
         ).all()
