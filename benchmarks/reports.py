@@ -375,6 +375,9 @@ def main() -> None:
     parser.add_argument("--ledger-entries", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time an already seeded --database-url again"
+    )
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="reports-bench-")
     url = args.database_url or f"sqlite:///{workdir}/bench.db"
@@ -387,12 +390,15 @@ def main() -> None:
     with app.app_context():
         from flask_migrate import upgrade
 
-        if db.engine.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql" and not args.reuse:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
-        counts = seed(args.children, args.sponsors, args.ledger_entries)
+        if args.reuse:
+            counts = {"ledger_entries": db.session.scalar(sa.select(sa.func.count(LedgerEntry.id)))}
+        else:
+            upgrade()
+            counts = seed(args.children, args.sponsors, args.ledger_entries)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("ANALYZE")
