@@ -72,14 +72,15 @@ def school_year_period(day: date) -> Period:
 
 
 def subtree_ids(area: Region) -> list[int] | None:
-    """Return the ids of the regions in `area`'s subtree, or None when that is every region.
+    """Return the ids of the regions in `area`'s subtree, or None for a county holding them all.
 
     Resolving the few hundred regions first keeps the big queries free of a LIKE subquery, and
-    lets a county-wide query skip the filter altogether.
+    lets a county-wide query skip the filter altogether (a town always filters: records without
+    a region never belong to a town).
     """
     rows = db.session.execute(sa.select(Region.id, Region.path)).all()
     ids = [region_id for region_id, path in rows if path.startswith(area.path)]
-    return None if len(ids) == len(rows) else ids
+    return None if len(ids) == len(rows) and county_wide(area) else ids
 
 
 def within(stmt: sa.Select, region_id_column, area: Region | None) -> sa.Select:
@@ -158,12 +159,17 @@ def group_case() -> sa.Case:
     )
 
 
-def paired_child_ids(period: Period) -> sa.Select:
-    """Select the ids of the children paired in the period (IN makes them distinct)."""
-    return sa.select(Pairing.child_id).where(paired(period))
+def paired_child_ids(period: Period, area: Region | None) -> sa.Select:
+    """Select the ids of the children paired in the period within `area` (IN counts each once)."""
+    stmt = sa.select(Pairing.child_id).where(paired(period))
+    ids = None if area is None else subtree_ids(area)
+    if ids is None:
+        return stmt
+    return stmt.join(Child, Child.id == Pairing.child_id).where(Child.region_id.in_(ids))
 
 
 def paired_stmt(columns, period: Period, area: Region | None) -> sa.Select:
     """Select `columns` over the children paired in the period within `area`, each child once."""
-    stmt = sa.select(*columns).select_from(Child).where(Child.id.in_(paired_child_ids(period)))
-    return within(stmt, Child.region_id, area)
+    return (
+        sa.select(*columns).select_from(Child).where(Child.id.in_(paired_child_ids(period, area)))
+    )

@@ -119,8 +119,8 @@ def statistics_for(period: Period, area: Region | None) -> Statistics:
     ).all()
     hardships = dict(
         db.session.execute(
-            measures.paired_stmt([ChildHardship.category, sa.func.count()], period, area)
-            .join(ChildHardship, ChildHardship.child_id == Child.id)
+            sa.select(ChildHardship.category, sa.func.count())
+            .where(ChildHardship.child_id.in_(measures.paired_child_ids(period, area)))
             .group_by(ChildHardship.category)
         ).all()
     )
