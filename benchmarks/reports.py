@@ -379,8 +379,7 @@ def main() -> None:
         "--reuse", action="store_true", help="time an already seeded --database-url again"
     )
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="reports-bench-")
-    url = args.database_url or f"sqlite:///{workdir}/bench.db"
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='reports-bench-')}/bench.db"
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
