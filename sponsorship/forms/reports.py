@@ -12,8 +12,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("Period start"), validators=[Optional()])
+    end = DateField(_l("Period end"), validators=[Optional()])
     town = SelectField(_l("Area"), default="", validate_choice=True)
     submit = SubmitField(_l("Show"))
 

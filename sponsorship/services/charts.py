@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 #: The drawing's size in SVG user units; the page scales it with CSS.
-WIDTH, HEIGHT = 600, 220
+WIDTH, HEIGHT = 420, 240
+#: Font size of the values and labels, and the width of one character at that size (about).
+FONT, CHAR = 12, 7.5
 #: Room left for the value above a bar and the label below it.
-TOP, BOTTOM = 18, 36
+TOP, BOTTOM = 22, 40
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Chart:
     bars: list[Bar]
     width: int = WIDTH
     height: int = HEIGHT
+    #: False when the values would overlap: they remain in each bar's tooltip.
+    show_values: bool = True
+    font: int = FONT
 
     @property
     def baseline(self) -> int:
@@ -64,4 +69,5 @@ def bar_chart(
                 value_text=fmt(point.value),
             )
         )
-    return Chart(title, bars)
+    widest = max(len(bar.value_text) for bar in bars) * CHAR
+    return Chart(title, bars, show_values=widest <= slot)
