@@ -74,7 +74,9 @@ def match(
         s_all = np.concatenate(matched_sponsor)
         cost_all = np.concatenate(matched_cost)
         is_matched[c_all] = True
-        for ci, si, cost in sorted(zip(c_all.tolist(), s_all.tolist(), cost_all.tolist())):
+        for ci, si, cost in sorted(
+            zip(c_all.tolist(), s_all.tolist(), cost_all.tolist(), strict=True)
+        ):
             child, sponsor = children[ci], sponsors[si]
             zh, en = _reason(closeness(sponsor.region, child.region), child)
             result.proposals.append(Proposal(sponsor.id, child.id, int(cost), zh, en))
