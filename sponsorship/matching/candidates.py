@@ -1,12 +1,18 @@
 """The candidate graph: which caring parent may be proposed for which child, at what cost.
 
-Every pair that keeps the hard rules is a candidate, with one bound that keeps a county of
-thousands sparse: a child sees every allowed caring parent of their own town, but of the
-county-wide caring parents living in other towns only `zone_window` from the child's own zone
-and `county_window` from the rest of the county. Children of one town with the same needs take
-consecutive windows of those lists in turn, so they spread over the county instead of all
-competing for the same few. The optimum is exact on this graph; with windows at least as wide
-as the county's lists the graph is every allowed pair.
+Every candidate keeps the hard rules. Not every allowed pair is a candidate: that bound keeps a
+county of thousands sparse enough to solve exactly in a second. A child sees
+
+- every allowed caring parent of their own village (cost `same_village`: never worth dropping);
+- `town_window` allowed caring parents from the rest of their town;
+- `zone_window` allowed county-wide caring parents from other towns of their zone, and
+  `county_window` (plus what the zone could not fill) from the rest of the county.
+
+Each window is a run of consecutive entries of a ring ordered by id; the children of a town (for
+the county-wide windows: those of a town with the same aid group and gender) start their runs one
+after another, so they spread over the caring parents instead of all competing for the same few.
+The solver's answer is the exact optimum on this graph; when the windows are at least as wide as
+the lists (always so in a county of a few hundred children) the graph is every allowed pair.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from sponsorship.matching.records import AID_GROUPS, ANY, SAME_TOWN, ChildRecord
 from sponsorship.matching.weights import Weights
 
 #: Default windows: wide enough that scarce zones borrow from the county, narrow enough to be fast.
+TOWN_WINDOW = 16
 ZONE_WINDOW = 12
 COUNTY_WINDOW = 12
 _GENDERS = {"female": 0, "male": 1}
@@ -34,22 +41,22 @@ class Encoded:
     village: np.ndarray
 
 
-def _encode(paths: list[tuple[str, ...]], table: list[dict]) -> Encoded:
+def _encode(paths: list[tuple[str, ...]]) -> Encoded:
     """Number each (county), (county, zone), (county, town), (county, town, village); "" is -1."""
-    columns: list[list[int]] = [[], [], [], []]
-    for path in paths:
-        county, zone, town, village = (tuple(path) + ("", "", "", ""))[:4]
-        keys = (
-            (county,) if county else None,
-            (county, zone) if county and zone else None,
-            (county, town) if county and town else None,
-            (county, town, village) if county and town and village else None,
-        )
-        for level, key in enumerate(keys):
-            columns[level].append(
-                -1 if key is None else table[level].setdefault(key, len(table[level]))
-            )
-    arrays = [np.asarray(c, dtype=np.int64) for c in columns]
+    padded = [(tuple(p) + ("", "", "", ""))[:4] for p in paths]
+    levels = (
+        [p[0] for p in padded],
+        [f"{p[0]}\x1f{p[1]}" if p[0] and p[1] else "" for p in padded],
+        [f"{p[0]}\x1f{p[2]}" if p[0] and p[2] else "" for p in padded],
+        [f"{p[0]}\x1f{p[2]}\x1f{p[3]}" if p[0] and p[2] and p[3] else "" for p in padded],
+    )
+    arrays = []
+    for keys in levels:
+        values, codes = np.unique(np.asarray(keys, dtype=str), return_inverse=True)
+        codes = codes.astype(np.int64).reshape(-1)
+        if len(values) and values[0] == "":
+            codes -= 1  # "" sorts first: it becomes -1, everything else keeps its order
+        arrays.append(codes)
     return Encoded(*arrays)
 
 
@@ -69,11 +76,13 @@ def build(
     rejected: set[tuple[int, int]] | frozenset = frozenset(),
     zone_window: int = ZONE_WINDOW,
     county_window: int = COUNTY_WINDOW,
+    town_window: int = TOWN_WINDOW,
 ) -> Graph:
     """Return the candidate graph of `sponsors` × `children` (both sorted by id by the caller)."""
-    table: list[dict] = [{}, {}, {}, {}]
-    c = _encode([ch.region for ch in children], table)
-    s = _encode([sp.region for sp in sponsors], table)
+    both = _encode([ch.region for ch in children] + [sp.region for sp in sponsors])
+    n = len(children)
+    c = Encoded(*(a[:n] for a in vars(both).values()))
+    s = Encoded(*(a[n:] for a in vars(both).values()))
     group_index = {g: i for i, g in enumerate(AID_GROUPS)}
     c_group = np.asarray(
         [group_index.get(ch.aid_group, len(AID_GROUPS)) for ch in children], dtype=np.int64
@@ -93,7 +102,7 @@ def build(
     s_near = np.asarray([sp.distance == SAME_TOWN for sp in sponsors], dtype=bool)
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    _same_town(parts, c, s, c_group, c_gender, s_pref, s_gender, weights)
+    _same_town(parts, c, s, c_group, c_gender, s_pref, s_gender, weights, town_window)
     _county_wide(
         parts,
         c,
@@ -145,19 +154,28 @@ def _allowed(c_group, c_gender, s_pref, s_gender) -> np.ndarray:
     return aid & gender
 
 
-def _same_town(parts, c, s, c_group, c_gender, s_pref, s_gender, weights) -> None:
-    """Add every allowed pair of a child and a caring parent living in the same town."""
+def _same_town(parts, c, s, c_group, c_gender, s_pref, s_gender, weights, town_window) -> None:
+    """Add a child's allowed caring parents of the same village, and a window of the same town."""
     sponsors_by_town = _groups(s.town)
     for town, kids in _groups(c.town).items():
         near = sponsors_by_town.get(town)
         if near is None:
             continue
         ok = _allowed(c_group[kids], c_gender[kids], s_pref[near], s_gender[near])
-        rows, cols = np.nonzero(ok)
-        kid, spo = kids[rows], near[cols]
-        same_village = (c.village[kid] == s.village[spo]) & (c.village[kid] >= 0)
-        cost = np.where(same_village, weights.same_village, weights.same_town)
-        parts.append((kid, spo, cost.astype(np.int64)))
+        village = c.village[kids][:, None]
+        same_village = (village == s.village[near][None, :]) & (village >= 0)
+        other = ok & ~same_village
+        if town_window < len(near):
+            # Child j of the town reads the town's list from position j * town_window, in a ring.
+            starts = (np.arange(len(kids)) * town_window) % len(near)
+            order = (starts[:, None] + np.arange(len(near))[None, :]) % len(near)
+            rotated = np.take_along_axis(other, order, axis=1)
+            rotated &= np.cumsum(rotated, axis=1) <= town_window
+            other = np.zeros_like(other)
+            np.put_along_axis(other, order, rotated, axis=1)
+        rows, cols = np.nonzero((ok & same_village) | other)
+        cost = np.where(same_village[rows, cols], weights.same_village, weights.same_town)
+        parts.append((kids[rows], near[cols], cost.astype(np.int64)))
 
 
 def _windows(count: int, size: int, width: int) -> np.ndarray:

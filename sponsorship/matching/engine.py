@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from sponsorship.matching import candidates, solve
 from sponsorship.matching.reasons import reason
 from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
-from sponsorship.matching.rules import closeness
+from sponsorship.matching.rules import closeness, distance_cost
 from sponsorship.matching.weights import Weights
 
 
@@ -21,20 +19,35 @@ def match(
     rejected: set[tuple[int, int]] | frozenset = frozenset(),
     zone_window: int = candidates.ZONE_WINDOW,
     county_window: int = candidates.COUNTY_WINDOW,
+    town_window: int = candidates.TOWN_WINDOW,
     dense_cells: int = solve.DENSE_CELLS,
 ) -> MatchResult:
     """Propose the least-cost pairings; `rejected` holds (sponsor id, child id) never to propose."""
     weights = weights or Weights()
     sponsors = sorted((s for s in sponsors if s.capacity > 0), key=lambda s: s.id)
     children = sorted(children, key=lambda c: c.id)
+    need: dict[tuple[int, tuple[str, ...]], int] = {}
     penalty = np.asarray(
-        [weights.unmatched_cost(c.waiting_days, c.hardships) for c in children], dtype=np.int64
+        [
+            need.get((c.waiting_days, c.hardships))
+            or need.setdefault(
+                (c.waiting_days, c.hardships), weights.unmatched_cost(c.waiting_days, c.hardships)
+            )
+            for c in children
+        ],
+        dtype=np.int64,
     )
     result = MatchResult()
     if not children:
         return result
     graph = candidates.build(
-        sponsors, children, weights, rejected, zone_window=zone_window, county_window=county_window
+        sponsors,
+        children,
+        weights,
+        rejected,
+        zone_window=zone_window,
+        county_window=county_window,
+        town_window=town_window,
     )
     result.edges = len(graph.child)
     capacity = np.asarray([s.capacity for s in sponsors], dtype=np.int64)
@@ -46,7 +59,7 @@ def match(
     edge_bounds = np.searchsorted(edge_label[edge_order], np.arange(count + 1))
     kid_order = np.argsort(labels, kind="stable")
     kid_bounds = np.searchsorted(labels[kid_order], np.arange(count + 1))
-    matched_child, matched_sponsor, matched_cost = [], [], []
+    matched_child, matched_sponsor, matched_slot = [], [], []
     for label in range(count):
         lo, hi = edge_bounds[label], edge_bounds[label + 1]
         if lo == hi:
@@ -54,7 +67,7 @@ def match(
         result.components += 1
         pick = edge_order[lo:hi]
         kids = kid_order[kid_bounds[label] : kid_bounds[label + 1]]
-        c, s, cost = solve.solve_component(
+        c, s, slot = solve.solve_component(
             kids,
             graph.child[pick],
             graph.sponsor[pick],
@@ -66,32 +79,22 @@ def match(
         )
         matched_child.append(c)
         matched_sponsor.append(s)
-        matched_cost.append(cost)
+        matched_slot.append(slot)
 
     is_matched = np.zeros(len(children), dtype=bool)
     if matched_child:
         c_all = np.concatenate(matched_child)
         s_all = np.concatenate(matched_sponsor)
-        cost_all = np.concatenate(matched_cost)
+        slot_all = np.concatenate(matched_slot)
         is_matched[c_all] = True
-        for ci, si, cost in sorted(
-            zip(c_all.tolist(), s_all.tolist(), cost_all.tolist(), strict=True)
-        ):
+        triples = sorted(zip(c_all.tolist(), s_all.tolist(), slot_all.tolist(), strict=True))
+        for ci, si, slot in triples:
             child, sponsor = children[ci], sponsors[si]
-            zh, en = _reason(closeness(sponsor.region, child.region), child)
-            result.proposals.append(Proposal(sponsor.id, child.id, int(cost), zh, en))
-            result.total_cost += int(cost)
+            near = closeness(sponsor.region, child.region)
+            cost = distance_cost(near, weights) + weights.extra_slot * slot
+            zh, en = reason(near, child)
+            result.proposals.append(Proposal(sponsor.id, child.id, cost, zh, en))
+            result.total_cost += cost
     result.unmatched = [children[i].id for i in np.flatnonzero(~is_matched).tolist()]
     result.total_cost += int(penalty[~is_matched].sum())
     return result
-
-
-@lru_cache(maxsize=4096)
-def _cached_reason(near: str, child: ChildRecord) -> tuple[str, str]:
-    return reason(near, child)
-
-
-def _reason(near: str, child: ChildRecord) -> tuple[str, str]:
-    """Return the reason, reusing it for children who differ only in id and region."""
-    key = ChildRecord(0, ("", "", "", ""), child.aid_group, "", child.waiting_days, child.hardships)
-    return _cached_reason(near, key)

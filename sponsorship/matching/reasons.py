@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sponsorship.matching.records import ChildRecord
 from sponsorship.matching.rules import COUNTY, TOWN, VILLAGE, ZONE
 
@@ -32,13 +34,22 @@ SEPARATOR = " · "
 
 def reason(near: str, child: ChildRecord) -> tuple[str, str]:
     """Return the reason for pairing `child` at closeness `near`, in Chinese and in English."""
-    zh = [_CLOSENESS[near][0], _GROUPS.get(child.aid_group, (child.aid_group,))[0]]
-    en = [_CLOSENESS[near][1], _GROUPS.get(child.aid_group, ("", child.aid_group))[1]]
+    head_zh, head_en = _head(near, child.aid_group)
+    tail_zh, tail_en = _tail(child.hardships)
     if child.waiting_days > 0:
-        zh.append(f"已等待 {child.waiting_days} 天")
-        en.append(f"waited {child.waiting_days} days")
-    for key, (hz, he) in _HARDSHIPS.items():
-        if key in child.hardships:
-            zh.append(hz)
-            en.append(he)
-    return SEPARATOR.join(zh), SEPARATOR.join(en)
+        head_zh = f"{head_zh}{SEPARATOR}已等待 {child.waiting_days} 天"
+        head_en = f"{head_en}{SEPARATOR}waited {child.waiting_days} days"
+    return head_zh + tail_zh, head_en + tail_en
+
+
+@cache
+def _head(near: str, group: str) -> tuple[str, str]:
+    zh = _CLOSENESS[near][0] + SEPARATOR + _GROUPS.get(group, (group, group))[0]
+    en = _CLOSENESS[near][1] + SEPARATOR + _GROUPS.get(group, (group, group))[1]
+    return zh, en
+
+
+@cache
+def _tail(hardships: tuple[str, ...]) -> tuple[str, str]:
+    named = [names for key, names in _HARDSHIPS.items() if key in hardships]
+    return "".join(SEPARATOR + zh for zh, _ in named), "".join(SEPARATOR + en for _, en in named)

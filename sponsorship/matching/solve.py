@@ -26,7 +26,7 @@ def components(n_children: int, n_sponsors: int, child: np.ndarray, sponsor: np.
     graph = coo_matrix(
         (np.ones(len(child), dtype=np.int8), (child, n_children + sponsor)), shape=(nodes, nodes)
     )
-    count, labels = connected_components(graph, directed=False)
+    count, labels = connected_components(graph, directed=True, connection="weak")
     return count, labels[:n_children]
 
 
@@ -40,7 +40,7 @@ def solve_component(
     extra_slot: int,
     dense_cells: int = DENSE_CELLS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (child, sponsor, cost) of the least-cost assignment of one component.
+    """Return (child, sponsor, slot number) of the least-cost assignment of one component.
 
     `kids` are the component's child indices in id order; edges are in global indices. Among
     assignments of equal cost, the one leaving the higher-id children unmatched wins.
@@ -82,11 +82,4 @@ def solve_component(
     matched = col_ind < slots
     row_ind, col_ind = row_ind[matched], col_ind[matched]
     owner = np.searchsorted(first_slot, col_ind, side="right") - 1
-    slot_no = col_ind - first_slot[owner]
-    child_idx = kids[row_ind]
-    sponsor_idx = sponsors[owner]
-    # Recover each pair's distance cost from its edge, then add the slot's own penalty.
-    edge_key = edge_child.astype(np.int64) * (len(capacity) + 1) + edge_sponsor
-    order = np.argsort(edge_key)
-    where = order[np.searchsorted(edge_key[order], child_idx * (len(capacity) + 1) + sponsor_idx)]
-    return child_idx, sponsor_idx, edge_cost[where] + extra_slot * slot_no
+    return kids[row_ind], sponsors[owner], col_ind - first_slot[owner]
