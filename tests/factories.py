@@ -158,3 +158,13 @@ def make_pairing(
     db.session.add(pairing)
     db.session.flush()
     return pairing
+
+
+def make_town(zone: Zone = Zone.COASTAL, **kw) -> Region:
+    """Make a town of the test county in `zone`."""
+    return make_region(level=RegionLevel.TOWN, parent=county(), zone=zone, **kw)
+
+
+def make_village(town: Region | None = None, **kw) -> Region:
+    """Make a village in `town` (a new coastal town by default)."""
+    return make_region(level=RegionLevel.VILLAGE, parent=town or make_town(), **kw)

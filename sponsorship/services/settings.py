@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sponsorship.extensions import db
+from sponsorship.matching import setting_defaults
 from sponsorship.models import Setting, User
 from sponsorship.models.enums import AidGroup
 
@@ -14,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     f"standard_fen.{AidGroup.PRIMARY}": 100_000,
     f"standard_fen.{AidGroup.MIDDLE}": 150_000,
     f"standard_fen.{AidGroup.FOSTERING}": 300_000,
+    # The matcher's main weights (matching.same_town, matching.hardship.orphan ...): their
+    # defaults and the reason for each live in sponsorship/matching/weights.py.
+    **setting_defaults(),
 }
 
 
