@@ -80,8 +80,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, regions, setup, users
+    from sponsorship.cli import demo, jobs, matching, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli):
+    for group in (users.cli, regions.cli, jobs.cli, demo.cli, matching.cli):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -67,7 +67,7 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping
+    from sponsorship.jobs import housekeeping, matching
 
-    specs = [housekeeping.SPEC]
+    specs = [housekeeping.SPEC, matching.SPEC]
     return {spec.id: spec for spec in specs}
