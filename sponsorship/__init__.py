@@ -73,9 +73,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from sponsorship.views import admin, auth, main, regions
+    from sponsorship.views import admin, auth, main, matching, pairings, regions
 
-    for blueprint in (auth.bp, main.bp, regions.bp, admin.bp):
+    for blueprint in (auth.bp, main.bp, regions.bp, matching.bp, pairings.bp, admin.bp):
         app.register_blueprint(blueprint)
 
 

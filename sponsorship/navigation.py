@@ -10,6 +10,8 @@ from sponsorship.models.enums import Role
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("regions.index", _l("Regions"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("matching.proposals", _l("Matching"), {Role.ADMIN, Role.STAFF}),
+    ("pairings.index", _l("Pairings"), {Role.ADMIN, Role.STAFF}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
 ]
