@@ -67,6 +67,16 @@ class Graph:
     child: np.ndarray
     sponsor: np.ndarray
     cost: np.ndarray
+    children: Encoded | None = None
+    sponsors: Encoded | None = None
+
+    def closeness(self, child: np.ndarray, sponsor: np.ndarray) -> np.ndarray:
+        """Return 0 (same village), 1 (town), 2 (zone) or 3 (county) for each pair."""
+        c, s = self.children, self.sponsors
+        village = (c.village[child] == s.village[sponsor]) & (c.village[child] >= 0)
+        town = (c.town[child] == s.town[sponsor]) & (c.town[child] >= 0)
+        zone = (c.zone[child] == s.zone[sponsor]) & (c.zone[child] >= 0)
+        return np.where(village, 0, np.where(town, 1, np.where(zone, 2, 3)))
 
 
 def build(
@@ -118,7 +128,7 @@ def build(
     )
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return Graph(empty, empty, empty)
+        return Graph(empty, empty, empty, c, s)
     child = np.concatenate([p[0] for p in parts])
     sponsor = np.concatenate([p[1] for p in parts])
     cost = np.concatenate([p[2] for p in parts])
@@ -129,7 +139,7 @@ def build(
         banned = np.asarray([(sid << 32) | cid for sid, cid in rejected], dtype=np.int64)
         keep = ~np.isin(keys, banned)
         child, sponsor, cost = child[keep], sponsor[keep], cost[keep]
-    return Graph(child, sponsor, cost)
+    return Graph(child, sponsor, cost, c, s)
 
 
 def _groups(keys: np.ndarray) -> dict[int, np.ndarray]:

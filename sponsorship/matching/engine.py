@@ -7,8 +7,11 @@ import numpy as np
 from sponsorship.matching import candidates, solve
 from sponsorship.matching.reasons import reason
 from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
-from sponsorship.matching.rules import closeness, distance_cost
+from sponsorship.matching.rules import COUNTY, TOWN, VILLAGE, ZONE, distance_cost
 from sponsorship.matching.weights import Weights
+
+#: Closeness levels by the numbers the candidate graph gives them.
+LEVELS = (VILLAGE, TOWN, ZONE, COUNTY)
 
 
 def match(
@@ -84,17 +87,21 @@ def match(
     is_matched = np.zeros(len(children), dtype=bool)
     if matched_child:
         c_all = np.concatenate(matched_child)
-        s_all = np.concatenate(matched_sponsor)
-        slot_all = np.concatenate(matched_slot)
+        order = np.argsort(c_all)
+        c_all = c_all[order]
+        s_all = np.concatenate(matched_sponsor)[order]
+        slot_all = np.concatenate(matched_slot)[order]
         is_matched[c_all] = True
-        triples = sorted(zip(c_all.tolist(), s_all.tolist(), slot_all.tolist(), strict=True))
-        for ci, si, slot in triples:
-            child, sponsor = children[ci], sponsors[si]
-            near = closeness(sponsor.region, child.region)
-            cost = distance_cost(near, weights) + weights.extra_slot * slot
-            zh, en = reason(near, child)
-            result.proposals.append(Proposal(sponsor.id, child.id, cost, zh, en))
-            result.total_cost += cost
+        level = graph.closeness(c_all, s_all)
+        distance = np.asarray([distance_cost(near, weights) for near in LEVELS])
+        costs = distance[level] + weights.extra_slot * slot_all
+        for ci, si, lv, cost in zip(
+            c_all.tolist(), s_all.tolist(), level.tolist(), costs.tolist(), strict=True
+        ):
+            child = children[ci]
+            zh, en = reason(LEVELS[lv], child)
+            result.proposals.append(Proposal(sponsors[si].id, child.id, cost, zh, en))
+        result.total_cost += int(costs.sum())
     result.unmatched = [children[i].id for i in np.flatnonzero(~is_matched).tolist()]
     result.total_cost += int(penalty[~is_matched].sum())
     return result
