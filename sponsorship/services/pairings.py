@@ -64,7 +64,10 @@ def _lock(model, object_id: int):
             raise _taken() from error
     else:
         stmt = stmt.with_for_update()
-    row = db.session.scalar(stmt)
+    try:
+        row = db.session.scalar(stmt)
+    except OperationalError as error:  # PostgreSQL: a deadlock or lock timeout
+        raise _taken() from error
     if row is None:  # deleted since the caller read it: someone else got there first
         raise _taken()
     return row
@@ -144,7 +147,16 @@ def reject(pairing_id: int, reason_text: str, *, by: User) -> Pairing:
 
 def confirm_many(pairing_ids: Iterable[int], *, by: User) -> list[Pairing]:
     """Confirm several proposals, all or none."""
-    return [confirm(pid, by=by) for pid in sorted(set(pairing_ids))]
+    # Lock caring parents in id order, as every other bulk does: two bulks cannot deadlock.
+    rows = db.session.execute(
+        sa.select(Pairing.id)
+        .where(Pairing.id.in_(set(pairing_ids)))
+        .order_by(Pairing.sponsor_id, Pairing.id)
+    ).scalars()
+    ordered = list(rows)
+    if len(ordered) != len(set(pairing_ids)):
+        raise _taken()
+    return [confirm(pid, by=by) for pid in ordered]
 
 
 def reject_many(pairing_ids: Iterable[int], reason_text: str, *, by: User) -> list[Pairing]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required
+from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
@@ -81,7 +81,8 @@ def proposals():
 def run():
     if not RunMatchingForm().validate_on_submit():
         abort(400)
-    summary = run_matching(current_user.scope_region, by=current_user)
+    scope = current_user.scope_region if scope_path(current_user) is not None else None
+    summary = run_matching(scope, by=current_user)
     db.session.commit()
     flash(
         _(
