@@ -7,8 +7,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sponsorship.matching import ChildRecord, SponsorRecord, Weights, broken_rule, match
-from tests.matching.brute import best_cost
+from sponsorship.matching import ChildRecord, SponsorRecord, Weights, broken_rule, candidates, match
+from tests.matching.brute import best_cost, best_cost_on_edges
 
 #: Towns of two counties; each town lies in one zone.
 TOWNS = [("c1", "z1", "t1"), ("c1", "z1", "t2"), ("c1", "z2", "t3"), ("c2", "z1", "t4")]
@@ -66,3 +66,21 @@ def test_engine_cost_is_the_brute_force_optimum(instance, dense_cells):
     assert all(broken_rule(by_id[p.sponsor_id], kids[p.child_id]) is None for p in result.proposals)
     assert not {(p.sponsor_id, p.child_id) for p in result.proposals} & rejected
     assert sorted([p.child_id for p in result.proposals] + result.unmatched) == sorted(kids)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(), st.integers(1, 2), st.integers(0, 2))
+def test_with_narrow_windows_the_answer_is_exact_on_the_candidate_graph(instance, town, wide):
+    sponsors, children, rejected, weights = instance
+    sponsors = sorted(sponsors, key=lambda s: s.id)
+    children = sorted(children, key=lambda c: c.id)
+    windows = dict(town_window=town, zone_window=wide, county_window=wide)
+    graph = candidates.build(sponsors, children, weights, rejected, **windows)
+    edges = list(
+        zip(graph.child.tolist(), graph.sponsor.tolist(), graph.cost.tolist(), strict=True)
+    )
+    result = match(sponsors, children, weights=weights, rejected=rejected, **windows)
+
+    assert result.total_cost == best_cost_on_edges(sponsors, children, edges, weights)
+    allowed = {(sponsors[s].id, children[c].id) for c, s, _ in edges}
+    assert {(p.sponsor_id, p.child_id) for p in result.proposals} <= allowed
