@@ -29,17 +29,7 @@ def match(
     weights = weights or Weights()
     sponsors = sorted((s for s in sponsors if s.capacity > 0), key=lambda s: s.id)
     children = sorted(children, key=lambda c: c.id)
-    need: dict[tuple[int, tuple[str, ...]], int] = {}
-    penalty = np.asarray(
-        [
-            need.get((c.waiting_days, c.hardships))
-            or need.setdefault(
-                (c.waiting_days, c.hardships), weights.unmatched_cost(c.waiting_days, c.hardships)
-            )
-            for c in children
-        ],
-        dtype=np.int64,
-    )
+    penalty = _penalties(children, weights)
     result = MatchResult()
     if not children:
         return result
@@ -105,3 +95,17 @@ def match(
     result.unmatched = [children[i].id for i in np.flatnonzero(~is_matched).tolist()]
     result.total_cost += int(penalty[~is_matched].sum())
     return result
+
+
+def _penalties(children: list[ChildRecord], weights: Weights) -> np.ndarray:
+    """Return each child's unmatched cost, as `Weights.unmatched_cost` defines it."""
+    hardship: dict[tuple[str, ...], int] = {}
+    for c in children:
+        if c.hardships not in hardship:
+            hardship[c.hardships] = weights.hardship_points(c.hardships)
+    days = np.asarray([c.waiting_days for c in children], dtype=np.int64)
+    points = np.asarray([hardship[c.hardships] for c in children], dtype=np.int64)
+    wait = np.minimum(
+        np.maximum(days, 0) // max(weights.wait_days_per_point, 1), weights.wait_cap_points
+    )
+    return weights.unmatched_base + wait + points

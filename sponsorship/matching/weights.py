@@ -52,7 +52,11 @@ class Weights:
     def unmatched_cost(self, waiting_days: int, hardships: tuple[str, ...]) -> int:
         """Return what leaving a child unmatched costs: base plus waiting plus hardship."""
         wait = min(max(waiting_days, 0) // max(self.wait_days_per_point, 1), self.wait_cap_points)
-        return self.unmatched_base + wait + sum(self.hardship.get(h, 0) for h in set(hardships))
+        return self.unmatched_base + wait + self.hardship_points(hardships)
+
+    def hardship_points(self, hardships: tuple[str, ...]) -> int:
+        """Return the hardship part of the unmatched cost: each category counted once."""
+        return sum(self.hardship.get(h, 0) for h in set(hardships))
 
     def max_pair_cost(self, capacity: int) -> int:
         """Return the dearest pair cost possible for a caring parent of `capacity` slots."""
