@@ -42,12 +42,10 @@ def solve_component(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (child, sponsor, slot number) of the least-cost assignment of one component.
 
-    `kids` are the component's child indices in id order; edges are in global indices. Among
-    assignments of equal cost, the one leaving the higher-id children unmatched wins.
+    `kids` are the component's child indices, ascending (so in id order); edges are in global
+    indices. Among assignments of equal cost, the one leaving higher-id children unmatched wins.
     """
     n = len(kids)
-    local = np.full(int(kids.max()) + 1, -1, dtype=np.int64)
-    local[kids] = np.arange(n)
     sponsors, sponsor_local = np.unique(edge_sponsor, return_inverse=True)
     caps = capacity[sponsors]
     first_slot = np.r_[0, np.cumsum(caps)[:-1]]
@@ -55,7 +53,7 @@ def solve_component(
 
     # Expand each edge into one edge per slot of its caring parent.
     reps = caps[sponsor_local]
-    rows = np.repeat(local[edge_child], reps)
+    rows = np.repeat(np.searchsorted(kids, edge_child), reps)
     offsets = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
     cols = np.repeat(first_slot[sponsor_local], reps) + offsets
     costs = np.repeat(edge_cost, reps) + extra_slot * offsets
