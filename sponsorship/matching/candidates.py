@@ -200,7 +200,9 @@ def _county_wide(
     """Add windows of county-wide caring parents living in other towns than the child's."""
     wide = np.flatnonzero(~s_near)
     wide_by_county = _groups(s.county[wide])
-    profile = (c.town * 4 + c_group) * 3 + c_gender
+    # Children alike for county-wide caring parents: same town, zone, aid group and gender.
+    zones = int(c.zone.max(initial=-1)) + 2
+    profile = (((c.town * 4 + c_group) * 3 + c_gender) * zones) + c.zone + 1
     profile = np.where(c.town >= 0, profile, -1)
     for _key, kids in _groups(profile).items():
         first = kids[0]
