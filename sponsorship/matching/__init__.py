@@ -1,9 +1,9 @@
 """The matching engine: plain records in, least-cost proposals with reasons out.
 
-It imports neither Flask nor SQLAlchemy: loading and saving are the service's job.
+It imports neither Flask nor SQLAlchemy: loading and saving are the service's job. `match` (and
+with it numpy and scipy) is imported on first use, so the weights and rules stay cheap to import.
 """
 
-from sponsorship.matching.engine import match
 from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
 from sponsorship.matching.rules import broken_rule, closeness, pair_cost
 from sponsorship.matching.weights import Weights, setting_defaults, weights_from
@@ -21,3 +21,11 @@ __all__ = [
     "setting_defaults",
     "weights_from",
 ]
+
+
+def __getattr__(name: str):
+    if name == "match":
+        from sponsorship.matching.engine import match
+
+        return match
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
