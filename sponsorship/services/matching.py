@@ -99,7 +99,12 @@ def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[Ch
             Child.gender,
             Child.awaiting_since,
             Child.created_at,
-        ).where(Child.status == ChildStatus.AWAITING, Child.region_id.in_(_subtree(scope)))
+        ).where(
+            Child.status == ChildStatus.AWAITING,
+            Child.region_id.in_(_subtree(scope)),
+            # A child still holding an open pairing (inconsistent data) is not offered again.
+            Child.id.not_in(sa.select(Pairing.child_id).where(Pairing.status.in_(OPEN))),
+        )
     ).all()
     hardships: dict[int, list[str]] = {}
     for child_id, category in db.session.execute(

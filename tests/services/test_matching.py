@@ -120,3 +120,12 @@ def test_region_paths_name_county_zone_town_and_village():
     village = factories.make_village(town)
     path = RegionPaths()(village.id)
     assert path == (factories.county().code, "riverside", town.code, village.code)
+
+
+def test_a_child_still_holding_an_active_pairing_is_not_proposed_again():
+    village = factories.make_village()
+    factories.make_sponsor(village)
+    child = factories.make_child(village)
+    factories.make_pairing(factories.make_sponsor(village, capacity=2), child)
+    summary = run_matching(None)
+    assert summary.children == 0 and proposals() == set()
