@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
         letter_templates,
         letters,
         main,
+        matching,
+        pairings,
         pledges,
         portal,
         public,
@@ -95,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         public.bp,
         regions.bp,
         sponsors.bp,
+        matching.bp,
+        pairings.bp,
         portal.bp,
         appeal.bp,
         admin.bp,
@@ -109,8 +113,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, regions, setup, users
+    from sponsorship.cli import demo, jobs, ledger, matching, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli):
+    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, matching.cli):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -18,6 +18,8 @@ NAVIGATION = [
     ("statements.programme", _l("Statements"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.overdue", _l("Overdue"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.mine", _l("My statement"), {Role.SPONSOR}),
+    ("matching.proposals", _l("Matching"), {Role.ADMIN, Role.STAFF}),
+    ("pairings.index", _l("Pairings"), {Role.ADMIN, Role.STAFF}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
     ("appeal.edit", _l("Appeal"), {Role.ADMIN}),

@@ -68,13 +68,14 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping, letters, pledges, reminders, school_year
+    from sponsorship.jobs import housekeeping, letters, matching, pledges, reminders, school_year
 
     specs = [
         housekeeping.SPEC,
         school_year.SPEC,
         pledges.ROLLOVER,
         pledges.OVERDUE,
+        matching.SPEC,
         reminders.SPEC,
         letters.SPEC,
     ]
