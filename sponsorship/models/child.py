@@ -65,9 +65,11 @@ class Child(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
     gender: Mapped[Gender] = mapped_column(str_enum(Gender))
-    birth_date: Mapped[date] = mapped_column(sa.Date)
+    birth_date: Mapped[date] = mapped_column(sa.Date, index=True)
     #: Resident ID number, validated; shown masked unless revealed (and audited).
     id_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    #: The ID's last four characters, kept apart so staff can search by them with an index.
+    id_tail: Mapped[str | None] = mapped_column(sa.String(4), index=True)
     #: The village (or town) the child lives in.
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     address: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -82,7 +84,7 @@ class Child(db.Model):
         str_enum(ChildStatus), default=ChildStatus.REGISTERED
     )
     #: Since when the child has waited for a sponsor; the matcher favours long waits.
-    awaiting_since: Mapped[date | None] = mapped_column(sa.Date)
+    awaiting_since: Mapped[date | None] = mapped_column(sa.Date, index=True)
     exit_reason: Mapped[ExitReason | None] = mapped_column(str_enum(ExitReason))
     exit_note: Mapped[str | None] = mapped_column(sa.Text)
     exited_on: Mapped[date | None] = mapped_column(sa.Date)
