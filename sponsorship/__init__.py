@@ -73,15 +73,26 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from sponsorship.views import admin, auth, main, regions
+    from sponsorship.views import (
+        admin,
+        audit_log,
+        auth,
+        child_edit,
+        child_import,
+        children,
+        main,
+        regions,
+    )
 
     for blueprint in (auth.bp, main.bp, regions.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (children.bp, child_edit.bp, child_import.bp, audit_log.bp):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, regions, setup, users
+    from sponsorship.cli import children, demo, jobs, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli):
+    for group in (users.cli, regions.cli, jobs.cli, demo.cli, children.cli):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

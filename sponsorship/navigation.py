@@ -10,8 +10,10 @@ from sponsorship.models.enums import Role
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("regions.index", _l("Regions"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
+    ("children.index", _l("Children"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("admin.users", _l("Users"), {Role.ADMIN}),
     ("admin.jobs", _l("Scheduled jobs"), {Role.ADMIN}),
+    ("audit_log.index", _l("Audit log"), {Role.ADMIN}),
 ]
 
 
