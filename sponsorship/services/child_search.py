@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
-from datetime import timedelta
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -91,9 +91,9 @@ class ChildFilters:
         return self == ChildFilters(sort=self.sort, desc=self.desc)
 
 
-def filtered(user: User, filters: ChildFilters) -> sa.Select:
-    """Return a SELECT of the ids of children in the user's scope that match the filters."""
-    stmt = in_scope(sa.select(Child.id), Child.region_id, user)
+def filtered(user: User, filters: ChildFilters, *columns) -> sa.Select:
+    """Return a SELECT of `columns` (the id by default) of matching children in the user's scope."""
+    stmt = in_scope(sa.select(*(columns or (Child.id,))), Child.region_id, user)
     q = filters.q
     if q:
         if ID_TAIL_RE.match(q):
@@ -155,8 +155,34 @@ def load_children(ids: list[int], *, with_guardian: bool = False) -> list[Child]
 
 
 @dataclass
+class ChildRow:
+    """What the list shows of one child: plain values, loaded without building ORM objects."""
+
+    id: int
+    name: str
+    id_number: str | None
+    birth_date: date
+    region_id: int
+    school_stage: SchoolStage
+    grade: int | None
+    aid_type: AidType
+    status: ChildStatus
+    awaiting_since: date | None
+    village: str = ""
+    town: str = ""
+    hardships: list[Hardship] = field(default_factory=list)
+
+
+ROW_COLUMNS = tuple(
+    getattr(Child, f.name)
+    for f in fields(ChildRow)
+    if f.name not in ("village", "town", "hardships")
+)
+
+
+@dataclass
 class ChildPage:
-    items: list[Child]
+    items: list[ChildRow]
     total: int
     page: int
     per_page: int
@@ -169,14 +195,49 @@ class ChildPage:
 def find_children(
     user: User, filters: ChildFilters, page: int = 1, per_page: int = PER_PAGE
 ) -> ChildPage:
-    """Return one page of the matching children and the total count."""
-    stmt = filtered(user, filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    """Return one page of the matching children and the total count, in four queries."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(filtered(user, filters).subquery())
+    )
     page = max(1, min(page, max(1, -(-total // per_page))))
-    ids = db.session.scalars(
-        ordered(stmt, filters).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return ChildPage(load_children(list(ids)), total, page, per_page)
+    stmt = ordered(filtered(user, filters, *ROW_COLUMNS), filters)
+    rows = [
+        ChildRow(*row)
+        for row in db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    ]
+    if rows:
+        by_id = {row.id: row for row in rows}
+        hardships = db.session.execute(
+            sa.select(ChildHardship.child_id, ChildHardship.category).where(
+                ChildHardship.child_id.in_(by_id)
+            )
+        )
+        for child_id, category in hardships:
+            by_id[child_id].hardships.append(category)
+        order = list(Hardship)
+        for row in rows:
+            row.hardships.sort(key=order.index)
+        town = sa.orm.aliased(Region)
+        names = db.session.execute(
+            sa.select(Region.id, Region.name, town.name)
+            .outerjoin(town, Region.parent_id == town.id)
+            .where(Region.id.in_({row.region_id for row in rows}))
+        )
+        places = {region_id: (village, town_name or "") for region_id, village, town_name in names}
+        for row in rows:
+            row.village, row.town = places.get(row.region_id, ("", ""))
+    return ChildPage(rows, total, page, per_page)
+
+
+def place_options(user: User, level: RegionLevel, parent_id: int | None = None) -> list:
+    """Return (id, name) of the towns or villages the user may work in, in code order."""
+    stmt = sa.select(Region.id, Region.name).where(Region.level == level).order_by(Region.code)
+    if parent_id is not None:
+        stmt = stmt.where(Region.parent_id == parent_id)
+    prefix = scope_path(user)
+    if prefix is not None:
+        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def places_in_scope(user: User, level: RegionLevel) -> list[Region]:

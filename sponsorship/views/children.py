@@ -15,7 +15,7 @@ from sponsorship.clock import today
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.children import ActionForm, ExitForm, ExportForm, RevealForm
-from sponsorship.labels import choices
+from sponsorship.labels import choices, label
 from sponsorship.masking import mask_account, mask_id_number
 from sponsorship.models import Child, Pairing, Region
 from sponsorship.models.enums import (
@@ -32,7 +32,7 @@ from sponsorship.services.child_search import (
     SORTS,
     ChildFilters,
     find_children,
-    places_in_scope,
+    place_options,
 )
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -77,8 +77,10 @@ def index():
         filters=filters,
         page=page,
         sorts=SORTS,
-        towns=places_in_scope(current_user, RegionLevel.TOWN),
-        villages=places_in_scope(current_user, RegionLevel.VILLAGE) if filters.town else [],
+        towns=place_options(current_user, RegionLevel.TOWN),
+        villages=(
+            place_options(current_user, RegionLevel.VILLAGE, filters.town) if filters.town else []
+        ),
         export_form=ExportForm(args=request.query_string.decode()),
         can_reveal=current_user.role in children.REVEAL_ROLES,
         today=today(),
@@ -87,7 +89,21 @@ def index():
         stage_choices=choices(SchoolStage),
         hardship_choices=choices(Hardship),
         filter_labels=FILTER_LABELS,
+        # Translated once per page, not once per row: the list must stay fast at 50 rows.
+        names={
+            "status": _names(ChildStatus),
+            "aid": _names(AidType),
+            "stage": _names(SchoolStage),
+            "hardship": _names(Hardship),
+        },
+        grade_format=_("grade %(n)d"),
+        days_format=_("%(n)d days"),
+        detail_base=url_for("children.index").rstrip("/"),
     )
+
+
+def _names(enum_class) -> dict:
+    return {member: label(member) for member in enum_class}
 
 
 def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None, status=200):
