@@ -60,6 +60,19 @@ class Child(db.Model):
     __table_args__ = (
         sa.CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 12", name="grade_range"),
         sa.Index("ix_children_status_region", "status", "region_id"),
+        # Covers the register's filters and sort keys: a town's list is read from the index
+        # alone, and only the 50 rows of the page are fetched from the table.
+        sa.Index(
+            "ix_children_list",
+            "region_id",
+            "status",
+            "school_stage",
+            "aid_type",
+            "awaiting_since",
+            "name",
+            "birth_date",
+            "grade",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 
 from sponsorship.errors import DomainError
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
@@ -66,10 +73,39 @@ class ChildData:
     bank_account: str | None = None
 
 
+def validate_ric(raw: str) -> str:
+    """Do what stdnum's `ric.validate` does, with the area-code lookup cached.
+
+    `ric.validate` searches stdnum's area-code database on every call; a 10,000-row import
+    asks about the same few areas 10,000 times. A property test checks both agree. Unlike
+    `ric.validate`, an area code stdnum cannot describe is an invalid ID here, not a crash.
+    """
+    number = ric.compact(raw)
+    if len(number) != 18:
+        raise InvalidLength()
+    if not number[:-1].isdigit() or not number[:-1].isascii():
+        raise InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    ric.get_birth_date(number)
+    if not _known_area(number[:6], number[6:10]):
+        raise InvalidComponent()
+    return number
+
+
+@functools.lru_cache(maxsize=8192)
+def _known_area(area: str, year: str) -> bool:
+    try:
+        ric.get_birth_place(f"{area}{year}0101000")
+    except (ValidationError, KeyError):  # stdnum 2.2 raises KeyError for some retired areas
+        return False
+    return True
+
+
 def clean_id_number(raw: str) -> str:
     """Return the resident ID in its 18-character form, or raise FieldError."""
     try:
-        return ric.validate(raw)
+        return validate_ric(raw)
     except InvalidLength:
         zh, en = "身份证号应为 18 位", "A resident ID has 18 characters"
     except InvalidChecksum:

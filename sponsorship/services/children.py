@@ -74,19 +74,30 @@ def _ensure_unique_id(id_number: str | None, child: Child | None) -> None:
         )
 
 
+def child_columns(data: ChildData) -> dict:
+    """Return the child's own columns from checked data (the one mapping form and import use)."""
+    columns = {name: getattr(data, name) for name in CHILD_FIELDS}
+    columns["id_tail"] = data.id_number[-4:] if data.id_number else None
+    return columns
+
+
+def guardian_columns(data: ChildData) -> dict:
+    """Return the guardian's columns from checked data."""
+    return {target: getattr(data, source) for source, target in GUARDIAN_FIELDS.items()}
+
+
 def apply_data(child: Child, data: ChildData, region: Region, collector: User) -> None:
     """Copy checked data onto a child and its guardian (no checks, no flush)."""
-    for name in CHILD_FIELDS:
-        setattr(child, name, getattr(data, name))
-    child.id_tail = data.id_number[-4:] if data.id_number else None
+    for name, value in child_columns(data).items():
+        setattr(child, name, value)
     child.region = region
     child.hardships = data.hardships
     guardian = child.guardian
     if guardian is None:
         guardian = child.guardian = Guardian(consent_collected_by=collector)
     consent_changed = guardian.consent_given_on != data.consent_given_on
-    for source, target in GUARDIAN_FIELDS.items():
-        setattr(guardian, target, getattr(data, source))
+    for name, value in guardian_columns(data).items():
+        setattr(guardian, name, value)
     if consent_changed:
         guardian.consent_collected_by = collector
 

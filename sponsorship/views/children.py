@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,8 +35,8 @@ from sponsorship.services.child_search import (
     SORTS,
     ChildFilters,
     find_children,
-    place_options,
 )
+from sponsorship.services.places import Places
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 FILTER_LABELS = {
@@ -71,39 +74,46 @@ def get_child(child_id: int) -> Child:
 @roles_required(*READERS)
 def index():
     filters = ChildFilters.from_args(request.args)
-    page = find_children(current_user, filters, request.args.get("page", 1, type=int))
+    places = Places.load()
+    page = find_children(
+        current_user, filters, request.args.get("page", 1, type=int), places=places
+    )
     return render_template(
         "children/index.html",
         filters=filters,
         page=page,
         sorts=SORTS,
-        towns=place_options(current_user, RegionLevel.TOWN),
+        towns=places.options(current_user, RegionLevel.TOWN),
         villages=(
-            place_options(current_user, RegionLevel.VILLAGE, filters.town) if filters.town else []
+            places.options(current_user, RegionLevel.VILLAGE, filters.town) if filters.town else []
         ),
-        export_form=ExportForm(args=request.query_string.decode()),
+        export_url=url_for("children.export"),
+        export_full_url=url_for("children.export_full"),
         can_reveal=current_user.role in children.REVEAL_ROLES,
         today=today(),
-        status_choices=choices(ChildStatus),
-        aid_choices=choices(AidType),
-        stage_choices=choices(SchoolStage),
-        hardship_choices=choices(Hardship),
-        filter_labels=FILTER_LABELS,
-        # Translated once per page, not once per row: the list must stay fast at 50 rows.
-        names={
-            "status": _names(ChildStatus),
-            "aid": _names(AidType),
-            "stage": _names(SchoolStage),
-            "hardship": _names(Hardship),
-        },
-        grade_format=_("grade %(n)d"),
-        days_format=_("%(n)d days"),
+        **_list_words(str(get_locale())),
         detail_base=url_for("children.index").rstrip("/"),
     )
 
 
-def _names(enum_class) -> dict:
-    return {member: label(member) for member in enum_class}
+@functools.cache
+def _list_words(locale: str) -> dict:
+    """Return the list page's translated labels, built once per language, not once per row."""
+    return {
+        "status_choices": choices(ChildStatus),
+        "aid_choices": choices(AidType),
+        "stage_choices": choices(SchoolStage),
+        "hardship_choices": choices(Hardship),
+        "filter_labels": {key: str(text) for key, text in FILTER_LABELS.items()},
+        "names": {
+            "status": {m: label(m) for m in ChildStatus},
+            "aid": {m: label(m) for m in AidType},
+            "stage": {m: label(m) for m in SchoolStage},
+            "hardship": {m: label(m) for m in Hardship},
+        },
+        "grade_format": _("grade %(n)d"),
+        "days_format": _("%(n)d days"),
+    }
 
 
 def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None, status=200):
@@ -200,6 +210,15 @@ def exit_programme(child_id: int):
     return _render_detail(child, exit_form=form, status=422)
 
 
+@bp.route("/export/full")
+@roles_required(*children.REVEAL_ROLES)
+def export_full():
+    """Ask why the full numbers are needed before exporting them."""
+    filters = ChildFilters.from_args(request.args)
+    form = ExportForm(args=request.query_string.decode())
+    return render_template("children/export_full.html", form=form, filters=filters)
+
+
 @bp.route("/export", methods=["GET", "POST"])
 @roles_required(*READERS)
 def export():
@@ -212,7 +231,7 @@ def export():
         form = ExportForm()
         if not form.validate_on_submit():
             flash(_("Say why you need the full numbers, then export again."), "error")
-            return redirect(url_for("children.index") + "?" + (form.args.data or ""))
+            return redirect(url_for("children.export_full") + "?" + (form.args.data or ""))
         reason = form.reason.data.strip()
         args = MultiDict(_parse_qs(form.args.data or ""))
     filters = ChildFilters.from_args(args)
