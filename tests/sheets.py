@@ -39,9 +39,8 @@ def sheet_row(town: str, village: str, **overrides) -> dict:
 def make_sheet(rows: list[dict], headers: list[str] | None = None) -> bytes:
     """Return the bytes of an .xlsx file with `headers` (the template's by default) and rows."""
     headers = headers or [h for h, _ in HEADERS]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "儿童名册"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("儿童名册")
     sheet.append(headers)
     for row in rows:
         sheet.append([row.get(h) for h in headers])

@@ -1,4 +1,9 @@
-"""Uploaded sheets kept between the preview and the confirmation, on the server, per user."""
+"""Uploaded sheets kept between the preview and the confirmation, on the server, per user.
+
+What is kept is the rows as read from the sheet (JSON), not the file: the confirmation checks
+them again against the register as it is then, without parsing the workbook a second time.
+The client only ever holds a random token, which is good for its owner and for one day.
+"""
 
 from __future__ import annotations
 
@@ -23,36 +28,40 @@ def _folder() -> Path:
     return folder
 
 
-def save_upload(content: bytes, user_id: int) -> str:
-    """Keep an uploaded file for its owner; return the random token that names it."""
+def save_upload(rows: list[tuple[int, dict]], user_id: int) -> str:
+    """Keep a sheet's rows for their owner; return the random token that names them."""
     folder = _folder()
     _purge(folder)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.xlsx").write_bytes(content)
-    (folder / f"{token}.json").write_text(json.dumps({"user": user_id, "at": time.time()}))
+    record = {"user": user_id, "at": time.time(), "rows": rows}
+    path = folder / f"{token}.json"
+    path.write_text(json.dumps(record, default=_plain, ensure_ascii=False), encoding="utf-8")
+    path.chmod(0o600)
     return token
 
 
-def load_upload(token: str, user_id: int) -> bytes | None:
-    """Return the file kept under `token` if it belongs to the user and is fresh, else None."""
+def load_upload(token: str, user_id: int) -> list[tuple[int, dict]] | None:
+    """Return the rows kept under `token` if they belong to the user and are fresh, else None."""
     if not TOKEN_RE.match(token or ""):
         return None
-    folder = _folder()
     try:
-        meta = json.loads((folder / f"{token}.json").read_text())
-        content = (folder / f"{token}.xlsx").read_bytes()
+        record = json.loads((_folder() / f"{token}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("user") != user_id or time.time() - meta.get("at", 0) > MAX_AGE:
+    if record.get("user") != user_id or time.time() - record.get("at", 0) > MAX_AGE:
         return None
-    return content
+    return [(number, values) for number, values in record["rows"]]
 
 
 def discard_upload(token: str) -> None:
-    """Forget a kept file (after its import, or when the user starts again)."""
+    """Forget kept rows (after their import, or when they expire)."""
     if TOKEN_RE.match(token or ""):
-        for suffix in (".xlsx", ".json"):
-            (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        (_folder() / f"{token}.json").unlink(missing_ok=True)
+
+
+def _plain(value: object) -> str:
+    # Dates and times from cells: the child rules read ISO dates back.
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _purge(folder: Path) -> None:

@@ -7,13 +7,14 @@ import io
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from sponsorship.access import EDITORS, roles_required
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.children import ConfirmImportForm, UploadForm
 from sponsorship.models.enums import RegionLevel
-from sponsorship.services.child_import import SheetError, apply_import, plan_import, read_rows
+from sponsorship.services.child_import import apply_import, plan_import, read_rows
 from sponsorship.services.child_search import places_in_scope
 from sponsorship.services.child_sheet import template_workbook
 from sponsorship.services.upload_store import discard_upload, load_upload, save_upload
@@ -53,11 +54,12 @@ def upload():
             form.file.errors.append(_("Choose an Excel file ending in .xlsx.") + " " + hint)
         else:
             try:
-                plan = plan_import(read_rows(io.BytesIO(content)), current_user)
+                rows = read_rows(io.BytesIO(content))
+                plan = plan_import(rows, current_user)
             except DomainError as error:
                 form.file.errors.append(error.message)
             else:
-                token = save_upload(content, current_user.id) if plan.ok else ""
+                token = save_upload(rows, current_user.id) if plan.ok else ""
                 return _preview(plan, token, upload_file.filename)
     return render_template("children/import.html", form=form), 422 if form.errors else 200
 
@@ -79,26 +81,34 @@ def _preview(plan, token: str, filename: str, status: int = 200):
 @roles_required(*EDITORS)
 def confirm():
     form = ConfirmImportForm()
-    content = (
+    rows = (
         load_upload(form.token.data or "", current_user.id) if form.validate_on_submit() else None
     )
-    if content is None:
+    if rows is None:
         flash(
             _("That upload has expired or was already imported. Please upload the file again."),
             "error",
         )
         return redirect(url_for("child_import.upload"))
-    try:
-        plan = plan_import(read_rows(io.BytesIO(content)), current_user)
-    except SheetError as error:
-        flash(error.message, "error")
-        return redirect(url_for("child_import.upload"))
+    plan = plan_import(rows, current_user)
     if not plan.ok:
         # The register changed since the preview: show the new problems, import nothing.
         discard_upload(form.token.data)
         return _preview(plan, "", "", status=409)
-    counts = apply_import(plan, current_user)
-    db.session.commit()
+    try:
+        counts = apply_import(plan, current_user)
+        db.session.commit()
+    except IntegrityError:
+        # Someone registered one of these children between our check and our insert.
+        db.session.rollback()
+        flash(
+            _(
+                "Someone registered some of these children meanwhile. "
+                "Nothing was imported; please upload the file again."
+            ),
+            "error",
+        )
+        return redirect(url_for("child_import.upload"))
     discard_upload(form.token.data)
     flash(
         _(

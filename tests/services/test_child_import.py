@@ -135,6 +135,16 @@ def test_a_sheet_too_long_is_refused_with_a_clear_message(place, monkeypatch):
         read_rows(io.BytesIO(content))
 
 
+def test_a_sheet_of_20000_rows_is_taken_whole(place):
+    town, _ = place
+    clerk = make_user(Role.STAFF, scope=town)
+    rows = [
+        sheet_row("平山街道", "新村社区", 姓名=f"童{i}", 学段="学前", 年级="") for i in range(20_000)
+    ]
+    result = plan(make_sheet(rows), clerk)
+    assert result.ok and result.count("create") == 20_000
+
+
 def test_an_id_stored_as_a_number_is_explained(place):
     town, _ = place
     clerk = make_user(Role.STAFF, scope=town)
