@@ -47,6 +47,7 @@ def fill(url: str, children: int) -> dict:
     from sponsorship import create_app
     from sponsorship.extensions import db
     from sponsorship.models import Child, ChildHardship, Guardian, Region, User
+    from sponsorship.models.child import hardship_mask
     from sponsorship.models.enums import RegionLevel, Role
     from sponsorship.services.regions import import_regions
 
@@ -126,7 +127,9 @@ def fill(url: str, children: int) -> dict:
                         "family_situation": "基准测试数据",
                     }
                 )
-                for category in rng.sample(hardships, rng.choice([1, 1, 2])):
+                chosen = rng.sample(hardships, rng.choice([1, 1, 2]))
+                kids[-1]["hardship_mask"] = hardship_mask(chosen)
+                for category in chosen:
                     rows.append({"child_id": i + 1, "category": category})
             db.session.execute(sa.insert(Guardian), guardians)
             db.session.execute(sa.insert(Child), kids)

@@ -72,6 +72,7 @@ class Child(db.Model):
             "name",
             "birth_date",
             "grade",
+            "hardship_mask",
         ),
     )
 
@@ -91,6 +92,9 @@ class Child(db.Model):
     grade: Mapped[int | None]
     aid_type: Mapped[AidType] = mapped_column(str_enum(AidType), default=AidType.EDUCATION)
     family_situation: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The hardship categories again, one bit each (see `hardship_mask`), kept by the
+    #: `hardships` setter: the register filters on it inside its covering index.
+    hardship_mask: Mapped[int] = mapped_column(default=0, server_default="0")
     guardian_id: Mapped[int] = mapped_column(sa.ForeignKey("guardians.id"), index=True)
 
     status: Mapped[ChildStatus] = mapped_column(
@@ -129,6 +133,7 @@ class Child(db.Model):
         have = {r.category for r in self.hardship_rows}
         for category in sorted(wanted - have, key=list(Hardship).index):
             self.hardship_rows.append(ChildHardship(category=category))
+        self.hardship_mask = hardship_mask(wanted)
 
     @property
     def aid_group(self) -> AidGroup:
@@ -142,6 +147,19 @@ class Child(db.Model):
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+def hardship_bit(category: Hardship) -> int:
+    """Return the bit that stands for a hardship category in `Child.hardship_mask`."""
+    return 1 << list(Hardship).index(category)
+
+
+def hardship_mask(categories) -> int:
+    """Return the bits of a set of hardship categories."""
+    mask = 0
+    for category in categories:
+        mask |= hardship_bit(category)
+    return mask
 
 
 def aid_group_of(aid_type: AidType, stage: SchoolStage) -> AidGroup:

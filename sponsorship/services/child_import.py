@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import BinaryIO
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import joinedload
 
 from sponsorship.clock import today
@@ -23,8 +19,7 @@ from sponsorship.services.child_sheet import (
     ENUMS,
     FIELD_HEADERS,
     HARDSHIP_SEPARATORS,
-    REQUIRED,
-    normalise_header,
+    read_rows,
     zh_values,
 )
 from sponsorship.services.children import (
@@ -34,17 +29,10 @@ from sponsorship.services.children import (
     guardian_columns,
 )
 
-#: The largest sheet taken in one go; larger ones are split by the user.
-MAX_ROWS = 20_000
 #: Values per IN (...) list: well under every database's parameter limit.
 CHUNK = 500
 #: New children inserted per round of bulk statements.
 INSERT_BATCH = 2000
-HEADER_FIELDS = {header: name for name, header in FIELD_HEADERS.items()}
-
-
-class SheetError(DomainError):
-    """The file as a whole cannot be read as a children's sheet."""
 
 
 @dataclass
@@ -79,64 +67,6 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
-    """Return (sheet row number, values by field) for each non-empty row, or raise SheetError."""
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(
-            "文件不是 Excel 工作簿（.xlsx）。请用模板填写，或在 Excel 中“另存为 .xlsx”后再上传。",
-            "The file is not an Excel workbook (.xlsx). Use the template or save as .xlsx.",
-        ) from exc
-    try:
-        sheet = (
-            workbook["儿童名册"] if "儿童名册" in workbook.sheetnames else workbook.worksheets[0]
-        )
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
-        columns = [HEADER_FIELDS.get(normalise_header(cell)) for cell in header or ()]
-        missing = [FIELD_HEADERS[f] for f in FIELD_HEADERS if f in REQUIRED and f not in columns]
-        if header is None or all(c is None for c in columns):
-            raise SheetError(
-                "表格是空的：第一行应为列名，从第二行起每行一名儿童。请下载模板填写。",
-                "The sheet is empty: headers in row 1, one child per row from row 2.",
-            )
-        if missing:
-            raise SheetError(
-                "缺少必填列：" + "、".join(missing) + "。请对照模板的列名修改第一行。",
-                "Required columns are missing: " + ", ".join(missing) + ".",
-            )
-        rows = []
-        for number, line in enumerate(lines, start=2):
-            values = {f: _cell(v) for f, v in zip(columns, line, strict=False) if f}
-            if not any(v not in (None, "") for v in values.values()):
-                continue
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise SheetError(
-                    f"一次最多导入 {MAX_ROWS} 行，请把表格拆分成几个文件分别导入。",
-                    f"At most {MAX_ROWS} rows per import; split the sheet into several files.",
-                )
-    finally:
-        workbook.close()
-    if not rows:
-        raise SheetError(
-            "表格中没有儿童数据：从第二行起每行填写一名儿童。",
-            "The sheet has no children: one child per row from row 2.",
-        )
-    return rows
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPlan:

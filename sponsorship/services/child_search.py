@@ -14,6 +14,7 @@ from sponsorship.access import scope_path
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.models import Child, ChildHardship, Region, User
+from sponsorship.models.child import hardship_bit
 from sponsorship.models.enums import AidType, ChildStatus, Hardship, RegionLevel, SchoolStage
 from sponsorship.services.places import Places
 
@@ -124,11 +125,7 @@ def filtered(user: User, filters: ChildFilters, places: Places | None = None) ->
     if filters.stage:
         stmt = stmt.where(Child.school_stage == filters.stage)
     if filters.hardship:
-        stmt = stmt.where(
-            sa.exists().where(
-                ChildHardship.child_id == Child.id, ChildHardship.category == filters.hardship
-            )
-        )
+        stmt = stmt.where(Child.hardship_mask.op("&")(hardship_bit(filters.hardship)) != 0)
     if filters.waited is not None:
         stmt = stmt.where(
             Child.status == ChildStatus.AWAITING,

@@ -10,6 +10,7 @@ from sponsorship.clock import today, utcnow
 from sponsorship.errors import DomainError, NotFoundError
 from sponsorship.extensions import db
 from sponsorship.models import Child, Guardian, Region, User
+from sponsorship.models.child import hardship_mask
 from sponsorship.models.enums import ChildStatus, ExitReason, RegionLevel, Role
 from sponsorship.services import audit
 from sponsorship.services.child_rules import ChildData, ChildInvalidError, FieldError, check_child
@@ -78,6 +79,7 @@ def child_columns(data: ChildData) -> dict:
     """Return the child's own columns from checked data (the one mapping form and import use)."""
     columns = {name: getattr(data, name) for name in CHILD_FIELDS}
     columns["id_tail"] = data.id_number[-4:] if data.id_number else None
+    columns["hardship_mask"] = hardship_mask(data.hardships)
     return columns
 
 

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Child, Guardian
 from sponsorship.models.enums import ChildStatus, Hardship, RegionLevel, Role
-from sponsorship.services import child_import
-from sponsorship.services.child_import import SheetError, apply_import, plan_import, read_rows
+from sponsorship.services import child_sheet
+from sponsorship.services.child_import import apply_import, plan_import
+from sponsorship.services.child_sheet import SheetError, read_rows
 from tests.conftest import count
 from tests.factories import id_number, make_child, make_region, make_user
 from tests.sheets import make_sheet, sheet_row
@@ -129,7 +130,7 @@ def test_files_that_are_not_sheets_of_children():
 
 
 def test_a_sheet_too_long_is_refused_with_a_clear_message(place, monkeypatch):
-    monkeypatch.setattr(child_import, "MAX_ROWS", 3)
+    monkeypatch.setattr(child_sheet, "MAX_ROWS", 3)
     content = make_sheet([sheet_row("平山街道", "新村社区", 姓名=f"童{i}") for i in range(4)])
     with pytest.raises(SheetError, match="一次最多导入 3 行"):
         read_rows(io.BytesIO(content))
@@ -139,7 +140,8 @@ def test_a_sheet_of_20000_rows_is_taken_whole(place):
     town, _ = place
     clerk = make_user(Role.STAFF, scope=town)
     rows = [
-        sheet_row("平山街道", "新村社区", 姓名=f"童{i}", 学段="学前", 年级="") for i in range(20_000)
+        sheet_row("平山街道", "新村社区", 姓名=f"童{i}", 学段="学前", 年级="")
+        for i in range(20_000)
     ]
     result = plan(make_sheet(rows), clerk)
     assert result.ok and result.count("create") == 20_000

@@ -107,3 +107,13 @@ def test_reveal_needs_a_reason_a_right_and_scope_and_is_audited(village):
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "child.reveal"))
     assert event.user == staff and event.object_id == str(child.id)
     assert event.detail == "核对发放账号"
+
+
+def test_the_hardship_bits_follow_the_categories(village):
+    from sponsorship.models.child import hardship_bit
+    from sponsorship.models.enums import Hardship
+
+    child = make_child(region=village, hardships=[Hardship.ORPHAN, Hardship.DISABLED])
+    assert child.hardship_mask == hardship_bit(Hardship.ORPHAN) | hardship_bit(Hardship.DISABLED)
+    child.hardships = [Hardship.LEFT_BEHIND]
+    assert child.hardship_mask == hardship_bit(Hardship.LEFT_BEHIND)
