@@ -349,6 +349,8 @@ def main() -> None:
             f"/children/?town={towns[5]}&stage=junior&sort=birth_date&dir=desc&page=2",
             "/children/?hardship=left_behind&status=awaiting&sort=village",
         ]
+        # Other work on the machine shares its cores: say how busy it was, for honest reading.
+        load_before = os.getloadavg()[0]
         figures = measure_list(client, paths, args.requests, args.concurrency)
         figures |= import_sheet(client, args.import_rows)
     finally:
@@ -364,6 +366,8 @@ def main() -> None:
                 "workers": args.workers,
                 "concurrency": args.concurrency,
                 "fill_s": filled["fill_s"],
+                "cpus": os.cpu_count(),
+                "loadavg_1m_before_list": round(load_before, 2),
                 **figures,
                 "targets": {"list_p50_ms": 20, "list_p99_ms": 100, "import_s": 15},
             },

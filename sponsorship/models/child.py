@@ -149,9 +149,13 @@ class Child(db.Model):
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
+#: The bit of each hardship category in `Child.hardship_mask`: its place in the enum.
+HARDSHIP_BITS = {category: 1 << index for index, category in enumerate(Hardship)}
+
+
 def hardship_bit(category: Hardship) -> int:
     """Return the bit that stands for a hardship category in `Child.hardship_mask`."""
-    return 1 << list(Hardship).index(category)
+    return HARDSHIP_BITS[category]
 
 
 def hardship_mask(categories) -> int:

@@ -13,12 +13,14 @@ from sqlalchemy.orm import joinedload
 from sponsorship.access import scope_path
 from sponsorship.clock import today
 from sponsorship.extensions import db
-from sponsorship.models import Child, ChildHardship, Region, User
-from sponsorship.models.child import hardship_bit
+from sponsorship.models import Child, Region, User
+from sponsorship.models.child import HARDSHIP_BITS, hardship_bit
 from sponsorship.models.enums import AidType, ChildStatus, Hardship, RegionLevel, SchoolStage
 from sponsorship.services.places import Places
 
 PER_PAGE = 50
+#: "Work the places out" for filtered(); None already means "no bound".
+UNSET: list[int] = []
 #: Counting stops here; pages go on as long as there are children.
 COUNT_CAP = 1000
 #: Deep offsets are slow and nobody reads page 2,000: narrow the filters instead.
@@ -102,12 +104,17 @@ class ChildFilters:
         return self == ChildFilters(sort=self.sort, desc=self.desc)
 
 
-def filtered(user: User, filters: ChildFilters, places: Places | None = None) -> sa.Select:
-    """Return a SELECT of the ids of matching children in the user's scope."""
+def filtered(user: User, filters: ChildFilters, region_ids: list[int] | None = UNSET) -> sa.Select:
+    """Return a SELECT of the ids of matching children in the user's scope.
+
+    `region_ids` are the places the query covers, as `Places.ids_for` gives them; by default
+    they are worked out here.
+    """
     stmt = sa.select(Child.id)
-    places = (places or Places.load()).ids_for(user, filters.town, filters.village)
-    if places is not None:
-        stmt = stmt.where(Child.region_id.in_(places))
+    if region_ids is UNSET:
+        region_ids = Places.load().ids_for(user, filters.town, filters.village)
+    if region_ids is not None:
+        stmt = stmt.where(Child.region_id.in_(region_ids))
     q = filters.q
     if q:
         if ID_TAIL_RE.match(q):
@@ -177,16 +184,16 @@ class ChildRow:
     aid_type: AidType
     status: ChildStatus
     awaiting_since: date | None
-    village: str = ""
-    town: str = ""
-    hardships: list[Hardship] = field(default_factory=list)
+    hardship_mask: int
+    village: str = field(default="", init=False)
+    town: str = field(default="", init=False)
+
+    @property
+    def hardships(self) -> list[Hardship]:
+        return [h for h, bit in HARDSHIP_BITS.items() if self.hardship_mask & bit]
 
 
-ROW_COLUMNS = tuple(
-    getattr(Child, f.name)
-    for f in fields(ChildRow)
-    if f.name not in ("village", "town", "hardships")
-)
+ROW_COLUMNS = tuple(getattr(Child, f.name) for f in fields(ChildRow) if f.init)
 
 
 @dataclass
@@ -214,16 +221,16 @@ def find_children(
     per_page: int = PER_PAGE,
     places: Places | None = None,
 ) -> ChildPage:
-    """Return one page of the matching children and their count, in a handful of queries.
+    """Return one page of the matching children and their count, in three queries.
 
     The count stops past COUNT_CAP: an exact figure for 60,000 matches costs a scan of them
     all on every page, and "more than 1,000" tells staff as much.
     """
     places = places or Places.load()
-    bounded = places.ids_for(user, filters.town, filters.village) is not None
+    region_ids = places.ids_for(user, filters.town, filters.village)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(
-            filtered(user, filters, places).limit(COUNT_CAP + 1).subquery()
+            filtered(user, filters, region_ids).limit(COUNT_CAP + 1).subquery()
         )
     )
     if total <= COUNT_CAP:
@@ -232,7 +239,7 @@ def find_children(
     # First the page's ids, read from the covering index; then those rows, and only those.
     page_ids = list(
         db.session.scalars(
-            ordered(filtered(user, filters, places), filters, by_place=bounded)
+            ordered(filtered(user, filters, region_ids), filters, by_place=region_ids is not None)
             .limit(per_page + 1)
             .offset((page - 1) * per_page)
         )
@@ -244,20 +251,8 @@ def find_children(
         stmt = sa.select(*ROW_COLUMNS).where(Child.id.in_(page_ids))
         found = {row.id: ChildRow(*row) for row in db.session.execute(stmt)}
     rows = [found[i] for i in page_ids if i in found]
-    if rows:
-        by_id = {row.id: row for row in rows}
-        hardships = db.session.execute(
-            sa.select(ChildHardship.child_id, ChildHardship.category).where(
-                ChildHardship.child_id.in_(by_id)
-            )
-        )
-        for child_id, category in hardships:
-            by_id[child_id].hardships.append(category)
-        order = list(Hardship)
-        for row in rows:
-            row.hardships.sort(key=order.index)
-        for row in rows:
-            row.village, row.town = places.names(row.region_id)
+    for row in rows:
+        row.village, row.town = places.names(row.region_id)
     return ChildPage(rows, total, page, per_page, has_next)
 
 
