@@ -32,7 +32,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_children_awaiting_since'), ['awaiting_since'], unique=False)
         batch_op.create_index(batch_op.f('ix_children_birth_date'), ['birth_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_children_id_tail'), ['id_tail'], unique=False)
-        batch_op.create_index('ix_children_list', ['region_id', 'status', 'school_stage', 'aid_type', 'awaiting_since', 'name', 'birth_date', 'grade', 'hardship_mask'], unique=False)
+        batch_op.create_index('ix_children_list', ['region_id', 'status', 'school_stage', 'aid_type', 'awaiting_since', 'name', 'birth_date', 'grade', 'hardship_mask', 'id'], unique=False)
 
     # ### end Alembic commands ###
     # Children registered before this revision: the ID's last four characters, for search, and

@@ -73,6 +73,7 @@ class Child(db.Model):
             "birth_date",
             "grade",
             "hardship_mask",
+            "id",  # PostgreSQL keeps no id in an index entry: an index-only scan needs it
         ),
     )
 

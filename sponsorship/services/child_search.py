@@ -145,14 +145,15 @@ def ordered(stmt: sa.Select, filters: ChildFilters, *, by_place: bool = False) -
     """Add the requested order, with the id as the tie-breaker.
 
     `by_place` says the query is bounded to a few villages: then reading them from the covering
-    index and sorting beats walking a whole sort-key index, but SQLite's planner cannot tell
-    from bound parameters, so a unary plus keeps it off the sort-key index.
+    index and sorting them beats walking a whole sort-key index and filtering (birth dates
+    follow school stages, which no planner's statistics know). Sorting on COALESCE(x, x),
+    which equals x, keeps both SQLite and PostgreSQL off the sort-key index.
     """
     column = SORTS[filters.sort]
     if filters.sort == "village":
         stmt = stmt.join(Region, Child.region_id == Region.id)
-    elif by_place and db.session.get_bind().dialect.name == "sqlite":
-        column = sa.literal_column(f"+children.{column.key}")
+    elif by_place:
+        column = sa.func.coalesce(column, column)
     if filters.desc:
         return stmt.order_by(column.desc(), Child.id.desc())
     return stmt.order_by(column.asc(), Child.id.asc())
