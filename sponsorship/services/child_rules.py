@@ -242,11 +242,11 @@ def build_child_data(values: dict[str, object], today: date) -> ChildData:
             problems.append(problem)
             return None
 
-    def choice(key: str, enum_class, required: bool = True):
+    def choice(key: str, enum_class, required: bool = True, zh="请选择一项", en="Choose one"):
         raw = values.get(key)
         if raw in (None, ""):
             if required:
-                problems.append(FieldError(key, "请选择一项", "Choose one"))
+                problems.append(FieldError(key, zh, en))
             return None
         try:
             return enum_class(raw)
@@ -267,8 +267,18 @@ def build_child_data(values: dict[str, object], today: date) -> ChildData:
         return value
 
     id_number = optional("id_number", clean_id_number)
-    birth = day("birth_date", "" if id_number else "请填写出生日期", "Enter the birth date")
-    gender = choice("gender", Gender, required=not id_number)
+    birth = day(
+        "birth_date",
+        "" if id_number else "请填写出生日期，或填写身份证号",
+        "Enter the birth date, or the resident ID",
+    )
+    gender = choice(
+        "gender",
+        Gender,
+        required=not id_number,
+        zh="请选择性别，或填写身份证号",
+        en="Choose the gender, or enter the resident ID",
+    )
     if id_number:
         birth = birth or birth_date_of(id_number)
         gender = gender or gender_of(id_number)
