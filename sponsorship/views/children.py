@@ -215,7 +215,7 @@ def exit_programme(child_id: int):
 def export_full():
     """Ask why the full numbers are needed before exporting them."""
     filters = ChildFilters.from_args(request.args)
-    form = ExportForm(args=request.query_string.decode())
+    form = ExportForm(args=filters.query()[1:])
     return render_template("children/export_full.html", form=form, filters=filters)
 
 

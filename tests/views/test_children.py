@@ -202,3 +202,24 @@ def test_audit_log_filters_by_user_child_and_action(client, auth, town, child):
     auth.logout()
     auth.as_role(Role.STAFF)
     assert client.get("/admin/audit/").status_code == 403
+
+
+def test_detail_lists_the_pairing_history(client, auth, town, child):
+    from sponsorship.models.enums import PairingStatus
+    from tests.factories import make_pairing, make_sponsor
+
+    make_pairing(sponsor=make_sponsor(name="林爱心"), child=child, status=PairingStatus.ENDED)
+    make_pairing(sponsor=make_sponsor(name="王爱心"), child=child)
+    auth.as_role(Role.VIEWER, scope=town)
+    text = client.get(f"/children/{child.id}").get_data(as_text=True)
+    assert "林爱心" in text and "王爱心" in text and "已结束" in text
+
+
+def test_only_those_who_may_reveal_are_offered_a_full_export(client, auth, town, child):
+    auth.as_role(Role.VIEWER, scope=town)
+    assert client.get("/children/export/full?q=小雨").status_code == 403
+    assert "导出完整" not in client.get("/children/").get_data(as_text=True)
+    auth.logout()
+    auth.as_role(Role.STAFF, scope=town)
+    page = client.get("/children/export/full?q=小雨").get_data(as_text=True)
+    assert "导出完整号码的原因" in page and 'value="q=%E5%B0%8F%E9%9B%A8&amp;' in page
