@@ -31,11 +31,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.services import children
 from sponsorship.services.child_export import export_children
-from sponsorship.services.child_search import (
-    SORTS,
-    ChildFilters,
-    find_children,
-)
+from sponsorship.services.child_search import ChildFilters, find_children
 from sponsorship.services.places import Places
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -82,7 +78,6 @@ def index():
         "children/index.html",
         filters=filters,
         page=page,
-        sorts=SORTS,
         towns=places.options(current_user, RegionLevel.TOWN),
         villages=(
             places.options(current_user, RegionLevel.VILLAGE, filters.town) if filters.town else []
