@@ -19,7 +19,8 @@ from sponsorship.services.children import REVEAL_ROLES
 
 #: Rows loaded per round trip: bounded memory whatever the size of the register.
 CHUNK = 1000
-EXTRA_HEADERS = ["编号", "状态", "镇（街道）", "登记日期"]
+#: Columns before the template's own: an export with full numbers can be imported again.
+EXTRA_HEADERS = ["编号", "状态", "登记日期"]
 
 
 def export_children(
@@ -61,7 +62,6 @@ def _row(child, reveal: bool) -> list:
     return [
         child.id,
         label(child.status),
-        region.parent.name if region.parent else "",
         child.created_at.date().isoformat(),
         child.name,
         child.id_number if reveal else mask_id_number(child.id_number),

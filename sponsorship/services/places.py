@@ -69,9 +69,11 @@ class Places:
         ]
 
     def names(self, region_id: int) -> tuple[str, str]:
-        """Return (village, town) names of a place; a town gives its own name twice."""
+        """Return (village, town) names of a place; a town has no village name."""
         place = self.by_id.get(region_id)
         if place is None:
             return "", ""
+        if place.level == RegionLevel.TOWN:
+            return "", place.name
         parent = self.by_id.get(place.parent_id)
-        return place.name, parent.name if parent else place.name
+        return place.name, parent.name if parent else ""

@@ -153,3 +153,17 @@ def test_an_id_stored_as_a_number_is_explained(place):
     content = make_sheet([sheet_row("平山街道", "新村社区", 身份证号=441323201603010000)])
     texts = [str(p) for p in plan(content, clerk).problems]
     assert any("存成了数字" in t for t in texts)
+
+
+def test_a_full_export_imports_again_as_unchanged(place):
+    from sponsorship.services.child_export import export_children
+    from sponsorship.services.child_search import ChildFilters
+
+    town, village = place
+    clerk = make_user(Role.STAFF, scope=town)
+    make_child(region=village, id_number=id_number(), hardships=[Hardship.ORPHAN])
+    make_child(region=village, grade=None, school_stage="preschool", birth_date=date(2021, 5, 1))
+    stream = export_children(clerk, ChildFilters(), reveal_reason="核对")
+    result = plan(stream.getvalue(), clerk)
+    assert result.ok, [str(p) for p in result.problems]
+    assert [r.action for r in result.rows] == ["unchanged", "unchanged"]
