@@ -1,11 +1,18 @@
 """Town staff import their spreadsheet: upload, read the preview, confirm, find the child."""
 
+import pytest
 from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import RegionLevel, Role
 from tests.factories import PASSWORD, make_region, make_user
 from tests.sheets import make_sheet, sheet_row
+
+
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path, monkeypatch):
+    """Keep the pending uploads of these tests in a throw-away folder."""
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
 
 
 def test_staff_imports_a_sheet_and_finds_the_child(live_server, page, tmp_path):

@@ -16,6 +16,12 @@ from tests.sheets import make_sheet, sheet_row
 TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path, monkeypatch):
+    """Keep the pending uploads of these tests in a throw-away folder."""
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
+
+
 @pytest.fixture
 def town():
     town = make_region("平山街道")
