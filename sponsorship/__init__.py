@@ -76,7 +76,11 @@ def register_blueprints(app: Flask) -> None:
     from sponsorship.views import (
         admin,
         appeal,
+        audit_log,
         auth,
+        child_edit,
+        child_import,
+        children,
         donations,
         letter_templates,
         letters,
@@ -107,14 +111,26 @@ def register_blueprints(app: Flask) -> None:
         donations.bp,
         pledges.bp,
         statements.bp,
+        children.bp,
+        child_edit.bp,
+        child_import.bp,
+        audit_log.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, matching, regions, setup, users
+    from sponsorship.cli import children, demo, jobs, ledger, matching, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, matching.cli):
+    for group in (
+        users.cli,
+        regions.cli,
+        jobs.cli,
+        demo.cli,
+        ledger.cli,
+        matching.cli,
+        children.cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)
