@@ -76,11 +76,17 @@ def register_blueprints(app: Flask) -> None:
     from sponsorship.views import (
         admin,
         appeal,
+        audit_log,
         auth,
+        child_edit,
+        child_import,
+        children,
         donations,
         letter_templates,
         letters,
         main,
+        matching,
+        pairings,
         pledges,
         portal,
         public,
@@ -96,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
         public.bp,
         regions.bp,
         sponsors.bp,
+        matching.bp,
+        pairings.bp,
         portal.bp,
         appeal.bp,
         admin.bp,
@@ -104,6 +112,10 @@ def register_blueprints(app: Flask) -> None:
         donations.bp,
         pledges.bp,
         statements.bp,
+        children.bp,
+        child_edit.bp,
+        child_import.bp,
+        audit_log.bp,
         reports.bp,
     )
     for blueprint in blueprints:
@@ -111,8 +123,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, regions, setup, users
+    from sponsorship.cli import children, demo, jobs, ledger, matching, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli):
+    for group in (
+        users.cli,
+        regions.cli,
+        jobs.cli,
+        demo.cli,
+        ledger.cli,
+        matching.cli,
+        children.cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

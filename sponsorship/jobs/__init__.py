@@ -68,13 +68,15 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping, letters, pledges, school_year
+    from sponsorship.jobs import housekeeping, letters, matching, pledges, reminders, school_year
 
     specs = [
         housekeeping.SPEC,
         school_year.SPEC,
         pledges.ROLLOVER,
         pledges.OVERDUE,
+        matching.SPEC,
+        reminders.SPEC,
         letters.SPEC,
     ]
     return {spec.id: spec for spec in specs}

@@ -42,7 +42,7 @@ def _links() -> dict[str, str | None]:
         "proposals": _link("matching.proposals") if editor else None,
         "batches": _link("batches.index"),
         "failed_letters": _link("letters.queue", status="failed") if editor else None,
-        "children": _link("children.index"),
+        "awaiting": _link("children.index", status="awaiting"),
         "statistics": _link("reports.statistics"),
         "overdue": _link("statements.overdue"),
     }

@@ -117,6 +117,7 @@ def test_the_dashboard_shows_figures_todos_and_charts(client, auth, frozen):
     assert page.count("<svg") == 3
     assert "style=" not in page
     assert "/sponsors/?status=pending" in page and "/letters/?status=failed" in page
+    assert "/matching/" in page and "/children/?status=awaiting" in page
     assert "¥118,180.00" in page  # raised this period
 
 
