@@ -51,7 +51,8 @@ from sponsorship.models import (  # noqa: E402
     Sponsor,
     User,
 )
-from sponsorship.models.enums import Role  # noqa: E402
+from sponsorship.models.child import hardship_mask  # noqa: E402
+from sponsorship.models.enums import Hardship, Role  # noqa: E402
 
 PASSWORD = "benchmark password 1"  # noqa: S105 - a throw-away benchmark account
 TOWNS, VILLAGES = 24, 10
@@ -157,10 +158,10 @@ def seed(children: int, sponsors: int, entries: int) -> dict:
                 registered_by_id=clerk,
             )
         )
-        for category in rng.sample(["orphan", "left_behind", "low_income", "disabled"], 2)[
-            : rng.randrange(1, 3)
-        ]:
-            hardships.append(dict(child_id=i, category=category))
+        categories = rng.sample(["orphan", "left_behind", "low_income", "disabled"], 2)
+        categories = categories[: rng.randrange(1, 3)]
+        kids[-1]["hardship_mask"] = hardship_mask(Hardship(c) for c in categories)
+        hardships.extend(dict(child_id=i, category=category) for category in categories)
     _insert(Child.__table__, kids)
     _insert(ChildHardship.__table__, hardships)
 
