@@ -1,0 +1,245 @@
+"""Pay a batch's payouts: each one once, with its ledger transaction and its two letters.
+
+`pay_chunk` pays up to `size` payouts in the caller's transaction; the caller commits after each
+chunk. A payout turns paid in the same transaction as its ledger entries, so a crash loses a
+whole chunk or nothing, and a re-run pays exactly the payouts still unpaid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import (
+    AccountBalance,
+    Batch,
+    Child,
+    LedgerEntry,
+    LedgerTransaction,
+    Pairing,
+    Payout,
+    Sponsor,
+    User,
+)
+from sponsorship.models.enums import (
+    Account,
+    LetterKind,
+    PayoutBatchStatus,
+    PayoutDecision,
+    PayoutStatus,
+    TransactionKind,
+)
+from sponsorship.models.ledger import balance_key
+from sponsorship.models.payout import payment_reference
+from sponsorship.services import audit
+from sponsorship.services.letters import queue_letter
+
+
+def _ensure_payable(batch: Batch) -> None:
+    if batch.status != PayoutBatchStatus.EXPORTED:
+        raise DomainError(
+            "请先导出银行付款文件，再登记发放结果。",
+            "Export the bank payment file before recording what was paid.",
+        )
+
+
+def unpaid(batch: Batch) -> sa.Select:
+    """Select the ids of the batch's included payouts still waiting for the bank."""
+    return sa.select(Payout.id).where(
+        Payout.batch_id == batch.id,
+        Payout.decision == PayoutDecision.INCLUDED,
+        Payout.status == PayoutStatus.PROPOSED,
+    )
+
+
+def pay_chunk(
+    batch: Batch,
+    *,
+    paid_on: date,
+    size: int = 500,
+    only: Iterable[int] | None = None,
+    bank_references: dict[int, str] | None = None,
+    by: User | None = None,
+) -> int:
+    """Mark up to `size` unpaid payouts paid, posting their ledger transactions; return how many."""
+    _ensure_payable(batch)
+    stmt = unpaid(batch).order_by(Payout.id).limit(size)
+    if only is not None:
+        stmt = stmt.where(Payout.id.in_(list(only)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(stmt))
+    if not ids:
+        return 0
+    now = utcnow()
+    flipped = db.session.execute(
+        sa.update(Payout)
+        .where(Payout.id.in_(ids), Payout.status == PayoutStatus.PROPOSED)
+        .values(status=PayoutStatus.PAID, paid_on=paid_on, settled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if flipped.rowcount != len(ids):
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
+    rows = db.session.execute(
+        sa.select(
+            Payout.id,
+            Payout.pairing_id,
+            Payout.amount_fen,
+            Payout.funded_fen,
+            Payout.shortfall_fen,
+            Payout.general_fund_cover,
+        )
+        .where(Payout.id.in_(ids))
+        .order_by(Payout.id)
+    ).all()
+    _post_ledger(batch, rows, by)
+    refs = bank_references or {}
+    if refs:
+        db.session.execute(
+            sa.update(Payout.__table__)
+            .where(Payout.__table__.c.id == sa.bindparam("pid"))
+            .values(bank_reference=sa.bindparam("ref")),
+            [{"pid": pid, "ref": refs[pid][:80]} for pid in ids if refs.get(pid)],
+        )
+    _queue_letters(ids, paid_on)
+    db.session.expire_all()
+    close_if_done(batch, by=by)
+    return len(ids)
+
+
+def _post_ledger(batch: Batch, rows, by: User | None) -> None:
+    """Post one payout transaction per row, set-based: restricted (and general) → payouts."""
+    txn_ids = list(
+        db.session.scalars(
+            sa.insert(LedgerTransaction).returning(
+                LedgerTransaction.id, sort_by_parameter_order=True
+            ),
+            [
+                {
+                    "kind": TransactionKind.PAYOUT,
+                    "memo": f"payout {payment_reference(batch.key, row.id)}",
+                    "created_by_id": by.id if by else None,
+                }
+                for row in rows
+            ],
+        )
+    )
+    entries, restricted, general, total = [], [], 0, 0
+    for txn_id, row in zip(txn_ids, rows, strict=True):
+        cover = row.shortfall_fen if row.general_fund_cover else 0
+        if row.funded_fen + cover != row.amount_fen:
+            raise DomainError(
+                f"第 {row.id} 笔款项资金不足，不能发放。",
+                f"Payout {row.id} is not fully funded and cannot be paid.",
+            )
+        if row.funded_fen:
+            entries.append((txn_id, Account.RESTRICTED, row.funded_fen, row.pairing_id))
+            restricted.append(
+                {"k": balance_key(Account.RESTRICTED, row.pairing_id, None), "amt": row.funded_fen}
+            )
+        if cover:
+            entries.append((txn_id, Account.GENERAL, cover, None))
+            general += cover
+        entries.append((txn_id, Account.PAYOUTS, -row.amount_fen, row.pairing_id))
+        total += row.amount_fen
+    db.session.execute(
+        sa.insert(LedgerEntry.__table__),
+        [
+            {
+                "transaction_id": t,
+                "account": a.value,
+                "amount_fen": amt,
+                "pairing_id": p,
+                "created_at": utcnow(),
+            }
+            for t, a, amt, p in entries
+        ],
+    )
+    table = AccountBalance.__table__
+    if restricted:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.key == sa.bindparam("k"))
+            .values(balance_fen=table.c.balance_fen + sa.bindparam("amt")),
+            restricted,
+        )
+    _add_to_balance(Account.GENERAL, general)
+    _add_to_balance(Account.PAYOUTS, -total)
+    db.session.execute(
+        sa.update(Payout.__table__)
+        .where(Payout.__table__.c.id == sa.bindparam("pid"))
+        .values(transaction_id=sa.bindparam("tid")),
+        [{"pid": row.id, "tid": t} for t, row in zip(txn_ids, rows, strict=True)],
+    )
+    audit.record(
+        "batch.paid_chunk", batch, detail=f"payouts={len(rows)} total_fen={total}", user=by
+    )
+
+
+def _add_to_balance(account: Account, amount_fen: int) -> None:
+    if not amount_fen:
+        return
+    key = balance_key(account, None, None)
+    table = AccountBalance.__table__
+    moved = db.session.execute(
+        sa.update(table)
+        .where(table.c.key == key)
+        .values(balance_fen=table.c.balance_fen + amount_fen)
+    )
+    if moved.rowcount == 0:
+        db.session.execute(
+            sa.insert(table).values(key=key, account=account.value, balance_fen=amount_fen)
+        )
+
+
+def _queue_letters(ids: list[int], paid_on: date) -> None:
+    """Tell each guardian the money is on its way, and the sponsor that the child received it."""
+    rows = db.session.execute(
+        sa.select(Payout, Child, Sponsor)
+        .join(Child, Child.id == Payout.child_id)
+        .outerjoin(Pairing, Pairing.id == Payout.pairing_id)
+        .outerjoin(Sponsor, Sponsor.id == Pairing.sponsor_id)
+        .where(Payout.id.in_(ids))
+        .order_by(Payout.id)
+    ).all()
+    for payout, child, sponsor in rows:
+        reference = f"payout:{payout.id}"
+        context = dict(child=child, amount_fen=payout.amount_fen, paid_on=paid_on)
+        queue_letter(LetterKind.PAYOUT_NOTICE, child.guardian, reference, **context)
+        if sponsor is not None:
+            queue_letter(LetterKind.CHILD_RECEIVED, sponsor, reference, **context)
+
+
+def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
+    """Record that the bank could not pay; the child can be re-issued in a later batch."""
+    _ensure_payable(payout.batch)
+    if payout.decision != PayoutDecision.INCLUDED or payout.status != PayoutStatus.PROPOSED:
+        raise DomainError(
+            "只有待发放的款项可以登记为失败。", "Only a payout waiting for the bank can fail."
+        )
+    if not reason.strip():
+        raise DomainError("请填写失败原因。", "A reason is required for a failed payout.")
+    payout.status = PayoutStatus.FAILED
+    payout.failure_reason = reason.strip()
+    payout.settled_at = utcnow()
+    db.session.flush()
+    audit.record("payout.failed", payout, detail=payout.failure_reason, user=by)
+    close_if_done(payout.batch, by=by)
+
+
+def close_if_done(batch: Batch, *, by: User | None = None) -> bool:
+    """Close an exported batch once no included payout waits for the bank."""
+    if batch.status != PayoutBatchStatus.EXPORTED:
+        return False
+    if db.session.scalar(unpaid(batch).limit(1)) is not None:
+        return False
+    batch.status = PayoutBatchStatus.CLOSED
+    batch.closed_at = utcnow()
+    db.session.flush()
+    audit.record("batch.closed", batch, detail=batch.key, user=by)
+    return True
