@@ -24,8 +24,8 @@ from tests.conftest import count
 from tests.factories import (
     fund_general,
     make_child,
-    make_pairing,
     make_paid_pairing,
+    make_pairing,
     make_user,
     make_village,
 )
