@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
         letter_templates,
         letters,
         main,
+        payout_bank,
+        payouts,
         pledges,
         portal,
         public,
@@ -103,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
         donations.bp,
         pledges.bp,
         statements.bp,
+        payouts.bp,
+        payout_bank.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

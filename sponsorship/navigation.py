@@ -15,6 +15,7 @@ NAVIGATION = [
     ("letters.print_queue", _l("Print queue"), {Role.ADMIN, Role.STAFF}),
     ("letter_templates.index", _l("Letter templates"), {Role.ADMIN}),
     ("donations.index", _l("Donations"), {Role.ADMIN, Role.FINANCE}),
+    ("payouts.index", _l("Payout batches"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.programme", _l("Statements"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.overdue", _l("Overdue"), {Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER}),
     ("statements.mine", _l("My statement"), {Role.SPONSOR}),

@@ -59,6 +59,8 @@ def pay_batch(
     total = 0
     while True:
         batch = db.session.get(Batch, batch_id)
+        if batch.status == PayoutBatchStatus.CLOSED:  # the last chunk closed it
+            return total
         by = db.session.get(User, by_id) if by_id else None
         done = pay_chunk(
             batch,

@@ -18,17 +18,13 @@ from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
     Batch,
-    Child,
     LedgerEntry,
     LedgerTransaction,
-    Pairing,
     Payout,
-    Sponsor,
     User,
 )
 from sponsorship.models.enums import (
     Account,
-    LetterKind,
     PayoutBatchStatus,
     PayoutDecision,
     PayoutStatus,
@@ -37,7 +33,7 @@ from sponsorship.models.enums import (
 from sponsorship.models.ledger import balance_key
 from sponsorship.models.payout import payment_reference
 from sponsorship.services import audit
-from sponsorship.services.letters import queue_letter
+from sponsorship.services.payout_letters import queue_payout_letters
 
 
 def _ensure_payable(batch: Batch) -> None:
@@ -106,7 +102,7 @@ def pay_chunk(
             .values(bank_reference=sa.bindparam("ref")),
             [{"pid": pid, "ref": refs[pid][:80]} for pid in ids if refs.get(pid)],
         )
-    _queue_letters(ids, paid_on)
+    queue_payout_letters(ids, paid_on)
     db.session.expire_all()
     close_if_done(batch, by=by)
     return len(ids)
@@ -195,24 +191,6 @@ def _add_to_balance(account: Account, amount_fen: int) -> None:
         db.session.execute(
             sa.insert(table).values(key=key, account=account.value, balance_fen=amount_fen)
         )
-
-
-def _queue_letters(ids: list[int], paid_on: date) -> None:
-    """Tell each guardian the money is on its way, and the sponsor that the child received it."""
-    rows = db.session.execute(
-        sa.select(Payout, Child, Sponsor)
-        .join(Child, Child.id == Payout.child_id)
-        .outerjoin(Pairing, Pairing.id == Payout.pairing_id)
-        .outerjoin(Sponsor, Sponsor.id == Pairing.sponsor_id)
-        .where(Payout.id.in_(ids))
-        .order_by(Payout.id)
-    ).all()
-    for payout, child, sponsor in rows:
-        reference = f"payout:{payout.id}"
-        context = dict(child=child, amount_fen=payout.amount_fen, paid_on=paid_on)
-        queue_letter(LetterKind.PAYOUT_NOTICE, child.guardian, reference, **context)
-        if sponsor is not None:
-            queue_letter(LetterKind.CHILD_RECEIVED, sponsor, reference, **context)
 
 
 def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:

@@ -163,3 +163,28 @@ def test_a_result_file_from_another_batch_is_refused():
         bank_file.parse_result(batch, "参考号,结果\n2025-09-1,成功\n")
     with pytest.raises(DomainError):
         bank_file.parse_result(batch, "名字,金额\n张三,1\n")
+
+
+def test_bulk_letters_are_the_letters_queue_letter_writes():
+    from sponsorship.services.letters import queue_letter
+    from tests.factories import make_letter_sponsor, make_pairing
+
+    sponsor = make_letter_sponsor()
+    pairing = make_pairing(sponsor=sponsor)
+    from tests.factories import make_donation, make_pledge
+
+    make_pledge(pairing)
+    make_donation(sponsor, 100_000, received_on=date(2026, 8, 20))
+    batch = exported_batch()
+    pay_chunk(batch, paid_on=PAID_ON)
+    payout = db.session.scalar(sa.select(Payout))
+    context = dict(child=pairing.child, amount_fen=payout.amount_fen, paid_on=PAID_ON)
+    for kind, recipient in (
+        (LetterKind.PAYOUT_NOTICE, pairing.child.guardian),
+        (LetterKind.CHILD_RECEIVED, sponsor),
+    ):
+        bulk = db.session.scalar(sa.select(Letter).where(Letter.kind == kind))
+        single = queue_letter(kind, recipient, "compare", **context)
+        fields = ("subject", "body", "channel", "to_address", "region_id", "recipient_id")
+        assert [getattr(bulk, f) for f in fields] == [getattr(single, f) for f in fields]
+        assert bulk.reference == f"payout:{payout.id}"

@@ -1,0 +1,115 @@
+"""Queue the two letters of each paid payout in bulk: a notice to the guardian, and to the
+sponsor "your child has received ...". The same letters `queue_letter` would write (same text,
+recipient, channel and dedupe key), rendered from templates compiled once per chunk."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
+
+from sponsorship.clock import utcnow
+from sponsorship.extensions import db
+from sponsorship.letters.rendering import LetterTemplateError, compile_text, default_text
+from sponsorship.models import Child, Guardian, Letter, Pairing, Payout, Sponsor
+from sponsorship.models.enums import LetterKind, LetterStatus
+from sponsorship.services import audit
+from sponsorship.services.letter_recipients import common_context, plain_context, recipient_of
+from sponsorship.services.letter_templates import current_text
+from sponsorship.services.letters import dedupe_key
+
+log = logging.getLogger(__name__)
+LANGUAGE = "zh"
+
+
+class _Renderer:
+    """The active text of one kind, compiled once; falls back to the built-in if it breaks."""
+
+    def __init__(self, kind: LetterKind) -> None:
+        subject, body, self.version = current_text(kind, LANGUAGE)
+        self.fallback = compile_text(*default_text(kind, LANGUAGE), LANGUAGE)
+        try:
+            self.active: Callable = compile_text(subject, body, LANGUAGE)
+        except LetterTemplateError:
+            self.active, self.version = self.fallback, 0
+
+    def __call__(self, data: dict) -> tuple[str, str, int]:
+        try:
+            return (*self.active(data), self.version)
+        except LetterTemplateError:
+            log.exception("letter template failed; using the built-in")
+            return (*self.fallback(data), 0)
+
+
+def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
+    """Queue PAYOUT_NOTICE and CHILD_RECEIVED for each payout; return how many were new."""
+    rows = db.session.execute(
+        sa.select(Payout.id, Payout.amount_fen, Child, Guardian, Sponsor)
+        .join(Child, Child.id == Payout.child_id)
+        .join(Guardian, Guardian.id == Child.guardian_id)
+        .outerjoin(Pairing, Pairing.id == Payout.pairing_id)
+        .outerjoin(Sponsor, Sponsor.id == Pairing.sponsor_id)
+        .options(
+            joinedload(Child.region),
+            selectinload(Guardian.children).joinedload(Child.region),
+        )
+        .where(Payout.id.in_(payout_ids))
+        .order_by(Payout.id)
+    ).all()
+    renderers = {
+        kind: _Renderer(kind) for kind in (LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED)
+    }
+    now = utcnow()
+    values = []
+    for payout_id, amount_fen, child, guardian, sponsor in rows:
+        context = plain_context(
+            {"child": child, "amount_fen": amount_fen, "paid_on": paid_on}, LANGUAGE
+        )
+        reference = f"payout:{payout_id}"
+        for kind, recipient in (
+            (LetterKind.PAYOUT_NOTICE, guardian),
+            (LetterKind.CHILD_RECEIVED, sponsor),
+        ):
+            if recipient is None:
+                continue
+            who = recipient_of(recipient, kind)
+            subject, body, version = renderers[kind](
+                {**common_context(who.name, LANGUAGE), **context}
+            )
+            values.append(
+                dict(
+                    kind=kind,
+                    recipient_type=who.type,
+                    recipient_id=who.id,
+                    region_id=who.region_id,
+                    reference=reference,
+                    dedupe_key=dedupe_key(kind, who.type, who.id, reference),
+                    channel=who.channel,
+                    language=LANGUAGE,
+                    recipient_name=who.name[:100],
+                    to_address=who.to_address[:400],
+                    subject=subject[:255],
+                    body=body,
+                    template_version=version,
+                    status=LetterStatus.QUEUED,
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+    if not values:
+        return 0
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    result = db.session.execute(
+        insert(Letter.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), values
+    )
+    audit.record(
+        "letter.queued_bulk",
+        detail=f"payout letters for {len(rows)} payouts ({len(values)} letters)",
+    )
+    return max(result.rowcount, 0)
