@@ -198,13 +198,13 @@ LABELS: dict[type, dict] = {
         PayoutBatchStatus.CANCELLED: _l("Cancelled"),
     },
     PayoutDecision: {
-        PayoutDecision.INCLUDED: _l("To be paid"),
-        PayoutDecision.HELD: _l("Held"),
+        PayoutDecision.INCLUDED: _l("Included in the payment"),
+        PayoutDecision.HELD: _l("Held back"),
         PayoutDecision.EXCLUDED: _l("Excluded"),
     },
     PayoutStatus: {
         PayoutStatus.PROPOSED: _l("Waiting"),
-        PayoutStatus.PAID: _l("Paid"),
+        PayoutStatus.PAID: _l("Paid out"),
         PayoutStatus.FAILED: _l("Failed"),
     },
 }

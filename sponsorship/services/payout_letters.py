@@ -10,12 +10,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.letters.rendering import LetterTemplateError, compile_text, default_text
-from sponsorship.models import Child, Guardian, Letter, Pairing, Payout, Sponsor
+from sponsorship.models import Child, Guardian, Letter, Pairing, Payout, Region, Sponsor
 from sponsorship.models.enums import LetterKind, LetterStatus
 from sponsorship.services import audit
 from sponsorship.services.letter_recipients import common_context, plain_context, recipient_of
@@ -24,6 +24,32 @@ from sponsorship.services.letters import dedupe_key
 
 log = logging.getLogger(__name__)
 LANGUAGE = "zh"
+
+
+def _context(child: Child, amount_fen: int, paid_on: date) -> dict:
+    """The letter's data, as `plain_context` makes it from the child, amount and date."""
+    return plain_context({"child": child, "amount_fen": amount_fen, "paid_on": paid_on}, LANGUAGE)
+
+
+def _load_regions() -> None:
+    # A few hundred rows: afterwards every child's region and town come from the identity map.
+    db.session.scalars(sa.select(Region)).all()
+
+
+def _load_guardians_children(pairs: list[tuple[Child, Guardian]]) -> None:
+    """Fill each guardian's children without a query per guardian (most have just one child)."""
+    ids = {guardian.id for _, guardian in pairs}
+    several = set(
+        db.session.scalars(
+            sa.select(Child.guardian_id)
+            .where(Child.guardian_id.in_(ids))
+            .group_by(Child.guardian_id)
+            .having(sa.func.count() > 1)
+        )
+    )
+    for child, guardian in pairs:
+        if guardian.id not in several and "children" not in guardian.__dict__:
+            set_committed_value(guardian, "children", [child])
 
 
 class _Renderer:
@@ -53,22 +79,18 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
         .join(Guardian, Guardian.id == Child.guardian_id)
         .outerjoin(Pairing, Pairing.id == Payout.pairing_id)
         .outerjoin(Sponsor, Sponsor.id == Pairing.sponsor_id)
-        .options(
-            joinedload(Child.region),
-            selectinload(Guardian.children).joinedload(Child.region),
-        )
         .where(Payout.id.in_(payout_ids))
         .order_by(Payout.id)
     ).all()
+    _load_regions()
+    _load_guardians_children([(child, guardian) for _, _, child, guardian, _ in rows])
     renderers = {
         kind: _Renderer(kind) for kind in (LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED)
     }
     now = utcnow()
     values = []
     for payout_id, amount_fen, child, guardian, sponsor in rows:
-        context = plain_context(
-            {"child": child, "amount_fen": amount_fen, "paid_on": paid_on}, LANGUAGE
-        )
+        context = _context(child, amount_fen, paid_on)
         reference = f"payout:{payout_id}"
         for kind, recipient in (
             (LetterKind.PAYOUT_NOTICE, guardian),

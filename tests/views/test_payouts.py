@@ -113,3 +113,9 @@ def test_staff_cannot_download_the_bank_file(client, auth):
     batch, _ = draft()
     url = f"/payouts/{batch.id}"
     assert post_form(client, f"{url}/export", {"fmt": "csv"}, token_from=url).status_code == 403
+
+
+def test_the_september_job_is_on_the_admin_jobs_page(client, auth):
+    auth.as_role(Role.ADMIN)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "september_batch" in page and "生成9月援助款发放批次草稿" in page
