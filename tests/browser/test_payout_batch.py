@@ -1,6 +1,7 @@
 """Finance approves a batch that staff built, downloads the bank file and marks the batch paid."""
 
 from datetime import date
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -40,7 +41,7 @@ def test_finance_approves_exports_and_marks_paid(live_server, page):
         page.get_by_role("button", name="下载银行付款文件").click()
     download = download_info.value
     assert download.suggested_filename == "payouts-2026-09.csv"
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert "6228480000000000001" in text and "1000.00" in text
 
     page.reload()
