@@ -113,8 +113,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, regions, setup, users
+    from sponsorship.cli import demo, jobs, ledger, payouts, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli):
+    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, payouts.cli):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -102,3 +102,25 @@ def test_two_threads_build_exactly_one_batch(app, frozen):
         thread.join(timeout=120)
     assert sorted(outcomes) == [Outcome.SKIPPED, Outcome.SUCCEEDED]
     assert_one_batch_one_payout_per_child(3)
+
+
+def test_the_cli_pays_a_batch_and_a_rerun_pays_nothing(runner):
+    from sponsorship.models.enums import PayoutStatus, Role
+    from sponsorship.services import bank_file
+    from sponsorship.services import payout_batches as batches
+    from sponsorship.services.payout_build import build_batch
+    from tests.factories import make_user
+
+    make_paid_pairing()
+    make_paid_pairing()
+    staff, finance = make_user(Role.STAFF), make_user(Role.FINANCE, username="kuaiji")
+    batch = build_batch("2026-09", date(2026, 9, 1), by=staff)
+    batches.submit(batch, by=staff)
+    batches.approve(batch, by=finance)
+    bank_file.export(batch, "csv", by=finance)
+    args = ["payouts", "pay", "2026-09", "--by", "kuaiji", "--paid-on", "2026-09-10"]
+    first = runner.invoke(args=args)
+    assert "2 payouts paid" in first.output, first.output
+    second = runner.invoke(args=args)
+    assert "0 payouts paid" in second.output
+    assert count(Payout, Payout.status == PayoutStatus.PAID) == 2
