@@ -31,9 +31,10 @@ def _context(child: Child, amount_fen: int, paid_on: date) -> dict:
     return plain_context({"child": child, "amount_fen": amount_fen, "paid_on": paid_on}, LANGUAGE)
 
 
-def _load_regions() -> None:
-    # A few hundred rows: afterwards every child's region and town come from the identity map.
-    db.session.scalars(sa.select(Region)).all()
+def _load_regions() -> list[Region]:
+    # A few hundred rows: while the caller holds them, every child's region and town come from
+    # the identity map (which only keeps objects someone references).
+    return list(db.session.scalars(sa.select(Region)))
 
 
 def _load_guardians_children(pairs: list[tuple[Child, Guardian]]) -> None:
@@ -82,7 +83,7 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
         .where(Payout.id.in_(payout_ids))
         .order_by(Payout.id)
     ).all()
-    _load_regions()
+    regions = _load_regions()  # noqa: F841 - held for the identity map
     _load_guardians_children([(child, guardian) for _, _, child, guardian, _ in rows])
     renderers = {
         kind: _Renderer(kind) for kind in (LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED)

@@ -96,11 +96,11 @@ def pay_chunk(
     _post_ledger(batch, rows, by)
     refs = bank_references or {}
     if refs:
-        db.session.execute(
-            sa.update(Payout.__table__)
-            .where(Payout.__table__.c.id == sa.bindparam("pid"))
-            .values(bank_reference=sa.bindparam("ref")),
-            [{"pid": pid, "ref": refs[pid][:80]} for pid in ids if refs.get(pid)],
+        _update_from(
+            Payout.__table__.c.id,
+            "bank_reference",
+            [(pid, refs[pid][:80]) for pid in ids if refs.get(pid)],
+            sa.String,
         )
     queue_payout_letters(ids, paid_on)
     db.session.expire_all()
@@ -110,20 +110,19 @@ def pay_chunk(
 
 def _post_ledger(batch: Batch, rows, by: User | None) -> None:
     """Post one payout transaction per row, set-based: restricted (and general) → payouts."""
-    txn_ids = list(
-        db.session.scalars(
-            sa.insert(LedgerTransaction).returning(
-                LedgerTransaction.id, sort_by_parameter_order=True
-            ),
-            [
-                {
-                    "kind": TransactionKind.PAYOUT,
-                    "memo": f"payout {payment_reference(batch.key, row.id)}",
-                    "created_by_id": by.id if by else None,
-                }
-                for row in rows
-            ],
-        )
+    txn_ids = _reserve_transaction_ids(len(rows))
+    db.session.execute(
+        sa.insert(LedgerTransaction.__table__),
+        [
+            {
+                "id": txn_id,
+                "kind": TransactionKind.PAYOUT.value,
+                "memo": f"payout {payment_reference(batch.key, row.id)}",
+                "created_at": utcnow(),
+                "created_by_id": by.id if by else None,
+            }
+            for txn_id, row in zip(txn_ids, rows, strict=True)
+        ],
     )
     entries, restricted, general, total = [], [], 0, 0
     for txn_id, row in zip(txn_ids, rows, strict=True):
@@ -136,7 +135,7 @@ def _post_ledger(batch: Batch, rows, by: User | None) -> None:
         if row.funded_fen:
             entries.append((txn_id, Account.RESTRICTED, row.funded_fen, row.pairing_id))
             restricted.append(
-                {"k": balance_key(Account.RESTRICTED, row.pairing_id, None), "amt": row.funded_fen}
+                (balance_key(Account.RESTRICTED, row.pairing_id, None), row.funded_fen)
             )
         if cover:
             entries.append((txn_id, Account.GENERAL, cover, None))
@@ -158,23 +157,60 @@ def _post_ledger(batch: Batch, rows, by: User | None) -> None:
     )
     table = AccountBalance.__table__
     if restricted:
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.key == sa.bindparam("k"))
-            .values(balance_fen=table.c.balance_fen + sa.bindparam("amt")),
-            restricted,
-        )
+        _update_from(table.c.key, "balance_fen", restricted, sa.BigInteger, add=True)
     _add_to_balance(Account.GENERAL, general)
     _add_to_balance(Account.PAYOUTS, -total)
-    db.session.execute(
-        sa.update(Payout.__table__)
-        .where(Payout.__table__.c.id == sa.bindparam("pid"))
-        .values(transaction_id=sa.bindparam("tid")),
-        [{"pid": row.id, "tid": t} for t, row in zip(txn_ids, rows, strict=True)],
+    _update_from(
+        Payout.__table__.c.id,
+        "transaction_id",
+        [(row.id, t) for t, row in zip(txn_ids, rows, strict=True)],
+        sa.Integer,
     )
     audit.record(
         "batch.paid_chunk", batch, detail=f"payouts={len(rows)} total_fen={total}", user=by
     )
+
+
+def _update_from(key_column, column: str, pairs: list[tuple], type_, *, add: bool = False) -> None:
+    """Set (or add to) `column` for many rows: one UPDATE ... FROM (VALUES ...) on PostgreSQL,
+    where a statement per row costs a round trip; an executemany on SQLite, where it does not."""
+    if not pairs:
+        return
+    table = key_column.table
+    if db.session.get_bind().dialect.name != "postgresql":
+        new = sa.bindparam("new_v")
+        db.session.execute(
+            sa.update(table)
+            .where(key_column == sa.bindparam("key_k"))
+            .values({column: table.c[column] + new if add else new}),
+            [{"key_k": k, "new_v": v} for k, v in pairs],
+        )
+        return
+    values = sa.values(
+        sa.column("k", key_column.type), sa.column("v", type_()), name="new_values"
+    ).data(pairs)
+    target = table.c[column] + values.c.v if add else values.c.v
+    db.session.execute(sa.update(table).where(key_column == values.c.k).values({column: target}))
+
+
+def _reserve_transaction_ids(count: int) -> list[int]:
+    """Take `count` ledger transaction ids, so one multi-row INSERT can write them all.
+
+    PostgreSQL draws them from the table's sequence. SQLite numbers rows max(id) + 1 on: the
+    chunk's UPDATE of the payouts already holds the database's only write lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return list(
+            db.session.scalars(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+    start = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(LedgerTransaction.id), 0)))
+    return list(range(start + 1, start + 1 + count))
 
 
 def _add_to_balance(account: Account, amount_fen: int) -> None:
