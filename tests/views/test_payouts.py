@@ -119,3 +119,22 @@ def test_the_september_job_is_on_the_admin_jobs_page(client, auth):
     auth.as_role(Role.ADMIN)
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "september_batch" in page and "生成9月援助款发放批次草稿" in page
+
+
+def test_town_staff_see_and_change_only_their_town(client, auth):
+    from tests.factories import make_village
+
+    east, west = make_village("东镇"), make_village("西镇")
+    mine = make_paid_pairing(region=east)
+    theirs = make_paid_pairing(region=west)
+    batch = build_batch("2026-09", date(2026, 9, 1))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=east.parent)
+    url = f"/payouts/{batch.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert mine.child.name in page and theirs.child.name not in page
+    other = db.session.scalar(sa.select(Payout).where(Payout.child_id == theirs.child_id))
+    response = post_form(
+        client, f"/payouts/payout/{other.id}/exclude", {"reason": "x"}, token_from=url
+    )
+    assert response.status_code == 404
