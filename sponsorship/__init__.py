@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
         letter_templates,
         letters,
         main,
+        matching,
+        pairings,
         payout_bank,
         payouts,
         pledges,
@@ -97,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
         public.bp,
         regions.bp,
         sponsors.bp,
+        matching.bp,
+        pairings.bp,
         portal.bp,
         appeal.bp,
         admin.bp,
@@ -113,8 +117,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, payouts, regions, setup, users
+    from sponsorship.cli import demo, jobs, ledger, matching, payouts, regions, setup, users
 
-    for group in (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, payouts.cli):
+    groups = (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, matching.cli, payouts.cli)
+    for group in groups:
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -104,8 +104,8 @@ def _day(value: date | None) -> str:
     return format_date(value, "yyyy-MM-dd") if value else ""
 
 
-def _nav_items() -> list[tuple[str, str]]:
-    """Return (endpoint, label) pairs of the navigation for the current user's role."""
+def _nav_items() -> list:
+    """Return the navigation groups for the current user's role."""
     from sponsorship.navigation import items_for
 
     return items_for(current_user)

@@ -163,10 +163,16 @@ def make_pairing(
     return pairing
 
 
-def make_village(town_name: str | None = None, name: str | None = None) -> Region:
-    """Make a village under a new town (named `town_name`)."""
-    town = make_region(town_name, level=RegionLevel.TOWN)
-    return make_region(name, level=RegionLevel.VILLAGE, parent=town)
+def make_town(zone: Zone = Zone.COASTAL, **kw) -> Region:
+    """Make a town of the test county in `zone`."""
+    return make_region(level=RegionLevel.TOWN, parent=county(), zone=zone, **kw)
+
+
+def make_village(town: Region | str | None = None, name: str | None = None, **kw) -> Region:
+    """Make a village in `town`: a Region, or the name of a new town, or a new coastal town."""
+    if isinstance(town, str):
+        town = make_town(name=town)
+    return make_region(name, level=RegionLevel.VILLAGE, parent=town or make_town(), **kw)
 
 
 def resident_id(prefix17: str = "44132319900307123") -> str:

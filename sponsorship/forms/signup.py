@@ -15,6 +15,7 @@ from wtforms import (
     SubmitField,
     TelField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from sponsorship.clock import today
@@ -49,7 +50,7 @@ REQUIRED = _l("This field is required.")
 BAD_CHOICE = _l("Please choose one of the options.")
 
 
-def region_choices() -> dict[str, list[tuple[str, str]]]:
+def region_choices() -> list[SelectChoice]:
     """Return villages grouped by town (a town without villages stands for itself)."""
     towns = db.session.scalars(
         sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
@@ -57,10 +58,10 @@ def region_choices() -> dict[str, list[tuple[str, str]]]:
     villages = db.session.scalars(
         sa.select(Region).where(Region.level == RegionLevel.VILLAGE).order_by(Region.code)
     ).all()
-    grouped: dict[str, list[tuple[str, str]]] = {}
+    grouped: list[SelectChoice] = []
     for town in towns:
-        own = [(str(v.id), v.name) for v in villages if v.parent_id == town.id]
-        grouped[town.name] = own or [(str(town.id), town.name)]
+        own = [v for v in villages if v.parent_id == town.id] or [town]
+        grouped.extend(SelectChoice(str(r.id), r.name, optgroup=town.name) for r in own)
     return grouped
 
 
@@ -96,7 +97,7 @@ class ContactFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region.choices = {"": [("", _l("Choose…"))]} | region_choices()
+        self.region.choices = [SelectChoice("", _l("Choose…")), *region_choices()]
         # Labels are translated per request, so the choices are built here, not at import.
         self.channel.choices = choices(Channel)
 

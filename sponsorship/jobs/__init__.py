@@ -68,7 +68,15 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping, letters, payouts, pledges, school_year
+    from sponsorship.jobs import (
+        housekeeping,
+        letters,
+        matching,
+        payouts,
+        pledges,
+        reminders,
+        school_year,
+    )
 
     specs = [
         housekeeping.SPEC,
@@ -77,6 +85,8 @@ def registry() -> dict[str, JobSpec]:
         payouts.SPEC,
         pledges.ROLLOVER,
         pledges.OVERDUE,
+        matching.SPEC,
+        reminders.SPEC,
         letters.SPEC,
     ]
     return {spec.id: spec for spec in specs}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.jobs import JobContext, JobSpec, minutely
@@ -56,5 +58,5 @@ SPEC = JobSpec(
     cron={"minute": "*"},
     period_of=minutely,
     catch_up_window=None,
-    description="Deliver queued letters by email and SMS, with retries",
+    description=_l("Deliver queued letters by email and SMS, with retries"),
 )

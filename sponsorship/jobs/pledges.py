@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.clock import local_zone
 from sponsorship.jobs import JobContext, JobSpec, daily, yearly
 from sponsorship.services import pledges
@@ -29,7 +31,7 @@ ROLLOVER = JobSpec(
     period_of=yearly,
     # A missed rollover must still happen: catch it up for the whole autumn.
     catch_up_window=timedelta(days=90),
-    description="Create the new school year's pledges for active pairings",
+    description=_l("Create the new school year's pledges for active pairings"),
 )
 
 OVERDUE = JobSpec(
@@ -37,5 +39,5 @@ OVERDUE = JobSpec(
     func=mark_overdue,
     cron={"hour": 1, "minute": 10},
     period_of=daily,
-    description="Mark unpaid instalments overdue after their grace days",
+    description=_l("Mark unpaid instalments overdue after their grace days"),
 )

@@ -145,7 +145,7 @@ def record_donation(
             f"donation:{donation.id}",
             amount_fen=amount_fen,
             receipt_no=donation.receipt_no,
-            received_on=received_on.isoformat(),
+            received_on=received_on,
         )
     return donation
 

@@ -22,7 +22,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.models.payout import CANCELLABLE
 from sponsorship.services import audit, ledger, settings
-from sponsorship.services.school_year import school_year_of
+from sponsorship.services.schedule import school_year_of
 
 
 def _ensure_editable(batch: Batch) -> None:

@@ -37,7 +37,7 @@ from sponsorship.models.enums import (
     SchoolStage,
 )
 from sponsorship.services import audit, settings
-from sponsorship.services.school_year import school_year_of
+from sponsorship.services.schedule import school_year_of
 
 #: Why a payout without a bank account is held: the bank file needs one.
 NO_ACCOUNT_REASON = "监护人没有登记银行账户"

@@ -35,6 +35,41 @@ class ReminderCandidate:
     child_name: str
 
 
+def open_instalments(today: date) -> list[ReminderCandidate]:
+    """Return the unpaid instalments of active pairings due within the reminder window."""
+    from datetime import timedelta
+
+    from sponsorship.models import Child, Instalment, Pairing, Pledge
+    from sponsorship.models.enums import InstalmentStatus, PairingStatus
+
+    horizon = today + timedelta(days=int(settings.get(SETTING_DAYS_BEFORE)))
+    rows = db.session.execute(
+        sa.select(Instalment, Sponsor, Child.name)
+        .join(Pledge, Instalment.pledge_id == Pledge.id)
+        .join(Pairing, Pledge.pairing_id == Pairing.id)
+        .join(Sponsor, Pairing.sponsor_id == Sponsor.id)
+        .join(Child, Pairing.child_id == Child.id)
+        .where(
+            Instalment.status.in_([InstalmentStatus.DUE, InstalmentStatus.OVERDUE]),
+            Instalment.due_on <= horizon,
+            Pairing.status == PairingStatus.ACTIVE,
+        )
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    return [
+        ReminderCandidate(
+            instalment_id=instalment.id,
+            due_on=instalment.due_on,
+            outstanding_fen=instalment.amount_fen - instalment.paid_fen,
+            settled=False,
+            sponsor=sponsor,
+            # Sponsors see the given name only, never the full name.
+            child_name=child_name[1:] if len(child_name) >= 2 else child_name,
+        )
+        for instalment, sponsor, child_name in rows
+    ]
+
+
 def overdue_history(instalment_ids: Iterable[int]) -> dict[int, list[date]]:
     """Return, per instalment, the dates its overdue reminders were queued."""
     ids = list(instalment_ids)

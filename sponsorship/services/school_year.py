@@ -11,7 +11,8 @@ from sponsorship.clock import local_zone
 from sponsorship.extensions import db
 from sponsorship.models import Child, Pairing
 from sponsorship.models.enums import ChildStatus, ExitReason, PairingStatus, SchoolStage
-from sponsorship.services import audit, settings
+from sponsorship.services import audit, pledges, settings
+from sponsorship.services.schedule import school_year_bounds
 
 #: Grade ranges of the staged schools; a grade past a stage's end moves the child to the next.
 STAGE_GRADES = {
@@ -20,15 +21,6 @@ STAGE_GRADES = {
     SchoolStage.SENIOR: (10, 12),
 }
 GRADUATED_REASON = "毕业（学年升级时自动结束）"
-
-
-def school_year_of(day: date) -> int:
-    """Return the school year a day belongs to, named by the year it starts: 2026 = 2026-09-01…"""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def school_year_start(year: int) -> date:
-    return date(year, 9, 1)
 
 
 @dataclass
@@ -52,7 +44,7 @@ def promote_school_year(year: int) -> PromotionResult:
     registered on or after 1 September already carry the new year's grade and are left alone,
     which makes a late catch-up run safe.
     """
-    start = school_year_start(year)
+    start, _end = school_year_bounds(year)
     cutoff = datetime.combine(start, time.min, tzinfo=local_zone())
     last_grade = int(settings.get("last_aided_grade"))
     entry_age = int(settings.get("school_entry_age"))
@@ -63,13 +55,16 @@ def promote_school_year(year: int) -> PromotionResult:
     graduates = sa.select(Child.id).where(
         current, Child.school_stage.in_(staged), Child.grade >= last_grade
     )
-    ended = db.session.execute(
-        sa.update(Pairing)
-        .where(Pairing.child_id.in_(graduates), Pairing.status == PairingStatus.ACTIVE)
-        .values(status=PairingStatus.ENDED, ended_on=start, end_reason=GRADUATED_REASON)
-        .execution_options(synchronize_session=False)
-    )
-    result.pairings_ended = ended.rowcount
+    ending = db.session.scalars(
+        sa.select(Pairing).where(
+            Pairing.child_id.in_(graduates), Pairing.status == PairingStatus.ACTIVE
+        )
+    ).all()
+    for pairing in ending:
+        pairing.end(start, GRADUATED_REASON)
+        # Graduates get no more aid, so their caring parents owe nothing after today.
+        pledges.end_pledges(pairing, GRADUATED_REASON, on=start)
+    result.pairings_ended = len(ending)
     # Proposals for graduates are withdrawn too: nobody should confirm a pairing for them.
     db.session.execute(
         sa.delete(Pairing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sponsorship.extensions import db
+from sponsorship.matching import setting_defaults
 from sponsorship.models import Setting, User
 from sponsorship.models.enums import AidGroup
 
@@ -41,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "pledge.mid_year_pro_rata": True,
     # Days after its due date before an unpaid instalment counts as overdue.
     "instalment.grace_days": 15,
+    # The matcher's main weights (matching.same_town, matching.hardship.orphan ...): their
+    # defaults and the reason for each live in sponsorship/matching/weights.py.
+    **setting_defaults(),
 }
 
 

@@ -26,9 +26,9 @@ from sponsorship.models import Batch, Child, Payout
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
 from sponsorship.services import payout_batches, payout_stats
 from sponsorship.services.payout_build import build_batch, open_adhoc_batch, period_key
-from sponsorship.services.school_year import school_year_of
+from sponsorship.services.schedule import school_year_of
 
-bp = Blueprint("payouts", __name__, url_prefix="/payouts")
+bp = Blueprint("batches", __name__, url_prefix="/payouts")
 
 #: Staff prepare batches; finance approves and pays them.
 PREPARERS = (Role.STAFF, Role.ADMIN)
@@ -59,7 +59,7 @@ def payout_or_404(payout_id: int) -> Payout:
 
 
 def back(batch: Batch, **kw):
-    return redirect(url_for("payouts.batch", batch_id=batch.id, **kw))
+    return redirect(url_for("batches.batch", batch_id=batch.id, **kw))
 
 
 def fail(error: DomainError) -> None:

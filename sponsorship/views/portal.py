@@ -16,28 +16,18 @@ from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetReques
 from sponsorship.models import Pairing
 from sponsorship.models.enums import Channel, PairingStatus, Role
 from sponsorship.services import password_reset
+from sponsorship.services.letters import letters_for_sponsor
 from sponsorship.services.sponsors import request_withdrawal, sponsor_of, update_contact
+from sponsorship.services.statements import sponsor_statement
 from sponsorship.services.validators import FieldError
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 #: Sections whose data arrives with later capabilities: (title, what the caring parent will see).
 SECTIONS = {
-    "pledges": (
-        _l("My pledges"),
-        _l("Your pledges and the instalments due and paid appear here once you are paired."),
-    ),
-    "donations": (
-        _l("My donations"),
-        _l("Every donation we receive from you appears here with its receipt number."),
-    ),
     "received": (
         _l("What my children received"),
         _l("The aid paid to your children's guardians appears here after each September payout."),
-    ),
-    "letters": (
-        _l("My letters"),
-        _l("The letters we send you (acknowledgements, reminders, thanks) appear here."),
     ),
 }
 
@@ -98,6 +88,26 @@ def _section_view(name: str):
 
 for _name in SECTIONS:
     bp.add_url_rule(f"/{_name}", endpoint=_name, view_func=_section_view(_name))
+
+
+@bp.route("/pledges")
+@sponsor_required
+def pledges():
+    statement = sponsor_statement(g.sponsor)
+    return render_template("portal/pledges.html", pledges=statement.pledges, statement=statement)
+
+
+@bp.route("/donations")
+@sponsor_required
+def donations():
+    statement = sponsor_statement(g.sponsor)
+    return render_template("portal/donations.html", statement=statement)
+
+
+@bp.route("/letters")
+@sponsor_required
+def letters():
+    return render_template("portal/letters.html", letters=letters_for_sponsor(g.sponsor))
 
 
 @bp.route("/contact", methods=["GET", "POST"])

@@ -64,3 +64,8 @@ def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def open_menu(page, group: str) -> None:
+    """Open a navigation group (a <details> menu), as a person clicks on its name."""
+    page.locator("details.menu summary", has_text=group).click()

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import Role
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_pairing, make_pledge, make_sponsor, make_user
 
 
@@ -20,6 +21,7 @@ def test_finance_records_and_reverses_a_donation(live_server, page):
     page.get_by_label("登录名").fill("kuaiji")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    open_menu(page, "资金")
     page.get_by_role("link", name="捐款", exact=True).click()
     page.get_by_role("link", name="登记捐款").click()
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sponsorship.extensions import db
 from sponsorship.models.enums import Channel, LetterKind, Role
 from sponsorship.services.letters import queue_letter
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_letter_sponsor, make_user
 
 
@@ -24,6 +25,7 @@ def test_a_clerk_downloads_the_print_pdf_and_marks_the_letters_printed(live_serv
         queue_letter(LetterKind.APPEAL, sponsor, "appeal:2026")
     db.session.commit()
     _login(page, live_server, "clerk")
+    open_menu(page, "信件")
     page.get_by_role("link", name="待打印信件").first.click()
     expect(page.get_by_role("heading", name="待打印信件")).to_be_visible()
     with page.expect_download() as download:
@@ -33,6 +35,7 @@ def test_a_clerk_downloads_the_print_pdf_and_marks_the_letters_printed(live_serv
     expect(page.get_by_text("已将 2 封信件标记为已打印。")).to_be_visible()
     expect(page.get_by_text("没有等待打印的信件")).to_be_visible()
 
+    open_menu(page, "信件")
     page.get_by_role("link", name="信件", exact=True).click()
     page.get_by_label("状态").select_option(label="已打印")
     page.get_by_role("button", name="筛选").click()
@@ -46,6 +49,7 @@ def test_an_admin_previews_and_saves_a_new_version(live_server, page):
     make_user(Role.ADMIN, username="boss")
     db.session.commit()
     _login(page, live_server, "boss")
+    open_menu(page, "信件")
     page.get_by_role("link", name="信件模板").click()
     page.get_by_role("row", name="倡议书").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="倡议书 · 中文")).to_be_visible()

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import Role
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_user
 
 
@@ -24,6 +25,7 @@ def test_admin_logs_in_in_chinese_and_switches_to_english(live_server, page):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    open_menu(page, "系统")
     expect(page.get_by_role("link", name="用户")).to_be_visible()
 
     page.get_by_role("button", name="English").click()

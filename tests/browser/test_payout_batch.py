@@ -9,6 +9,7 @@ from sponsorship.extensions import db
 from sponsorship.models.enums import Role
 from sponsorship.services import payout_batches
 from sponsorship.services.payout_build import build_batch
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_paid_pairing, make_user
 
 
@@ -27,7 +28,8 @@ def test_finance_approves_exports_and_marks_paid(live_server, page):
     page.get_by_label("登录名").fill("kuaiji")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("link", name="援助款发放批次").click()
+    open_menu(page, "资金")
+    page.get_by_role("link", name="发放批次").click()
     expect(page.get_by_text("有 1 个批次等待您审批")).to_be_visible()
     page.get_by_role("link", name="2026-09").click()
     expect(page.get_by_role("heading", name="按类别")).to_be_visible()

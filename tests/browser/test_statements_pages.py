@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, Role
 from sponsorship.services import pledges
+from tests.browser.conftest import open_menu
 from tests.factories import (
     PASSWORD,
     make_donation,
@@ -30,10 +31,12 @@ def test_viewer_follows_the_money_from_totals_to_a_statement(live_server, page):
     page.get_by_label("登录名").fill("chakan")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    open_menu(page, "资金")
     page.get_by_role("link", name="资金报表").click()
     expect(page.get_by_text("账目平衡")).to_be_visible()
     expect(page.get_by_text("¥350.00").first).to_be_visible()
 
+    open_menu(page, "资金")
     page.get_by_role("link", name="逾期", exact=True).click()
     expect(page.get_by_role("heading", name="逾期未缴")).to_be_visible()
     page.get_by_role("link", name="李爱心").click()

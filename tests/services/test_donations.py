@@ -92,6 +92,7 @@ def test_donation_writes_one_balanced_transaction_and_an_audit_event():
     assert count(AuditEvent, AuditEvent.action == "donation.recorded") == 1
     thanks = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.DONATION_THANKS))
     assert thanks.recipient_id == donation.sponsor_id and donation.receipt_no in thanks.body
+    assert "2026年10月1日" in thanks.body
 
 
 @pytest.mark.parametrize("amount", [0, -1, 100_000_000_000])

@@ -8,10 +8,18 @@ from sponsorship.extensions import db
 from sponsorship.jobs import registry
 from sponsorship.jobs.runner import Outcome, run_job
 from sponsorship.models import Child, Pairing
-from sponsorship.models.enums import ChildStatus, ExitReason, PairingStatus, SchoolStage
+from sponsorship.models.enums import (
+    ChildStatus,
+    ExitReason,
+    InstalmentStatus,
+    PairingStatus,
+    PledgeStatus,
+    SchoolStage,
+)
 from sponsorship.services import settings
-from sponsorship.services.school_year import promote_school_year, school_year_of
-from tests.factories import make_child, make_pairing
+from sponsorship.services.schedule import school_year_of
+from sponsorship.services.school_year import promote_school_year
+from tests.factories import make_child, make_pairing, make_pledge
 
 BEFORE = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -44,6 +52,7 @@ def test_stage_boundaries(stage, grade, new_stage, new_grade):
 def test_graduates_exit_and_their_pairings_end_with_history_kept():
     graduate = child_at(SchoolStage.SENIOR, 12, status=ChildStatus.PAIRED)
     pairing = make_pairing(child=graduate, status=PairingStatus.ACTIVE)
+    pledge = make_pledge(pairing, confirmed_at=datetime(2025, 9, 1, 2, tzinfo=UTC))
     result = promote_school_year(2026)
     assert (result.graduated, result.pairings_ended) == (1, 1)
     child = db.session.get(Child, graduate.id)
@@ -52,6 +61,9 @@ def test_graduates_exit_and_their_pairings_end_with_history_kept():
     ended = db.session.get(Pairing, pairing.id)
     assert ended.status == PairingStatus.ENDED and ended.ended_on == date(2026, 9, 1)
     assert "毕业" in ended.end_reason
+    # The instalment for the school year that just ended stays owed; nothing is deleted.
+    assert [i.status for i in pledge.instalments] == [InstalmentStatus.DUE]
+    assert pledge.status == PledgeStatus.ENDED
 
 
 def test_the_last_aided_grade_is_a_setting():

@@ -146,3 +146,18 @@ def test_the_editor_lists_the_placeholders_of_the_kind(client, auth):
     page = client.get("/letters/templates/pairing_notice/zh").get_data(as_text=True)
     for name in ("name", "child.given_name", "child.age", "child.stage", "child.town"):
         assert "{{ " + name + " }}" in page
+
+
+def test_staff_never_see_a_password_reset_link(client, auth):
+    sponsor = factories.make_letter_sponsor(channel=Channel.EMAIL)
+    letter = queue_letter(
+        LetterKind.PASSWORD_RESET,
+        sponsor,
+        "password-reset-1",
+        link="https://example.org/portal/reset/SECRET-TOKEN",
+    )
+    db.session.commit()
+    assert "SECRET-TOKEN" in letter.body  # the caring parent's email carries it
+    auth.as_role(Role.ADMIN)
+    page = client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert "SECRET-TOKEN" not in page and "不向工作人员显示" in page

@@ -40,13 +40,32 @@ def test_portal_shows_the_application_state(client, me):
 
 def test_sections_without_data_yet_say_what_will_appear(client, me):
     for section, words in [
-        ("pledges", "认捐"),
+        ("pledges", "您还没有认捐"),
         ("donations", "收据编号"),
         ("received", "九月"),
-        ("letters", "信件"),
+        ("letters", "暂无信件"),
     ]:
         page = client.get(f"/portal/{section}").get_data(as_text=True)
-        assert "暂无内容" in page and words in page
+        assert words in page
+
+
+def test_pledges_donations_and_letters_are_the_caring_parents_own(client, me):
+    from sponsorship.services.letters import LetterKind, queue_letter
+    from tests.factories import make_donation, make_pledge
+
+    pledge = make_pledge(make_pairing(sponsor=me))
+    donation = make_donation(me, 40_000)
+    queue_letter(LetterKind.APPROVAL, me, "sponsor-approval")
+    other = make_portal_sponsor(region=make_village())
+    other_donation = make_donation(other, 70_000)
+    db.session.commit()
+    pledges_page = client.get("/portal/pledges").get_data(as_text=True)
+    assert pledge.pairing.child.given_name in pledges_page and "¥400.00" in pledges_page
+    assert pledge.pairing.child.name not in pledges_page
+    donations_page = client.get("/portal/donations").get_data(as_text=True)
+    assert donation.receipt_no in donations_page and other_donation.receipt_no not in donations_page
+    letters_page = client.get("/portal/letters").get_data(as_text=True)
+    assert "通过" in letters_page
 
 
 def test_my_children_shows_only_what_a_sponsor_may_see(client, me):

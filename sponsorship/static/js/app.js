@@ -1,5 +1,12 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // One navigation menu open at a time; a click elsewhere closes it.
+  const menus = document.querySelectorAll("details.menu");
+  document.addEventListener("click", (event) => {
+    menus.forEach((menu) => {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
   // Forms marked data-confirm ask before doing something that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

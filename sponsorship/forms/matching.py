@@ -1,0 +1,45 @@
+"""Forms of the matching and pairing pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class RunMatchingForm(FlaskForm):
+    submit = SubmitField(_l("Run matching"))
+
+
+class ProposalsForm(FlaskForm):
+    """The proposals table: tick rows, then confirm or reject them together."""
+
+    reason = StringField(
+        _l("Reason for rejecting the ticked proposals"), validators=[Optional(), Length(max=500)]
+    )
+    confirm = SubmitField(_l("Confirm ticked"))
+    reject = SubmitField(_l("Reject ticked"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is this pairing not suitable?"), validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Reject proposal"))
+
+
+class ManualPairingForm(FlaskForm):
+    sponsor = SelectField(_l("Caring parent"), coerce=int, validators=[DataRequired()])
+    child = SelectField(_l("Child"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Pair them"))
+
+
+class EndPairingForm(FlaskForm):
+    ended_on = DateField(_l("Ended on"), validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why does the pairing end?"), validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField(_l("End pairing"))

@@ -1,0 +1,21 @@
+"""Nightly: refresh the matcher's proposals so staff start the day with current ones."""
+
+from __future__ import annotations
+
+from sponsorship.jobs import JobContext, JobSpec, daily
+from sponsorship.services.matching import run_matching
+
+
+def refresh_proposals(ctx: JobContext) -> str:
+    """Replace every unconfirmed proposal with the matcher's fresh ones."""
+    summary = run_matching(None)
+    return f"proposed {summary.proposed}, unmatched {summary.unmatched} of {summary.children}"
+
+
+SPEC = JobSpec(
+    id="matching-refresh",
+    func=refresh_proposals,
+    cron={"hour": 2, "minute": 0},
+    period_of=daily,
+    description="Refresh the matcher's unconfirmed pairing proposals",
+)

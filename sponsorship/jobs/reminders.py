@@ -1,0 +1,27 @@
+"""Daily at 09:00: queue pledge reminders before instalments fall due, and overdue reminders."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from sponsorship.clock import local_zone
+from sponsorship.jobs import JobContext, JobSpec, daily
+from sponsorship.services.reminders import open_instalments, queue_reminders
+
+
+def remind(ctx: JobContext) -> str:
+    """Queue today's reminders; the letters' dedupe keys make a re-run harmless."""
+    today = ctx.now.astimezone(local_zone()).date()
+    candidates = open_instalments(today)
+    queued = queue_reminders(candidates, today)
+    return f"queued {queued} reminders for {len(candidates)} open instalments"
+
+
+SPEC = JobSpec(
+    id="pledge-reminders",
+    func=remind,
+    # After the 01:10 overdue marking, in office hours so letters go out by day.
+    cron={"hour": 9, "minute": 0},
+    period_of=daily,
+    description=_l("Queue pledge and overdue reminders to caring parents"),
+)

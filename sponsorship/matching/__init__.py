@@ -1,0 +1,31 @@
+"""The matching engine: plain records in, least-cost proposals with reasons out.
+
+It imports neither Flask nor SQLAlchemy: loading and saving are the service's job. `match` (and
+with it numpy and scipy) is imported on first use, so the weights and rules stay cheap to import.
+"""
+
+from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
+from sponsorship.matching.rules import broken_rule, closeness, pair_cost
+from sponsorship.matching.weights import Weights, setting_defaults, weights_from
+
+__all__ = [
+    "ChildRecord",
+    "MatchResult",
+    "Proposal",
+    "SponsorRecord",
+    "Weights",
+    "broken_rule",
+    "closeness",
+    "match",
+    "pair_cost",
+    "setting_defaults",
+    "weights_from",
+]
+
+
+def __getattr__(name: str):
+    if name == "match":
+        from sponsorship.matching.engine import match
+
+        return match
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,161 @@
+"""Matching: run the matcher, then confirm or reject its proposals, one by one or in bulk."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
+from sponsorship.models import Child, Pairing, Region
+from sponsorship.models.enums import PairingStatus, RegionLevel
+from sponsorship.services import pairings
+from sponsorship.services.matching import run_matching
+
+bp = Blueprint("matching", __name__, url_prefix="/matching")
+
+
+def town_name(region: Region) -> str:
+    """Return the name of the town a region lies in (or its own name)."""
+    town = region.ancestor_at(RegionLevel.TOWN)
+    return (town or region).name
+
+
+def _proposals() -> list[tuple[str, list[Pairing]]]:
+    """Return the proposals in the user's scope, grouped by the child's town."""
+    stmt = (
+        sa.select(Pairing)
+        .join(Child, Child.id == Pairing.child_id)
+        .where(Pairing.status == PairingStatus.PROPOSED)
+        .options(
+            joinedload(Pairing.sponsor),
+            joinedload(Pairing.child).joinedload(Child.region).joinedload(Region.parent),
+        )
+        .order_by(Pairing.id)
+    )
+    rows = db.session.scalars(in_scope(stmt, Child.region_id, current_user)).unique().all()
+    rows.sort(key=lambda p: (town_name(p.child.region), p.score or 0, p.id))
+    return [
+        (town, list(group))
+        for town, group in groupby(rows, key=lambda p: town_name(p.child.region))
+    ]
+
+
+def _page(form: ProposalsForm, status: int = 200):
+    groups = _proposals()
+    return (
+        render_template(
+            "matching/proposals.html",
+            groups=groups,
+            total=sum(len(g) for _, g in groups),
+            form=form,
+            run_form=RunMatchingForm(),
+        ),
+        status,
+    )
+
+
+def _pairing_in_scope(pairing_id: int) -> Pairing:
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None:
+        abort(404)
+    ensure_in_scope(pairing.child.region, f"pairing={pairing_id}")
+    return pairing
+
+
+@bp.route("/")
+@roles_required(*EDITORS)
+def proposals():
+    return _page(ProposalsForm())
+
+
+@bp.route("/run", methods=["POST"])
+@roles_required(*EDITORS)
+def run():
+    if not RunMatchingForm().validate_on_submit():
+        abort(400)
+    scope = current_user.scope_region if scope_path(current_user) is not None else None
+    summary = run_matching(scope, by=current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Matching done: %(proposed)s proposals for %(children)s children awaiting; "
+            "%(unmatched)s could not be matched yet.",
+            proposed=summary.proposed,
+            children=summary.children,
+            unmatched=summary.unmatched,
+        ),
+        "success",
+    )
+    return redirect(url_for("matching.proposals"))
+
+
+@bp.route("/bulk", methods=["POST"])
+@roles_required(*EDITORS)
+def bulk():
+    form = ProposalsForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    ids = [int(v) for v in request.form.getlist("selected") if v.isdigit()]
+    if not ids:
+        form.reason.errors.append(_("Tick at least one proposal first."))
+        return _page(form, 422)
+    for pairing_id in ids:
+        _pairing_in_scope(pairing_id)
+    if form.reject.data:
+        if not (form.reason.data or "").strip():
+            form.reason.errors.append(_("Say why the ticked proposals are rejected."))
+            return _page(form, 422)
+        done = pairings.reject_many(ids, form.reason.data, by=current_user)
+        message = _("%(n)s proposals rejected.", n=len(done))
+    else:
+        done = pairings.confirm_many(ids, by=current_user)
+        message = _("%(n)s pairings confirmed.", n=len(done))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("matching.proposals"))
+
+
+@bp.route("/<int:pairing_id>/confirm", methods=["POST"])
+@roles_required(*EDITORS)
+def confirm(pairing_id: int):
+    _pairing_in_scope(pairing_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pairing = pairings.confirm(pairing_id, by=current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Pairing confirmed: %(sponsor)s and %(child)s.",
+            sponsor=pairing.sponsor.name,
+            child=pairing.child.given_name,
+        ),
+        "success",
+    )
+    return redirect(url_for("matching.proposals"))
+
+
+@bp.route("/<int:pairing_id>/reject", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def reject(pairing_id: int):
+    pairing = _pairing_in_scope(pairing_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            pairings.reject(pairing_id, form.reason.data, by=current_user)
+        except DomainError as error:
+            if error.status_code == 409:
+                raise
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Proposal rejected; it will not be proposed again."), "success")
+            return redirect(url_for("matching.proposals"))
+    return render_template("matching/reject.html", form=form, pairing=pairing)

@@ -1,0 +1,28 @@
+"""The nightly refresh of proposals: registered, and run twice for a day it acts once."""
+
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.jobs import registry
+from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.models import JobRun, Pairing
+from sponsorship.models.enums import PairingStatus
+from tests import factories
+from tests.conftest import count
+
+
+def test_nightly_refresh_proposes_once_per_day():
+    village = factories.make_village()
+    sponsor, child = factories.make_sponsor(village), factories.make_child(village)
+    spec = registry()["matching-refresh"]
+    assert run_job(spec, "2026-11-29") == Outcome.SUCCEEDED
+    assert run_job(spec, "2026-11-29") == Outcome.SKIPPED
+    pairing = db.session.scalar(sa.select(Pairing))
+    assert (pairing.sponsor_id, pairing.child_id, pairing.status) == (
+        sponsor.id,
+        child.id,
+        PairingStatus.PROPOSED,
+    )
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "matching-refresh"))
+    assert run.summary == "proposed 1, unmatched 0 of 1"
+    assert count(Pairing) == 1
