@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,7 +19,7 @@ from sponsorship.letters.rendering import LetterTemplateError, compile_text, def
 from sponsorship.models import Child, Guardian, Letter, Pairing, Payout, Region, Sponsor
 from sponsorship.models.enums import LetterKind, LetterStatus
 from sponsorship.services import audit
-from sponsorship.services.letter_recipients import common_context, plain_context, recipient_of
+from sponsorship.services.letter_recipients import child_card, common_context, recipient_of
 from sponsorship.services.letter_templates import current_text
 from sponsorship.services.letters import dedupe_key
 
@@ -27,8 +28,17 @@ LANGUAGE = "zh"
 
 
 def _context(child: Child, amount_fen: int, paid_on: date) -> dict:
-    """The letter's data, as `plain_context` makes it from the child, amount and date."""
-    return plain_context({"child": child, "amount_fen": amount_fen, "paid_on": paid_on}, LANGUAGE)
+    """The letter's data, as `plain_context` makes it from the child, amount and date.
+
+    Called inside one `force_locale` for the whole chunk instead of one per letter.
+    """
+    card = child_card(child)
+    return {
+        "child": card,
+        "amount_fen": amount_fen,
+        "paid_on": paid_on,
+        "child_name": card["given_name"],
+    }
 
 
 def _load_regions() -> list[Region]:
@@ -88,6 +98,13 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     renderers = {
         kind: _Renderer(kind) for kind in (LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED)
     }
+    with force_locale(LANGUAGE):
+        values = _letter_rows(rows, renderers, paid_on)
+    return _insert(values, len(rows))
+
+
+def _letter_rows(rows, renderers: dict, paid_on: date) -> list[dict]:
+    """Render both letters of each payout into rows for the letters table."""
     now = utcnow()
     values = []
     for payout_id, amount_fen, child, guardian, sponsor in rows:
@@ -123,6 +140,11 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
                     created_at=now,
                 )
             )
+    return values
+
+
+def _insert(values: list[dict], payouts: int) -> int:
+    """Insert the letters, leaving any queued before (same dedupe key) as they are."""
     if not values:
         return 0
     insert = (
@@ -133,6 +155,6 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     )
     audit.record(
         "letter.queued_bulk",
-        detail=f"payout letters for {len(rows)} payouts ({len(values)} letters)",
+        detail=f"payout letters for {payouts} payouts ({len(values)} letters)",
     )
     return max(result.rowcount, 0)

@@ -22,16 +22,16 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     app = create_app(Config)
     seen = 0
-    plain = payout_letters.plain_context
+    card = payout_letters.child_card
 
-    def plain_or_die(context, language):
+    def card_or_die(child):
         nonlocal seen
         seen += 1
         if kill_at and seen == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows flushed, not committed
-        return plain(context, language)
+        return card(child)
 
-    payout_letters.plain_context = plain_or_die
+    payout_letters.child_card = card_or_die
     with app.app_context():
         paid = pay_batch(batch_id, paid_on=date(2026, 9, 10), size=chunk)
     print(f"paid {paid}")
