@@ -124,3 +124,21 @@ def test_the_cli_pays_a_batch_and_a_rerun_pays_nothing(runner):
     second = runner.invoke(args=args)
     assert "0 payouts paid" in second.output
     assert count(Payout, Payout.status == PayoutStatus.PAID) == 2
+
+
+def test_a_build_that_crashes_midway_leaves_no_batch_and_is_retried(frozen, monkeypatch):
+    import sponsorship.services.payout_build as payout_build
+
+    frozen(SEPT_1_0800)
+    make_paid_pairing()
+    db.session.commit()  # what was there before the job, kept by the job's rollback
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut after the INSERT ... SELECT")
+
+    monkeypatch.setattr(payout_build.audit, "record", crash)
+    assert run_job(payouts.SPEC) == Outcome.FAILED
+    assert count(Batch) == 0 and count(Payout) == 0
+    monkeypatch.undo()
+    assert run_job(payouts.SPEC, trigger="manual") == Outcome.SUCCEEDED  # retry takes the claim
+    assert_one_batch_one_payout_per_child(1)
