@@ -76,7 +76,11 @@ def register_blueprints(app: Flask) -> None:
     from sponsorship.views import (
         admin,
         appeal,
+        audit_log,
         auth,
+        child_edit,
+        child_import,
+        children,
         donations,
         letter_templates,
         letters,
@@ -111,15 +115,37 @@ def register_blueprints(app: Flask) -> None:
         statements.bp,
         payouts.bp,
         payout_bank.bp,
+        children.bp,
+        child_edit.bp,
+        child_import.bp,
+        audit_log.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import demo, jobs, ledger, matching, payouts, regions, setup, users
+    from sponsorship.cli import (
+        children,
+        demo,
+        jobs,
+        ledger,
+        matching,
+        payouts,
+        regions,
+        setup,
+        users,
+    )
 
-    groups = (users.cli, regions.cli, jobs.cli, demo.cli, ledger.cli, matching.cli, payouts.cli)
-    for group in groups:
+    for group in (
+        users.cli,
+        regions.cli,
+        jobs.cli,
+        demo.cli,
+        ledger.cli,
+        matching.cli,
+        children.cli,
+        payouts.cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

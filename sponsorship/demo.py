@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from stdnum.cn import ric
 
 from sponsorship.clock import today, utcnow
 from sponsorship.extensions import db
@@ -16,6 +17,7 @@ from sponsorship.models.enums import (
     AidType,
     ChildStatus,
     Distance,
+    ExitReason,
     Gender,
     Hardship,
     PairingStatus,
@@ -43,11 +45,6 @@ GIVEN = [
     "志强",
     "晓彤",
     "嘉豪",
-]
-STAGE_GRADES = [
-    (SchoolStage.PRIMARY, range(1, 7)),
-    (SchoolStage.JUNIOR, range(7, 10)),
-    (SchoolStage.SENIOR, range(10, 13)),
 ]
 
 
@@ -78,6 +75,8 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
         )
         db.session.add(pairing)
         child.status = ChildStatus.PAIRED
+        child.exit_reason = child.exit_note = child.exited_on = None
+        child.awaiting_since = child.awaiting_since or today() - timedelta(days=30)
         pairs += 1
         db.session.flush()
         # The pairing notices wait in the print queue, so the letters screens are not empty.
@@ -118,11 +117,35 @@ def _sponsor(rng: random.Random, i: int, villages: list[Region]) -> Sponsor:
     )
 
 
+#: Stages by weight, close to the programme's report: mostly primary, then middle school.
+STAGE_WEIGHTS = [
+    (SchoolStage.PRESCHOOL, None, 1),
+    (SchoolStage.PRIMARY, range(1, 7), 12),
+    (SchoolStage.JUNIOR, range(7, 10), 4),
+    (SchoolStage.SENIOR, range(10, 13), 2),
+    (SchoolStage.NOT_IN_SCHOOL, None, 1),
+]
+#: Hardship categories by weight: left-behind and low-income households are the most common.
+HARDSHIP_WEIGHTS = [3, 2, 3, 2, 2, 5, 5, 1]
+#: Statuses of the children not paired in the demo, by weight.
+STATUS_WEIGHTS = [
+    (ChildStatus.AWAITING, 8),
+    (ChildStatus.REGISTERED, 2),
+    (ChildStatus.VERIFIED, 1),
+    (ChildStatus.EXITED, 1),
+]
+
+
 def _child(rng: random.Random, i: int, villages: list[Region], collector: User) -> Child:
-    stage, grades = rng.choice(STAGE_GRADES)
-    grade = rng.choice(grades)
-    age = grade + 6
-    fostering = i % 12 == 0
+    stage, grades, _ = rng.choices(STAGE_WEIGHTS, weights=[w for *_, w in STAGE_WEIGHTS])[0]
+    grade = rng.choice(grades) if grades else None
+    age = (grade + 6) if grade else rng.choice([4, 5, 15, 16])
+    fostering = i % 12 == 0 or stage == SchoolStage.NOT_IN_SCHOOL
+    birth = date(today().year - age, rng.randint(1, 12), rng.randint(1, 28))
+    gender = rng.choice(list(Gender))
+    # Spread the children over every town first, then at random within the town.
+    towns = sorted({v.parent_id for v in villages})
+    town_villages = [v for v in villages if v.parent_id == towns[i % len(towns)]]
     guardian = Guardian(
         name=_name(rng),
         relation=rng.choice(["祖母", "祖父", "母亲", "叔叔"]),
@@ -132,21 +155,38 @@ def _child(rng: random.Random, i: int, villages: list[Region], collector: User) 
         consent_given_on=today() - timedelta(days=rng.randint(10, 300)),
         consent_collected_by=collector,
     )
+    status = rng.choices(STATUS_WEIGHTS, weights=[w for _, w in STATUS_WEIGHTS])[0][0]
+    number = _id_number(birth, gender, i) if i % 5 else None
     child = Child(
         name=_name(rng),
-        gender=rng.choice(list(Gender)),
-        birth_date=date(today().year - age, rng.randint(1, 12), rng.randint(1, 28)),
-        region=rng.choice(villages),
+        gender=gender,
+        birth_date=birth,
+        id_number=number,
+        id_tail=number[-4:] if number else None,
+        region=rng.choice(town_villages),
         address="演示地址",
-        school="演示学校",
+        school="" if stage == SchoolStage.NOT_IN_SCHOOL else "演示学校",
         school_stage=stage,
         grade=grade,
         aid_type=AidType.FOSTERING if fostering else AidType.EDUCATION,
         family_situation="演示数据，非真实儿童。",
         guardian=guardian,
-        status=ChildStatus.AWAITING,
-        awaiting_since=today() - timedelta(days=rng.randint(5, 400)),
+        status=status,
         registered_by=collector,
     )
-    child.hardships = rng.sample(list(Hardship), k=rng.choice([1, 1, 2]))
+    if status not in (ChildStatus.REGISTERED, ChildStatus.VERIFIED):
+        child.awaiting_since = today() - timedelta(days=rng.randint(5, 400))
+    if status == ChildStatus.EXITED:
+        child.exit_reason = rng.choice(list(ExitReason))
+        child.exit_note = "演示" if child.exit_reason == ExitReason.OTHER else None
+        child.exited_on = today() - timedelta(days=rng.randint(1, 60))
+    k = rng.choice([1, 1, 1, 2, 2, 3])
+    child.hardships = rng.choices(list(Hardship), weights=HARDSHIP_WEIGHTS, k=k)
     return child
+
+
+def _id_number(birth: date, gender: Gender, i: int) -> str:
+    """Return a well-formed resident ID with a made-up order code, for a fictional child."""
+    order = (i * 2) % 1000 + (1 if gender == Gender.MALE else 0)
+    body = f"441323{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")

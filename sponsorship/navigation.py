@@ -51,7 +51,7 @@ NAVIGATION = [
             ("regions.index", _l("Regions"), READ),
             ("admin.users", _l("Users"), ADMIN),
             ("admin.jobs", _l("Scheduled jobs"), ADMIN),
-            ("audit.index", _l("Audit log"), ADMIN),
+            ("audit_log.index", _l("Audit log"), ADMIN),
             ("appeal.edit", _l("Appeal"), ADMIN),
         ],
     ),

@@ -140,6 +140,8 @@ def make_child(region: Region | None = None, **fields) -> Child:
         registered_by=registered_by,
     )
     values.update(fields)
+    if values.get("id_number"):
+        values["id_tail"] = values["id_number"][-4:]
     if "guardian" not in values:
         values["guardian"] = make_guardian(collector=registered_by)
     child = Child(**values)
@@ -265,3 +267,38 @@ def make_paid_pairing(
 def fund_general(amount_fen: int) -> None:
     """Put money in the general fund (a donation not tied to any pledge)."""
     make_donation(None, amount_fen, remainder_to=RemainderTo.GENERAL, received_on=date(2026, 8, 1))
+
+
+def id_number(birth: date = date(2016, 3, 1), *, male: bool = False, area: str = "441323") -> str:
+    """Return a valid resident ID for a birth date and gender (the order code varies per call)."""
+    from stdnum.cn import ric
+
+    order = (_n() % 499) * 2 + (1 if male else 0)
+    body = f"{area}{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def child_values(village: Region, **overrides) -> dict:
+    """Return the raw values of a valid child and guardian, as the form or a sheet gives them."""
+    values = {
+        "name": "陈小雨",
+        "gender": "female",
+        "birth_date": "2016-03-01",
+        "id_number": "",
+        "region_id": village.id,
+        "address": "新村 3 号",
+        "school": "新村小学",
+        "school_stage": "primary",
+        "grade": "4",
+        "aid_type": "education",
+        "hardships": ["left_behind"],
+        "family_situation": "父母在外务工",
+        "guardian_name": "陈奶奶",
+        "guardian_relation": "祖母",
+        "guardian_mobile": "13800000000",
+        "bank_name": "农商银行",
+        "bank_account": "6228480000000000001",
+        "consent_given_on": "2026-09-01",
+    }
+    values.update(overrides)
+    return values

@@ -62,3 +62,27 @@ def test_setup_creates_the_admin_and_demo_data_once(runner):
 def test_setup_without_demo(runner):
     result = runner.invoke(args=["setup", "--no-demo"])
     assert result.exit_code == 0 and count(Region) == 0 and count(User) == 1
+
+
+def test_children_import_from_the_command_line(runner, tmp_path):
+    from sponsorship.models.enums import RegionLevel
+    from tests.factories import make_user
+    from tests.sheets import make_sheet, sheet_row
+
+    town = make_region("平山街道")
+    make_region("新村社区", level=RegionLevel.VILLAGE, parent=town)
+    make_user(Role.ADMIN, username="boss")
+    db.session.commit()  # the command rolls back on errors: keep the set-up
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(make_sheet([sheet_row("平山街道", "新村社区")]))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(make_sheet([sheet_row("平山街道", "新村社区", 姓名="李明", 学段="大学")]))
+    result = runner.invoke(args=["children", "import", str(bad), "--user", "boss"])
+    assert result.exit_code != 0 and "第 2 行 · 学段 · 不是可选的值：大学" in result.output
+    assert count(Child) == 0
+    result = runner.invoke(args=["children", "import", str(good), "--dry-run"])
+    assert result.exit_code == 0 and "新增 1" in result.output and count(Child) == 0
+    result = runner.invoke(args=["children", "import", str(good)])
+    assert result.exit_code == 0 and "导入完成：新增 1" in result.output and count(Child) == 1
+    again = runner.invoke(args=["children", "import", str(good)])
+    assert "新增 0" in again.output and "未变 1" in again.output and count(Child) == 1

@@ -1,7 +1,7 @@
 """disbursement batches and payouts
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0004
 Create Date: 2026-11-29 04:57:07.671350
 
 """
@@ -13,7 +13,7 @@ import sponsorship.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0008'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -60,14 +60,31 @@ class Child(db.Model):
     __table_args__ = (
         sa.CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 12", name="grade_range"),
         sa.Index("ix_children_status_region", "status", "region_id"),
+        # Covers the register's filters and sort keys: a town's list is read from the index
+        # alone, and only the 50 rows of the page are fetched from the table.
+        sa.Index(
+            "ix_children_list",
+            "region_id",
+            "status",
+            "school_stage",
+            "aid_type",
+            "awaiting_since",
+            "name",
+            "birth_date",
+            "grade",
+            "hardship_mask",
+            "id",  # PostgreSQL keeps no id in an index entry: an index-only scan needs it
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
     gender: Mapped[Gender] = mapped_column(str_enum(Gender))
-    birth_date: Mapped[date] = mapped_column(sa.Date)
+    birth_date: Mapped[date] = mapped_column(sa.Date, index=True)
     #: Resident ID number, validated; shown masked unless revealed (and audited).
     id_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    #: The ID's last four characters, kept apart so staff can search by them with an index.
+    id_tail: Mapped[str | None] = mapped_column(sa.String(4), index=True)
     #: The village (or town) the child lives in.
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     address: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -76,13 +93,16 @@ class Child(db.Model):
     grade: Mapped[int | None]
     aid_type: Mapped[AidType] = mapped_column(str_enum(AidType), default=AidType.EDUCATION)
     family_situation: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The hardship categories again, one bit each (see `hardship_mask`), kept by the
+    #: `hardships` setter: the register filters on it inside its covering index.
+    hardship_mask: Mapped[int] = mapped_column(default=0, server_default="0")
     guardian_id: Mapped[int] = mapped_column(sa.ForeignKey("guardians.id"), index=True)
 
     status: Mapped[ChildStatus] = mapped_column(
         str_enum(ChildStatus), default=ChildStatus.REGISTERED
     )
     #: Since when the child has waited for a sponsor; the matcher favours long waits.
-    awaiting_since: Mapped[date | None] = mapped_column(sa.Date)
+    awaiting_since: Mapped[date | None] = mapped_column(sa.Date, index=True)
     exit_reason: Mapped[ExitReason | None] = mapped_column(str_enum(ExitReason))
     exit_note: Mapped[str | None] = mapped_column(sa.Text)
     exited_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -114,6 +134,7 @@ class Child(db.Model):
         have = {r.category for r in self.hardship_rows}
         for category in sorted(wanted - have, key=list(Hardship).index):
             self.hardship_rows.append(ChildHardship(category=category))
+        self.hardship_mask = hardship_mask(wanted)
 
     @property
     def aid_group(self) -> AidGroup:
@@ -127,6 +148,23 @@ class Child(db.Model):
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+#: The bit of each hardship category in `Child.hardship_mask`: its place in the enum.
+HARDSHIP_BITS = {category: 1 << index for index, category in enumerate(Hardship)}
+
+
+def hardship_bit(category: Hardship) -> int:
+    """Return the bit that stands for a hardship category in `Child.hardship_mask`."""
+    return HARDSHIP_BITS[category]
+
+
+def hardship_mask(categories) -> int:
+    """Return the bits of a set of hardship categories."""
+    mask = 0
+    for category in categories:
+        mask |= hardship_bit(category)
+    return mask
 
 
 def aid_group_of(aid_type: AidType, stage: SchoolStage) -> AidGroup:
