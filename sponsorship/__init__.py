@@ -87,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
         main,
         matching,
         pairings,
+        payout_bank,
+        payouts,
         pledges,
         portal,
         public,
@@ -112,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
         donations.bp,
         pledges.bp,
         statements.bp,
+        payouts.bp,
+        payout_bank.bp,
         children.bp,
         child_edit.bp,
         child_import.bp,
@@ -123,7 +127,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from sponsorship.cli import children, demo, jobs, ledger, matching, regions, setup, users
+    from sponsorship.cli import (
+        children,
+        demo,
+        jobs,
+        ledger,
+        matching,
+        payouts,
+        regions,
+        setup,
+        users,
+    )
 
     for group in (
         users.cli,
@@ -133,6 +147,7 @@ def register_cli(app: Flask) -> None:
         ledger.cli,
         matching.cli,
         children.cli,
+        payouts.cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_command)

@@ -20,6 +20,9 @@ from sponsorship.models.enums import (
     LetterStatus,
     PairingStatus,
     PaymentFrequency,
+    PayoutBatchStatus,
+    PayoutDecision,
+    PayoutStatus,
     PledgeStatus,
     RecipientType,
     RegionLevel,
@@ -185,6 +188,24 @@ LABELS: dict[type, dict] = {
     BatchStatus: {
         BatchStatus.OPEN: _l("Open"),
         BatchStatus.CLOSED: _l("Closed"),
+    },
+    PayoutBatchStatus: {
+        PayoutBatchStatus.DRAFT: _l("Draft"),
+        PayoutBatchStatus.SUBMITTED: _l("Submitted for approval"),
+        PayoutBatchStatus.APPROVED: _l("Approved"),
+        PayoutBatchStatus.EXPORTED: _l("Sent to the bank"),
+        PayoutBatchStatus.CLOSED: _l("Closed"),
+        PayoutBatchStatus.CANCELLED: _l("Cancelled"),
+    },
+    PayoutDecision: {
+        PayoutDecision.INCLUDED: _l("Included in the payment"),
+        PayoutDecision.HELD: _l("Held back"),
+        PayoutDecision.EXCLUDED: _l("Excluded"),
+    },
+    PayoutStatus: {
+        PayoutStatus.PROPOSED: _l("Waiting"),
+        PayoutStatus.PAID: _l("Paid out"),
+        PayoutStatus.FAILED: _l("Failed"),
     },
 }
 

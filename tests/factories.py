@@ -246,6 +246,29 @@ def make_donation(sponsor: Sponsor | None, amount_fen: int, **fields):
     return record_donation(**values)
 
 
+def make_paid_pairing(
+    received_fen: int | None = None,
+    *,
+    pledge_fen: int = 100_000,
+    child: Child | None = None,
+    **child_fields,
+) -> Pairing:
+    """Make an active pairing confirmed on 1 September 2026 whose sponsor paid `received_fen`
+    (the whole pledge by default) into its restricted fund."""
+    sponsor = make_sponsor(pledge_per_child_fen=pledge_fen)
+    pairing = make_pairing(sponsor=sponsor, child=child or make_child(**child_fields))
+    pledge = make_pledge(pairing)
+    received = pledge.amount_fen if received_fen is None else received_fen
+    if received:
+        make_donation(sponsor, received, received_on=date(2026, 8, 20))
+    return pairing
+
+
+def fund_general(amount_fen: int) -> None:
+    """Put money in the general fund (a donation not tied to any pledge)."""
+    make_donation(None, amount_fen, remainder_to=RemainderTo.GENERAL, received_on=date(2026, 8, 1))
+
+
 def id_number(birth: date = date(2016, 3, 1), *, male: bool = False, area: str = "441323") -> str:
     """Return a valid resident ID for a birth date and gender (the order code varies per call)."""
     from stdnum.cn import ric

@@ -1,7 +1,7 @@
 """report indexes
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-29 04:49:30.054026
 
 """
@@ -13,7 +13,7 @@ import sponsorship.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -68,11 +68,21 @@ class JobSpec:
 
 def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
-    from sponsorship.jobs import housekeeping, letters, matching, pledges, reminders, school_year
+    from sponsorship.jobs import (
+        housekeeping,
+        letters,
+        matching,
+        payouts,
+        pledges,
+        reminders,
+        school_year,
+    )
 
     specs = [
         housekeeping.SPEC,
         school_year.SPEC,
+        # After the promotion: the batch reads each child's group for the new school year.
+        payouts.SPEC,
         pledges.ROLLOVER,
         pledges.OVERDUE,
         matching.SPEC,

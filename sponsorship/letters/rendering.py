@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from jinja2 import TemplateError, Undefined
@@ -60,16 +61,36 @@ def default_text(kind: LetterKind, language: str) -> tuple[str, str]:
 
 def render(subject: str, body: str, context: dict, language: str = "zh") -> tuple[str, str]:
     """Render (subject, body) with `context`; raise LetterTemplateError on a broken template."""
+    return compile_text(subject, body, language)(context)
+
+
+def compile_text(
+    subject: str, body: str, language: str = "zh"
+) -> Callable[[dict], tuple[str, str]]:
+    """Compile (subject, body) once into a renderer, for queuing many letters of one kind."""
     env = _ENVIRONMENTS.get(language, _ENVIRONMENTS["zh"])
     try:
-        rendered_subject = env.from_string(subject).render(context)
-        rendered_body = env.from_string(body).render(context)
+        subject_template = env.from_string(subject)
+        body_template = env.from_string(body)
     except TemplateError as error:
-        line = getattr(error, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise LetterTemplateError(f"{type(error).__name__}{where}: {error}") from error
-    # A subject is one line: newlines in it would break an email header.
-    return " ".join(rendered_subject.split()), rendered_body.strip() + "\n"
+        raise _template_error(error) from error
+
+    def rendered(context: dict) -> tuple[str, str]:
+        try:
+            rendered_subject = subject_template.render(context)
+            rendered_body = body_template.render(context)
+        except TemplateError as error:
+            raise _template_error(error) from error
+        # A subject is one line: newlines in it would break an email header.
+        return " ".join(rendered_subject.split()), rendered_body.strip() + "\n"
+
+    return rendered
+
+
+def _template_error(error: TemplateError) -> LetterTemplateError:
+    line = getattr(error, "lineno", None)
+    where = f" (line {line})" if line else ""
+    return LetterTemplateError(f"{type(error).__name__}{where}: {error}")
 
 
 def sample_context(kind: LetterKind, language: str = "zh") -> dict:

@@ -207,3 +207,28 @@ class TransactionKind(StrEnum):
 class BatchStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class PayoutBatchStatus(StrEnum):
+    """A disbursement batch's life: built, frozen, approved by finance, sent to the bank, done."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    EXPORTED = "exported"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class PayoutDecision(StrEnum):
+    """Whether a proposed payout goes to the bank: held (short of funds) until staff decide."""
+
+    INCLUDED = "included"
+    HELD = "held"
+    EXCLUDED = "excluded"
+
+
+class PayoutStatus(StrEnum):
+    PROPOSED = "proposed"
+    PAID = "paid"
+    FAILED = "failed"

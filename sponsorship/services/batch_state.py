@@ -1,4 +1,4 @@
-"""The payout batches' state for the dashboard, when the payout capability is installed."""
+"""The payout batches' state for the dashboard: the last batch, and how many await approval."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sponsorship import models
 from sponsorship.extensions import db
-
-#: The batch status that waits for finance's approval (payout capability, issue 7).
-AWAITING_APPROVAL = "submitted"
+from sponsorship.models import Batch
+from sponsorship.models.enums import PayoutBatchStatus
 
 
 @dataclass(frozen=True)
@@ -20,17 +18,14 @@ class BatchState:
     to_approve: int
 
 
-def batch_state() -> BatchState | None:
-    """Return the last batch and how many wait for approval; None without the Batch model."""
-    batch_model = getattr(models, "Batch", None)
-    if batch_model is None:
-        return None
-    last = db.session.scalar(sa.select(batch_model).order_by(batch_model.id.desc()).limit(1))
-    if last is None:
-        return BatchState("", "", 0)
+def batch_state() -> BatchState:
+    """Return the last batch's key and status and the number of batches awaiting approval."""
+    last = db.session.scalar(sa.select(Batch).order_by(Batch.id.desc()).limit(1))
     waiting = db.session.scalar(
         sa.select(sa.func.count())
-        .select_from(batch_model)
-        .where(batch_model.status == AWAITING_APPROVAL)
+        .select_from(Batch)
+        .where(Batch.status == PayoutBatchStatus.SUBMITTED)
     )
-    return BatchState(str(getattr(last, "key", last.id)), last.status, int(waiting or 0))
+    if last is None:
+        return BatchState("", "", 0)
+    return BatchState(last.key, last.status, int(waiting or 0))

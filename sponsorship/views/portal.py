@@ -13,8 +13,8 @@ from sponsorship.clock import today
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetRequestForm, WithdrawForm
-from sponsorship.models import Pairing
-from sponsorship.models.enums import Channel, PairingStatus, Role
+from sponsorship.models import Pairing, Payout
+from sponsorship.models.enums import Channel, PairingStatus, PayoutStatus, Role
 from sponsorship.services import password_reset
 from sponsorship.services.letters import letters_for_sponsor
 from sponsorship.services.sponsors import request_withdrawal, sponsor_of, update_contact
@@ -23,13 +23,25 @@ from sponsorship.services.validators import FieldError
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-#: Sections whose data arrives with later capabilities: (title, what the caring parent will see).
-SECTIONS = {
-    "received": (
-        _l("What my children received"),
-        _l("The aid paid to your children's guardians appears here after each September payout."),
+#: The tiles of the portal's home page: (endpoint, title, what the caring parent finds there).
+SECTIONS = [
+    ("pledges", _l("My pledges"), _l("Your pledges and the instalments due and paid.")),
+    (
+        "donations",
+        _l("My donations"),
+        _l("Every donation we received from you, with its receipt number."),
     ),
-}
+    (
+        "received",
+        _l("What my children received"),
+        _l("The aid paid to your children's guardians each September."),
+    ),
+    (
+        "letters",
+        _l("My letters"),
+        _l("The letters we sent you: acknowledgements, reminders, thanks."),
+    ),
+]
 
 
 def sponsor_required(view):
@@ -77,19 +89,6 @@ def child(pairing_id: int):
     return render_template("portal/child.html", pairing=pairing, today=today())
 
 
-def _section_view(name: str):
-    def view():
-        title, empty = SECTIONS[name]
-        return render_template("portal/section.html", title=title, empty=empty)
-
-    view.__name__ = name
-    return sponsor_required(view)
-
-
-for _name in SECTIONS:
-    bp.add_url_rule(f"/{_name}", endpoint=_name, view_func=_section_view(_name))
-
-
 @bp.route("/pledges")
 @sponsor_required
 def pledges():
@@ -102,6 +101,18 @@ def pledges():
 def donations():
     statement = sponsor_statement(g.sponsor)
     return render_template("portal/donations.html", statement=statement)
+
+
+@bp.route("/received")
+@sponsor_required
+def received():
+    rows = db.session.scalars(
+        sa.select(Payout)
+        .join(Pairing, Payout.pairing_id == Pairing.id)
+        .where(Pairing.sponsor_id == g.sponsor.id, Payout.status == PayoutStatus.PAID)
+        .order_by(Payout.paid_on.desc(), Payout.id.desc())
+    ).all()
+    return render_template("portal/received.html", payouts=rows, today=today())
 
 
 @bp.route("/letters")

@@ -215,3 +215,22 @@ def test_rejected_applicant_sees_the_reason(client, auth):
     auth.login(sponsor.mobile)
     page = client.get("/portal/").get_data(as_text=True)
     assert "未获通过" in page and "暂不接受外县报名" in page
+
+
+def test_what_my_children_received_lists_paid_payouts_only(client, me):
+    from datetime import date
+
+    from sponsorship.services.payout_payments import pay_chunk
+    from tests.factories import make_paid_pairing
+    from tests.services.test_payout_payments import exported_batch
+
+    mine = make_paid_pairing()
+    mine.sponsor = me
+    theirs = make_paid_pairing()
+    db.session.flush()
+    batch = exported_batch()
+    pay_chunk(batch, paid_on=date(2026, 9, 10))
+    db.session.commit()
+    page = client.get("/portal/received").get_data(as_text=True)
+    assert mine.child.given_name in page and "2026-09" in page and "¥1,000.00" in page
+    assert theirs.child.given_name not in page and mine.child.name not in page

@@ -1,0 +1,253 @@
+"""Benchmark: build the September draft for N pairings, then mark it all paid with ledger entries.
+
+    python benchmarks/batch.py --pairings 100000 [--database-url postgresql+psycopg://...]
+
+Prints one JSON line: {"pairings": N, "database": ..., "build_s": ..., "pay_s": ..., ...}.
+SQLite uses a throw-away file; a PostgreSQL database given by URL is emptied first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from config import TestConfig  # noqa: E402
+from sponsorship import create_app  # noqa: E402
+from sponsorship.extensions import db  # noqa: E402
+from sponsorship.models import (  # noqa: E402
+    AccountBalance,
+    Child,
+    Guardian,
+    LedgerEntry,
+    LedgerTransaction,
+    Pairing,
+    Payout,
+    Region,
+    Sponsor,
+    User,
+)
+from sponsorship.models.enums import (  # noqa: E402
+    Account,
+    AidType,
+    Gender,
+    PairingStatus,
+    RegionLevel,
+    Role,
+    SchoolStage,
+    TransactionKind,
+)
+
+FUND_FEN = 300_000
+STAGES = [SchoolStage.PRIMARY, SchoolStage.JUNIOR, SchoolStage.SENIOR]
+
+
+def seed(n: int) -> None:
+    """Insert N funded active pairings, set-based (regions, users, guardians, children ...)."""
+    county = Region(code="441323000000", name="县", level=RegionLevel.COUNTY, path="/441323000000/")
+    db.session.add(county)
+    db.session.flush()
+    villages = []
+    for t in range(12):
+        code = f"44132310{t:02d}00"
+        town = Region(
+            code=code,
+            name=f"镇{t}",
+            level=RegionLevel.TOWN,
+            parent_id=county.id,
+            path=f"{county.path}{code}/",
+        )
+        db.session.add(town)
+        db.session.flush()
+        for v in range(10):
+            vcode = f"4413231{t:02d}{v + 1:03d}"
+            village = Region(
+                code=vcode,
+                name=f"村{t}-{v}",
+                level=RegionLevel.VILLAGE,
+                parent_id=town.id,
+                path=f"{town.path}{vcode}/",
+            )
+            db.session.add(village)
+            villages.append(village)
+    user = User(username="bench", display_name="bench", role=Role.STAFF, password_hash="!")  # noqa: S106 - no login
+    db.session.add(user)
+    db.session.flush()
+    now = datetime(2026, 8, 1, tzinfo=UTC)
+    chunk = 20_000
+    for start in range(0, n, chunk):
+        ids = range(start + 1, min(n, start + chunk) + 1)
+        db.session.execute(
+            sa.insert(Guardian),
+            [
+                {
+                    "id": i,
+                    "name": f"监护人{i}",
+                    "relation": "母亲",
+                    "bank_name": "农商银行",
+                    "bank_account": f"62284800{i:011d}",
+                    "consent_given_on": date(2026, 8, 1),
+                    "consent_collected_by_id": user.id,
+                    "created_at": now,
+                }
+                for i in ids
+            ],
+        )
+        db.session.execute(
+            sa.insert(Child),
+            [
+                {
+                    "id": i,
+                    "name": f"陈童{i}",
+                    "gender": Gender.FEMALE,
+                    "birth_date": date(2015, 1, 1),
+                    "region_id": villages[i % len(villages)].id,
+                    "school_stage": STAGES[i % 3],
+                    "grade": (4, 8, 11)[i % 3],
+                    "aid_type": AidType.FOSTERING if i % 20 == 0 else AidType.EDUCATION,
+                    "guardian_id": i,
+                    "registered_by_id": user.id,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in ids
+            ],
+        )
+        db.session.execute(
+            sa.insert(Sponsor),
+            [
+                {
+                    "id": i,
+                    "name": f"爱心{i}",
+                    "mobile": f"139{i:08d}",
+                    "region_id": villages[0].id,
+                    "created_at": now,
+                }
+                for i in ids
+            ],
+        )
+        db.session.execute(
+            sa.insert(Pairing),
+            [
+                {
+                    "id": i,
+                    "sponsor_id": i,
+                    "child_id": i,
+                    "status": PairingStatus.ACTIVE,
+                    "confirmed_at": now,
+                    "created_at": now,
+                }
+                for i in ids
+            ],
+        )
+    # Every pairing's fund holds enough: one opening transaction bank → restricted funds.
+    txn = LedgerTransaction(kind=TransactionKind.TRANSFER, memo="benchmark opening funds")
+    db.session.add(txn)
+    db.session.flush()
+    db.session.execute(
+        sa.insert(LedgerEntry),
+        [{"transaction_id": txn.id, "account": Account.BANK, "amount_fen": FUND_FEN * n}]
+        + [
+            {
+                "transaction_id": txn.id,
+                "account": Account.RESTRICTED,
+                "amount_fen": -FUND_FEN,
+                "pairing_id": i,
+            }
+            for i in range(1, n + 1)
+        ],
+    )
+    db.session.execute(
+        sa.insert(AccountBalance),
+        [{"key": "bank", "account": Account.BANK, "balance_fen": FUND_FEN * n}]
+        + [
+            {
+                "key": f"restricted:{i}",
+                "account": Account.RESTRICTED,
+                "pairing_id": i,
+                "balance_fen": -FUND_FEN,
+            }
+            for i in range(1, n + 1)
+        ],
+    )
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairings", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--chunk", type=int, default=2000)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        upgrade()
+        app.config["FROZEN_NOW"] = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
+        seed(args.pairings)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+
+        from sponsorship.jobs.payouts import pay_batch
+        from sponsorship.services import bank_file, ledger
+        from sponsorship.services import payout_batches as batches
+        from sponsorship.services.payout_build import build_batch
+
+        started = time.perf_counter()
+        batch = build_batch("2026-09", date(2026, 9, 1))
+        db.session.commit()
+        build_s = time.perf_counter() - started
+
+        staff = User(username="s", display_name="s", role=Role.STAFF, password_hash="!")  # noqa: S106 - no login
+        finance = User(username="f", display_name="f", role=Role.FINANCE, password_hash="!")  # noqa: S106 - no login
+        db.session.add_all([staff, finance])
+        db.session.flush()
+        batches.submit(batch, by=staff)
+        batches.approve(batch, by=finance)
+        started = time.perf_counter()
+        bank_file.export(batch, "xlsx", by=finance)
+        db.session.commit()
+        export_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        paid = pay_batch(batch.id, paid_on=date(2026, 9, 10), by_id=finance.id, size=args.chunk)
+        pay_s = time.perf_counter() - started
+        payouts = db.session.scalar(sa.select(sa.func.count()).select_from(Payout))
+        problems = ledger.verify()
+    print(
+        json.dumps(
+            {
+                "pairings": args.pairings,
+                "database": url.split(":")[0].split("+")[0],
+                "payouts": payouts,
+                "paid": paid,
+                "build_s": round(build_s, 3),
+                "export_xlsx_s": round(export_s, 3),
+                "pay_s": round(pay_s, 3),
+                "ledger_ok": not problems,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

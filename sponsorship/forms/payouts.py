@@ -1,0 +1,69 @@
+"""Forms of the payout batch screens."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from sponsorship.forms.donations import YuanAmount
+
+
+class BuildForm(FlaskForm):
+    key = StringField(_l("Batch key"), [DataRequired(), Length(max=40)])
+    cutoff_on = DateField(_l("Cut-off date"), [DataRequired()])
+    adhoc = BooleanField(_l("Start empty (an ad-hoc batch: add children by hand)"))
+    note = StringField(_l("Note"), [Optional(), Length(max=200)])
+    submit = SubmitField(_l("Build the draft"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes the batch (submit, approve, send back): CSRF and nothing else."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Reason for cancelling"), [DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Cancel the batch"))
+
+
+class IncludeForm(FlaskForm):
+    general_fund = BooleanField(_l("Cover the shortfall from the general fund"))
+    submit = SubmitField(_l("Include"))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), [DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Save"))
+
+
+class AddChildForm(FlaskForm):
+    child = StringField(_l("Child's name or register number"), [DataRequired(), Length(max=50)])
+    amount = StringField(
+        _l("Amount (yuan, empty for the group's standard)"), [Optional(), YuanAmount()]
+    )
+    submit = SubmitField(_l("Add to the batch"))
+
+
+class ExportForm(FlaskForm):
+    fmt = RadioField(_l("File format"), default="xlsx")
+    submit = SubmitField(_l("Download the bank file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fmt.choices = [("xlsx", _l("Excel (.xlsx)")), ("csv", _l("CSV"))]
+
+
+class PayAllForm(FlaskForm):
+    paid_on = DateField(_l("Date paid by the bank"), [DataRequired()])
+    submit = SubmitField(_l("Mark every waiting payout paid"))
+
+
+class ResultForm(FlaskForm):
+    file = FileField(
+        _l("The bank's result file (CSV)"),
+        [FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a CSV file."))],
+    )
+    paid_on = DateField(_l("Date paid by the bank"), [DataRequired()])
+    submit = SubmitField(_l("Apply the results"))

@@ -1,0 +1,78 @@
+"""1 September 08:00: build the September batch's draft; and paying a batch chunk by chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from sponsorship.extensions import db
+from sponsorship.jobs import JobContext, JobSpec, yearly
+from sponsorship.models import Batch, Payout, User
+from sponsorship.models.enums import PayoutBatchStatus
+from sponsorship.services import audit
+from sponsorship.services.payout_build import build_batch, period_key
+from sponsorship.services.payout_payments import pay_chunk
+
+
+def september_batch(ctx: JobContext) -> str:
+    """Build the draft batch of the year named by the period key, and tell finance it waits."""
+    year = int(ctx.period_key)
+    key = period_key(year)
+    if (
+        db.session.scalar(
+            sa.select(Batch.id).where(Batch.key == key, Batch.status != PayoutBatchStatus.CANCELLED)
+        )
+        is not None
+    ):
+        return f"batch {key} exists already"  # built by hand before the scheduler came round
+    batch = build_batch(key, date(year, 9, 1))
+    payouts = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)
+    )
+    audit.record("batch.finance_notified", batch, detail=f"{key} draft ready: {payouts} payouts")
+    return f"batch {key}: {payouts} payouts"
+
+
+SPEC = JobSpec(
+    id="september_batch",
+    func=september_batch,
+    cron={"month": 9, "day": 1, "hour": 8, "minute": 0},
+    period_of=yearly,
+    catch_up_window=timedelta(days=60),
+    description=_l("Build the September payout batch as a draft and tell finance"),
+)
+
+
+def pay_batch(
+    batch_id: int,
+    *,
+    paid_on: date,
+    by_id: int | None = None,
+    size: int = 500,
+    only: dict[int, str] | None = None,
+    after_chunk: Callable[[int], None] | None = None,
+) -> int:
+    """Pay every unpaid payout of a batch, committing after each chunk; safe to re-run."""
+    total = 0
+    while True:
+        batch = db.session.get(Batch, batch_id)
+        if batch.status == PayoutBatchStatus.CLOSED:  # the last chunk closed it
+            return total
+        by = db.session.get(User, by_id) if by_id else None
+        done = pay_chunk(
+            batch,
+            paid_on=paid_on,
+            size=size,
+            only=None if only is None else list(only),
+            bank_references=only,
+            by=by,
+        )
+        db.session.commit()
+        if not done:
+            return total
+        total += done
+        if after_chunk:
+            after_chunk(total)

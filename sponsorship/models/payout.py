@@ -1,0 +1,144 @@
+"""Disbursement batches (援助款发放批次) and their payouts, one per child per batch."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sponsorship.clock import utcnow
+from sponsorship.extensions import db
+from sponsorship.models.child import Child
+from sponsorship.models.enums import AidGroup, PayoutBatchStatus, PayoutDecision, PayoutStatus
+from sponsorship.models.pairing import Pairing
+from sponsorship.models.types import UTCDateTime, str_enum
+from sponsorship.models.user import User
+
+#: Statuses in which a batch's payouts may still change.
+EDITABLE = (PayoutBatchStatus.DRAFT,)
+#: Statuses from which a batch may be cancelled.
+CANCELLABLE = (PayoutBatchStatus.DRAFT, PayoutBatchStatus.SUBMITTED)
+
+
+_LIVE_SQL = sa.text("status <> 'cancelled'")
+
+
+class Batch(db.Model):
+    __tablename__ = "batches"
+    __table_args__ = (
+        # A cancelled batch frees its key: the period can be built again.
+        sa.Index(
+            "uq_batches_key_live",
+            "key",
+            unique=True,
+            sqlite_where=_LIVE_SQL,
+            postgresql_where=_LIVE_SQL,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: One per programme period ("2026-09"); ad-hoc batches get their own keys.
+    key: Mapped[str] = mapped_column(sa.String(40), index=True)
+    #: Pairings active on this day are paid; groups and standards are read as of this day.
+    cutoff_on: Mapped[date] = mapped_column(sa.Date)
+    #: True for the yearly September batch built from every active pairing.
+    periodic: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[PayoutBatchStatus] = mapped_column(
+        str_enum(PayoutBatchStatus), default=PayoutBatchStatus.DRAFT, index=True
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    built_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    exported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    built_by: Mapped[User | None] = relationship(foreign_keys=[built_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    exported_by: Mapped[User | None] = relationship(foreign_keys=[exported_by_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Batch {self.key} {self.status}>"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+class Payout(db.Model):
+    __tablename__ = "payouts"
+    __table_args__ = (
+        sa.UniqueConstraint("batch_id", "child_id"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "funded_fen >= 0 AND shortfall_fen >= 0 AND funded_fen + shortfall_fen = amount_fen",
+            name="funding_adds_up",
+        ),
+        sa.Index("ix_payouts_batch_status", "batch_id", "decision", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("batches.id"))
+    #: The pairing whose restricted fund pays; None for a child added by hand without one.
+    pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id"))
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    #: The child's region (for scope) and town (for the batch's totals by town), as they were
+    #: when proposed. Snapshots without a foreign key: regions are never deleted, and two more
+    #: per-row constraint triggers would cost a second on a 100,000-payout build (PostgreSQL).
+    region_id: Mapped[int]
+    town_id: Mapped[int | None]
+    aid_group: Mapped[AidGroup] = mapped_column(str_enum(AidGroup))
+    #: The guardian's bank details as they were when the payout was proposed.
+    guardian_name: Mapped[str] = mapped_column(sa.String(100))
+    bank_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    bank_account: Mapped[str] = mapped_column(sa.String(40), default="")
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    #: The part the pairing's restricted fund covers; the rest is the shortfall.
+    funded_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    shortfall_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    decision: Mapped[PayoutDecision] = mapped_column(
+        str_enum(PayoutDecision), default=PayoutDecision.INCLUDED
+    )
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: True when staff included a short payout and the general fund covers the shortfall.
+    general_fund_cover: Mapped[bool] = mapped_column(default=False)
+    added_by_hand: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[PayoutStatus] = mapped_column(
+        str_enum(PayoutStatus), default=PayoutStatus.PROPOSED
+    )
+    bank_reference: Mapped[str | None] = mapped_column(sa.String(80))
+    failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+    paid_on: Mapped[date | None] = mapped_column(sa.Date)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The ledger transaction that paid it: at most one per payout.
+    transaction_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("ledger_transactions.id"), unique=True
+    )
+
+    batch: Mapped[Batch] = relationship()
+    pairing: Mapped[Pairing | None] = relationship()
+    child: Mapped[Child] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Payout {self.id} batch={self.batch_id} child={self.child_id} {self.status}>"
+
+    @property
+    def reference(self) -> str:
+        """The payment reference the bank file carries: batch key + payout id."""
+        return payment_reference(self.batch.key, self.id)
+
+
+def payment_reference(batch_key: str, payout_id: int) -> str:
+    """Return the reference written on a bank payment line."""
+    return f"{batch_key}-{payout_id}"

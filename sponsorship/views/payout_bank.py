@@ -1,0 +1,122 @@
+"""Finance's side of a payout batch: the bank file, and what the bank paid or returned."""
+
+from flask import Blueprint, Response, flash
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import roles_required
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.payouts import ExportForm, PayAllForm, ReasonForm, ResultForm
+from sponsorship.jobs.payouts import pay_batch
+from sponsorship.models.enums import Role
+from sponsorship.services import bank_file
+from sponsorship.services.payout_payments import mark_failed
+from sponsorship.views.payouts import back, batch_or_404, fail, payout_or_404
+
+bp = Blueprint("payout_bank", __name__, url_prefix="/payouts")
+
+#: The bank file carries full account numbers: finance only.
+FINANCE = (Role.FINANCE,)
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.route("/<int:batch_id>/export", methods=["POST"])
+@roles_required(*FINANCE)
+def export(batch_id: int):
+    batch = batch_or_404(batch_id)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return back(batch)
+    try:
+        data, name = bank_file.export(batch, form.fmt.data, by=current_user)
+    except DomainError as error:
+        fail(error)
+        return back(batch)
+    db.session.commit()
+    fmt = name.rsplit(".", 1)[-1]
+    return Response(
+        data,
+        mimetype=MEDIA[fmt],
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.route("/<int:batch_id>/pay", methods=["POST"])
+@roles_required(*FINANCE)
+def pay_all(batch_id: int):
+    batch = batch_or_404(batch_id)
+    form = PayAllForm()
+    if not form.validate_on_submit():
+        flash(_("Give the date the bank paid."), "error")
+        return back(batch)
+    try:
+        paid = pay_batch(batch.id, paid_on=form.paid_on.data, by_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return back(batch)
+    flash(_("%(n)d payouts marked paid; the letters are queued.", n=paid), "success")
+    return back(batch)
+
+
+@bp.route("/<int:batch_id>/result", methods=["POST"])
+@roles_required(*FINANCE)
+def result(batch_id: int):
+    batch = batch_or_404(batch_id)
+    form = ResultForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return back(batch)
+    raw = form.file.data.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    try:
+        outcome = bank_file.parse_result(batch, text)
+        for payout_id, reason in outcome.failed.items():
+            payout = payout_or_404(payout_id)
+            if payout.batch_id == batch.id:
+                mark_failed(payout, reason, by=current_user)
+        db.session.commit()
+        paid = 0
+        if outcome.paid:
+            paid = pay_batch(
+                batch.id, paid_on=form.paid_on.data, by_id=current_user.id, only=outcome.paid
+            )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return back(batch)
+    flash(
+        _(
+            "%(paid)d paid and %(failed)d failed, from the bank's file.",
+            paid=paid,
+            failed=len(outcome.failed),
+        ),
+        "success",
+    )
+    return back(batch)
+
+
+@bp.route("/payout/<int:payout_id>/fail", methods=["POST"])
+@roles_required(*FINANCE)
+def failed(payout_id: int):
+    payout = payout_or_404(payout_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the bank could not pay."), "error")
+        return back(payout.batch)
+    try:
+        mark_failed(payout, form.reason.data, by=current_user)
+        db.session.commit()
+        flash(_("Marked failed: the child can be paid in a later batch."), "success")
+    except DomainError as error:
+        fail(error)
+    return back(payout.batch)

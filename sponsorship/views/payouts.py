@@ -1,0 +1,274 @@
+"""Payout batches: staff build and adjust the draft, finance approves, exports and pays."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sponsorship.access import READERS, ensure_in_scope, in_scope, roles_required
+from sponsorship.clock import today
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.forms.payouts import (
+    ActionForm,
+    AddChildForm,
+    BuildForm,
+    CancelForm,
+    ExportForm,
+    IncludeForm,
+    PayAllForm,
+    ReasonForm,
+    ResultForm,
+)
+from sponsorship.models import Batch, Child, Payout
+from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
+from sponsorship.services import payout_batches, payout_stats
+from sponsorship.services.payout_build import build_batch, open_adhoc_batch, period_key
+from sponsorship.services.schedule import school_year_of
+
+bp = Blueprint("batches", __name__, url_prefix="/payouts")
+
+#: Staff prepare batches; finance approves and pays them.
+PREPARERS = (Role.STAFF, Role.ADMIN)
+FINANCE = (Role.FINANCE,)
+FILTERS = {
+    "all": None,
+    "flagged": Payout.flagged.is_(True),
+    "held": Payout.decision == PayoutDecision.HELD,
+    "excluded": Payout.decision == PayoutDecision.EXCLUDED,
+    "failed": Payout.status == PayoutStatus.FAILED,
+}
+PAGE_SIZE = 100
+
+
+def batch_or_404(batch_id: int) -> Batch:
+    batch = db.session.get(Batch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def payout_or_404(payout_id: int) -> Payout:
+    payout = db.session.get(Payout, payout_id)
+    if payout is None:
+        abort(404)
+    ensure_in_scope(payout.child.region, f"payout {payout_id}")
+    return payout
+
+
+def back(batch: Batch, **kw):
+    return redirect(url_for("batches.batch", batch_id=batch.id, **kw))
+
+
+def fail(error: DomainError) -> None:
+    # Keep what the refusal audited (an approval refused), drop anything half-done.
+    db.session.commit()
+    flash(error.message, "error")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*READERS)
+def index():
+    form = BuildForm()
+    if not form.is_submitted():
+        form.key.data = period_key(school_year_of(today()))
+        form.cutoff_on.data = date(school_year_of(today()), 9, 1)
+    if form.validate_on_submit():
+        if current_user.role not in PREPARERS:
+            abort(403)
+        try:
+            if form.adhoc.data:
+                batch = open_adhoc_batch(
+                    form.key.data,
+                    cutoff=form.cutoff_on.data,
+                    note=form.note.data or "",
+                    by=current_user,
+                )
+            else:
+                batch = build_batch(form.key.data, form.cutoff_on.data, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.key.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Batch %(key)s is ready as a draft.", key=batch.key), "success")
+            return back(batch)
+    batches = db.session.scalars(sa.select(Batch).order_by(Batch.built_at.desc(), Batch.id.desc()))
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).where(Batch.status == PayoutBatchStatus.SUBMITTED)
+    )
+    return render_template(
+        "payouts/index.html",
+        batches=list(batches),
+        form=form,
+        can_build=current_user.role in PREPARERS,
+        waiting=waiting,
+    )
+
+
+@bp.route("/<int:batch_id>")
+@roles_required(*READERS)
+def batch(batch_id: int):
+    batch = batch_or_404(batch_id)
+    shown = request.args.get("show", "all")
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = sa.select(Payout).where(Payout.batch_id == batch.id)
+    if FILTERS.get(shown) is not None:
+        stmt = stmt.where(FILTERS[shown])
+    stmt = in_scope(stmt, Payout.region_id, current_user)
+    payouts = db.paginate(stmt.order_by(Payout.id), page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "payouts/batch.html",
+        batch=batch,
+        payouts=payouts,
+        shown=shown,
+        filters=list(FILTERS),
+        totals=payout_stats.totals(batch),
+        by_group=payout_stats.by_group(batch),
+        by_town=payout_stats.by_town(batch),
+        is_preparer=current_user.role in PREPARERS,
+        is_finance=current_user.role in FINANCE,
+        action_form=ActionForm(),
+        cancel_form=CancelForm(),
+        include_form=IncludeForm(),
+        reason_form=ReasonForm(),
+        add_form=AddChildForm(),
+        export_form=ExportForm(),
+        pay_form=PayAllForm(paid_on=today()),
+        result_form=ResultForm(paid_on=today()),
+    )
+
+
+@bp.route("/<int:batch_id>/submit", methods=["POST"])
+@roles_required(*PREPARERS)
+def submit(batch_id: int):
+    batch = batch_or_404(batch_id)
+    if ActionForm().validate_on_submit():
+        try:
+            payout_batches.submit(batch, by=current_user)
+            db.session.commit()
+            flash(_("Submitted: a finance colleague can now approve it."), "success")
+        except DomainError as error:
+            fail(error)
+    return back(batch)
+
+
+@bp.route("/<int:batch_id>/return", methods=["POST"])
+@roles_required(*PREPARERS, *FINANCE)
+def send_back(batch_id: int):
+    batch = batch_or_404(batch_id)
+    if ActionForm().validate_on_submit():
+        try:
+            payout_batches.return_to_draft(batch, by=current_user)
+            db.session.commit()
+            flash(_("Sent back to draft for changes."), "success")
+        except DomainError as error:
+            fail(error)
+    return back(batch)
+
+
+@bp.route("/<int:batch_id>/approve", methods=["POST"])
+@roles_required(*FINANCE)
+def approve(batch_id: int):
+    batch = batch_or_404(batch_id)
+    if ActionForm().validate_on_submit():
+        try:
+            payout_batches.approve(batch, by=current_user)
+            db.session.commit()
+            flash(_("Approved: download the bank file next."), "success")
+        except DomainError as error:
+            fail(error)
+    return back(batch)
+
+
+@bp.route("/<int:batch_id>/cancel", methods=["POST"])
+@roles_required(*PREPARERS, *FINANCE)
+def cancel(batch_id: int):
+    batch = batch_or_404(batch_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the batch is cancelled."), "error")
+        return back(batch)
+    try:
+        payout_batches.cancel(batch, form.reason.data, by=current_user)
+        db.session.commit()
+        flash(_("The batch is cancelled."), "success")
+    except DomainError as error:
+        fail(error)
+    return back(batch)
+
+
+@bp.route("/<int:batch_id>/add", methods=["POST"])
+@roles_required(*PREPARERS)
+def add_child(batch_id: int):
+    batch = batch_or_404(batch_id)
+    form = AddChildForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return back(batch)
+    wanted = form.child.data.strip()
+    found = list(
+        db.session.scalars(
+            in_scope(
+                sa.select(Child).where(
+                    sa.or_(
+                        Child.name == wanted, Child.id == (int(wanted) if wanted.isdigit() else -1)
+                    )
+                ),
+                Child.region_id,
+                current_user,
+            ).limit(2)
+        )
+    )
+    if len(found) != 1:
+        flash(
+            _("No child found with that name or number.")
+            if not found
+            else _("Several children have that name: use the register number."),
+            "error",
+        )
+        return back(batch)
+    try:
+        amount = getattr(form.amount, "fen", None) if form.amount.data else None
+        payout_batches.add_child(batch, found[0], amount_fen=amount, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s is added to the batch.", name=found[0].name), "success")
+    except DomainError as error:
+        fail(error)
+    return back(batch)
+
+
+@bp.route("/payout/<int:payout_id>/include", methods=["POST"])
+@roles_required(*PREPARERS)
+def include(payout_id: int):
+    payout = payout_or_404(payout_id)
+    form = IncludeForm()
+    if form.validate_on_submit():
+        try:
+            payout_batches.include(payout, general_fund=form.general_fund.data, by=current_user)
+            db.session.commit()
+            flash(_("The payout is included."), "success")
+        except DomainError as error:
+            fail(error)
+    return back(payout.batch, show=request.args.get("show", "all"))
+
+
+@bp.route("/payout/<int:payout_id>/exclude", methods=["POST"])
+@roles_required(*PREPARERS)
+def exclude(payout_id: int):
+    payout = payout_or_404(payout_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Say why this payout is left out."), "error")
+        return back(payout.batch)
+    try:
+        payout_batches.exclude(payout, form.reason.data, by=current_user)
+        db.session.commit()
+        flash(_("The payout is excluded."), "success")
+    except DomainError as error:
+        fail(error)
+    return back(payout.batch, show=request.args.get("show", "all"))

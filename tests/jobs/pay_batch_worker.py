@@ -1,0 +1,41 @@
+"""A separate process that pays a batch and kills itself (SIGKILL) at the Nth payout's letters
+(after the chunk's ledger entries were written, before its commit).
+
+Usage: python -m tests.jobs.pay_batch_worker DATABASE_URL BATCH_ID KILL_AT CHUNK
+(KILL_AT 0: run to the end.)
+"""
+
+import os
+import signal
+import sys
+from datetime import date
+
+from config import TestConfig
+from sponsorship import create_app
+from sponsorship.jobs.payouts import pay_batch
+from sponsorship.services import payout_letters
+
+
+def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    seen = 0
+    card = payout_letters.child_card
+
+    def card_or_die(child):
+        nonlocal seen
+        seen += 1
+        if kill_at and seen == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows flushed, not committed
+        return card(child)
+
+    payout_letters.child_card = card_or_die
+    with app.app_context():
+        paid = pay_batch(batch_id, paid_on=date(2026, 9, 10), size=chunk)
+    print(f"paid {paid}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))

@@ -1,0 +1,83 @@
+"""Fault injection: a payer process killed mid-chunk, then re-run, pays every child exactly once."""
+
+import random
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import Batch, LedgerTransaction, Letter, Payout
+from sponsorship.models.enums import (
+    LetterKind,
+    PayoutBatchStatus,
+    PayoutStatus,
+    Role,
+    TransactionKind,
+)
+from sponsorship.services import bank_file
+from sponsorship.services import payout_batches as batches
+from sponsorship.services.payout_build import build_batch
+from tests.conftest import count
+from tests.factories import make_paid_pairing, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILDREN = 24
+CHUNK = 5
+
+
+def run_worker(batch_id: int, kill_at: int) -> subprocess.CompletedProcess:
+    url = db.engine.url.render_as_string(hide_password=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.jobs.pay_batch_worker",
+            url,
+            str(batch_id),
+            str(kill_at),
+            str(CHUNK),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.commits
+def test_a_killed_payer_and_a_rerun_pay_each_child_exactly_once(runner):
+    for _ in range(CHILDREN):
+        make_paid_pairing()
+    staff, finance = make_user(Role.STAFF), make_user(Role.FINANCE)
+    batch = build_batch("2026-09", date(2026, 9, 1), by=staff)
+    batches.submit(batch, by=staff)
+    batches.approve(batch, by=finance)
+    bank_file.export(batch, "csv", by=finance)
+    db.session.commit()
+    batch_id = batch.id
+
+    # Killed while writing the letters of a random payout, inside its chunk's transaction.
+    kill_at = random.randint(1, CHILDREN)
+    crashed = run_worker(batch_id, kill_at)
+    assert crashed.returncode == -signal.SIGKILL, (kill_at, crashed.stdout, crashed.stderr)
+    db.session.remove()
+    paid_before = count(Payout, Payout.status == PayoutStatus.PAID)
+    assert paid_before % CHUNK == 0 and paid_before < CHILDREN, kill_at  # whole chunks only
+
+    finished = run_worker(batch_id, 0)
+    assert finished.returncode == 0, finished.stderr
+    db.session.remove()
+    assert count(Payout, Payout.status == PayoutStatus.PAID) == CHILDREN
+    assert count(LedgerTransaction, LedgerTransaction.kind == TransactionKind.PAYOUT) == CHILDREN
+    transactions = db.session.scalar(sa.select(sa.func.count(sa.distinct(Payout.transaction_id))))
+    assert transactions == CHILDREN
+    assert count(Letter, Letter.kind == LetterKind.PAYOUT_NOTICE) == CHILDREN
+    assert count(Letter, Letter.kind == LetterKind.CHILD_RECEIVED) == CHILDREN
+    assert db.session.get(Batch, batch_id).status == PayoutBatchStatus.CLOSED
+    verified = runner.invoke(args=["ledger", "verify"])
+    assert verified.exit_code == 0, verified.output
