@@ -134,9 +134,13 @@ def filtered(user: User, filters: ChildFilters, region_ids: list[int] | None = U
     if filters.hardship:
         stmt = stmt.where(Child.hardship_mask.op("&")(hardship_bit(filters.hardship)) != 0)
     if filters.waited is not None:
+        # COALESCE(x, x) equals x but keeps planners off the dashboard's (status, awaiting_since)
+        # index: half the register is awaiting, and sorting all of it for one page of the
+        # id-ordered list cost 50 ms where walking the primary key costs under 1 ms.
+        since = sa.func.coalesce(Child.awaiting_since, Child.awaiting_since)
         stmt = stmt.where(
             Child.status == ChildStatus.AWAITING,
-            Child.awaiting_since <= today() - timedelta(days=filters.waited),
+            since <= today() - timedelta(days=filters.waited),
         )
     return stmt
 
