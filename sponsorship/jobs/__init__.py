@@ -76,6 +76,7 @@ def registry() -> dict[str, JobSpec]:
         pledges,
         reminders,
         school_year,
+        thanks,
     )
 
     specs = [
@@ -87,6 +88,7 @@ def registry() -> dict[str, JobSpec]:
         pledges.OVERDUE,
         matching.SPEC,
         reminders.SPEC,
+        thanks.SPEC,
         letters.SPEC,
     ]
     return {spec.id: spec for spec in specs}
