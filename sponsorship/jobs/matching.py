@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.jobs import JobContext, JobSpec, daily
 from sponsorship.services.matching import run_matching
 
@@ -17,5 +19,5 @@ SPEC = JobSpec(
     func=refresh_proposals,
     cron={"hour": 2, "minute": 0},
     period_of=daily,
-    description="Refresh the matcher's unconfirmed pairing proposals",
+    description=_l("Refresh the matcher's unconfirmed pairing proposals"),
 )

@@ -177,3 +177,10 @@ def test_concurrent_claims_of_one_period_run_exactly_once(app):
     assert started == ["2026-09"]
     assert count(AuditEvent, AuditEvent.action == "test.concurrent") == 1
     assert count(JobRun, JobRun.job_id == "test-race") == 1
+
+
+def test_every_job_describes_itself_in_chinese_for_the_admin():
+    import re
+
+    for spec in registry().values():
+        assert re.search(r"[\u4e00-\u9fff]", str(spec.description)), spec.id
