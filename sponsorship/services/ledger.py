@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -73,25 +75,34 @@ def post(
 
 
 def _move_balance(leg: Leg) -> None:
+    """Add a leg to its account's running balance, creating the row on first use.
+
+    The row is first made to exist at zero (INSERT … ON CONFLICT DO NOTHING), then moved by an
+    UPDATE that adds in place: two transactions posting to the same new account at once both
+    land, instead of one failing on the primary key. (A single upsert would not do: the CHECK
+    that funds are never overdrawn is tested on the row proposed for insertion.)
+    """
     key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id)
-    # An UPDATE of the row itself, not read-modify-write: concurrent postings add up.
-    moved = db.session.execute(
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(AccountBalance)
+        .values(
+            key=key,
+            account=leg.account,
+            pairing_id=leg.pairing_id if leg.account == Account.RESTRICTED else None,
+            sponsor_id=leg.sponsor_id if leg.account == Account.SPONSOR_CREDIT else None,
+            balance_fen=0,
+        )
+        .on_conflict_do_nothing(index_elements=[AccountBalance.key])
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
         sa.update(AccountBalance)
         .where(AccountBalance.key == key)
         .values(balance_fen=AccountBalance.balance_fen + leg.amount_fen)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount == 0:
-        db.session.add(
-            AccountBalance(
-                key=key,
-                account=leg.account,
-                pairing_id=leg.pairing_id if leg.account == Account.RESTRICTED else None,
-                sponsor_id=leg.sponsor_id if leg.account == Account.SPONSOR_CREDIT else None,
-                balance_fen=leg.amount_fen,
-            )
-        )
-    db.session.flush()
 
 
 def reverse(txn: LedgerTransaction, *, memo: str, by: User | None = None) -> LedgerTransaction:
