@@ -69,12 +69,12 @@ def post(
                 sponsor_id=leg.sponsor_id,
             )
         )
-        _move_balance(leg)
+        move_balance(leg)
     db.session.flush()
     return txn
 
 
-def _move_balance(leg: Leg) -> None:
+def move_balance(leg: Leg) -> None:
     """Add a leg to its account's running balance, creating the row on first use.
 
     The row is first made to exist at zero (INSERT … ON CONFLICT DO NOTHING), then moved by an

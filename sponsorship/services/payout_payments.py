@@ -32,7 +32,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.models.ledger import balance_key
 from sponsorship.models.payout import payment_reference
-from sponsorship.services import audit
+from sponsorship.services import audit, ledger
 from sponsorship.services.payout_letters import queue_payout_letters
 
 
@@ -214,19 +214,8 @@ def _reserve_transaction_ids(count: int) -> list[int]:
 
 
 def _add_to_balance(account: Account, amount_fen: int) -> None:
-    if not amount_fen:
-        return
-    key = balance_key(account, None, None)
-    table = AccountBalance.__table__
-    moved = db.session.execute(
-        sa.update(table)
-        .where(table.c.key == key)
-        .values(balance_fen=table.c.balance_fen + amount_fen)
-    )
-    if moved.rowcount == 0:
-        db.session.execute(
-            sa.insert(table).values(key=key, account=account.value, balance_fen=amount_fen)
-        )
+    if amount_fen:
+        ledger.move_balance(ledger.Leg(account, amount_fen))
 
 
 def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
