@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sponsorship.clock import today, utcnow
 from sponsorship.errors import DomainError, NotFoundError
 from sponsorship.extensions import db
-from sponsorship.models import Child, Guardian, Region, User
+from sponsorship.models import OPEN_STATUSES, Child, Guardian, Pairing, Region, User
 from sponsorship.models.child import hardship_mask
-from sponsorship.models.enums import ChildStatus, ExitReason, RegionLevel, Role
+from sponsorship.models.enums import ChildStatus, ExitReason, PairingStatus, RegionLevel, Role
 from sponsorship.services import audit
 from sponsorship.services.child_rules import ChildData, ChildInvalidError, FieldError, check_child
 
@@ -184,6 +184,18 @@ def exit_child(child: Child, reason: ExitReason, note: str = "", *, by: User) ->
         raise DomainError("该儿童已退出帮扶。", "The child has already left the programme.")
     if reason == ExitReason.OTHER and not note.strip():
         raise DomainError("请说明退出原因。", "Describe the reason for leaving.")
+    # A child who leaves takes no more aid: the active pairing ends (its future instalments are
+    # waived) and open proposals go, so no batch pays and no sponsor owes for them.
+    from sponsorship.services import pairings
+
+    why = f"儿童退出帮扶：{reason.value} {note.strip()}".strip()
+    for pairing in db.session.scalars(
+        sa.select(Pairing).where(Pairing.child_id == child.id, Pairing.status.in_(OPEN_STATUSES))
+    ).all():
+        if pairing.status == PairingStatus.ACTIVE:
+            pairings.end(pairing.id, why, by=by)
+        else:
+            db.session.delete(pairing)
     child.status = ChildStatus.EXITED
     child.exit_reason = reason
     child.exit_note = note.strip() or None

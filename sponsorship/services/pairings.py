@@ -23,7 +23,7 @@ from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
 from sponsorship.models import Child, Pairing, Sponsor, User
 from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
-from sponsorship.services import audit, letters, pledges
+from sponsorship.services import audit, children, letters, pledges
 from sponsorship.services.matching import RegionPaths, weights
 
 
@@ -98,7 +98,7 @@ def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> Non
         )
     _check_free_place(sponsor)
     pairing.confirm(by)
-    child.status = ChildStatus.PAIRED
+    children.mark_paired(child)
     _flush()
     if _active_count(sponsor.id) >= sponsor.capacity:
         # Proposals the caring parent can no longer take go back to the pool.

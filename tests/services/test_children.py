@@ -117,3 +117,23 @@ def test_the_hardship_bits_follow_the_categories(village):
     assert child.hardship_mask == hardship_bit(Hardship.ORPHAN) | hardship_bit(Hardship.DISABLED)
     child.hardships = [Hardship.LEFT_BEHIND]
     assert child.hardship_mask == hardship_bit(Hardship.LEFT_BEHIND)
+
+
+def test_exiting_a_paired_child_ends_the_pairing_and_waives_what_is_still_owed(frozen):
+    from datetime import UTC, datetime
+
+    from sponsorship.models import Pairing
+    from sponsorship.models.enums import InstalmentStatus, PairingStatus, PaymentFrequency
+    from tests.factories import make_pairing, make_pledge, make_sponsor
+
+    frozen(datetime(2026, 11, 29, 2, tzinfo=UTC))
+    child = make_child(status=ChildStatus.PAIRED)
+    sponsor = make_sponsor(payment_frequency=PaymentFrequency.MONTHLY)
+    pairing = make_pairing(sponsor=sponsor, child=child, status=PairingStatus.ACTIVE)
+    pledge = make_pledge(pairing, confirmed_at=datetime(2026, 9, 1, 2, tzinfo=UTC))
+    staff = make_user()
+    children.exit_child(child, ExitReason.MOVED_AWAY, by=staff)
+    assert child.status == ChildStatus.EXITED
+    assert db.session.get(Pairing, pairing.id).status == PairingStatus.ENDED
+    statuses = [i.status for i in pledge.instalments]
+    assert len(statuses) == 12 and statuses.count(InstalmentStatus.WAIVED) == 9  # Dec–Aug
