@@ -208,9 +208,10 @@ def main() -> None:
                 conn.exec_driver_sql("ANALYZE")
 
         from sponsorship.jobs.payouts import pay_batch
-        from sponsorship.services import bank_file, ledger
-        from sponsorship.services import payout_batches as batches
-        from sponsorship.services.payout_build import build_batch
+        from sponsorship.services.money import ledger
+        from sponsorship.services.payouts import bank_file
+        from sponsorship.services.payouts import review as batches
+        from sponsorship.services.payouts.build import build_batch
 
         started = time.perf_counter()
         batch = build_batch("2026-09", date(2026, 9, 1))

@@ -49,7 +49,7 @@ def fill(url: str, children: int) -> dict:
     from sponsorship.models import Child, ChildHardship, Guardian, Region, User
     from sponsorship.models.child import hardship_mask
     from sponsorship.models.enums import RegionLevel, Role
-    from sponsorship.services.regions import import_regions
+    from sponsorship.services.core.regions import import_regions
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url

@@ -28,7 +28,7 @@ from config import Config  # noqa: E402
 from sponsorship import create_app  # noqa: E402
 from sponsorship.extensions import db  # noqa: E402
 from sponsorship.models import Child, ChildHardship, Guardian, Pairing, Region, Sponsor, User  # noqa: E402
-from sponsorship.services.matching import run_matching  # noqa: E402
+from sponsorship.services.pairing.matching import run_matching  # noqa: E402
 
 TODAY = date(2026, 11, 29)
 _STAGE = {"primary": ("primary", "education"), "middle": ("junior", "education")}

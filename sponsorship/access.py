@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sponsorship.extensions import db
 from sponsorship.models import Region, User
 from sponsorship.models.enums import Role
-from sponsorship.services import audit
+from sponsorship.services.core import audit
 
 #: Roles that may read the back office; changing anything needs more than VIEWER.
 READERS = (Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER)

@@ -26,8 +26,8 @@ from sponsorship.models.enums import (
     SchoolStage,
     SponsorStatus,
 )
-from sponsorship.services.letters import LetterKind, queue_letter
-from sponsorship.services.regions import import_regions
+from sponsorship.services.core.regions import import_regions
+from sponsorship.services.letters.queue import LetterKind, queue_letter
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions_demo.csv"
 #: Demo names are built from these and marked 「演示」 in the records, so nobody takes them as real.

@@ -11,8 +11,8 @@ from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.models import Pairing, User
 from sponsorship.models.enums import DonationMethod, PairingStatus, RemainderTo
-from sponsorship.services.donations import record_donation
-from sponsorship.services.pledges import start_pledge
+from sponsorship.services.money.donations import record_donation
+from sponsorship.services.money.pledges import start_pledge
 
 
 def load_money(rng: random.Random, by: User) -> dict:

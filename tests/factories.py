@@ -222,7 +222,7 @@ def make_pledge(
     amount_fen: int = 100_000,
 ):
     """Confirm a pairing (by default on 1 September 2026) and start its pledge."""
-    from sponsorship.services.pledges import start_pledge
+    from sponsorship.services.money.pledges import start_pledge
 
     if pairing is None:
         sponsor = make_sponsor(payment_frequency=frequency, pledge_per_child_fen=amount_fen)
@@ -233,7 +233,7 @@ def make_pledge(
 
 def make_donation(sponsor: Sponsor | None, amount_fen: int, **fields):
     """Record a bank transfer received on 1 October 2026 (remainder to credit by default)."""
-    from sponsorship.services.donations import record_donation
+    from sponsorship.services.money.donations import record_donation
 
     values = dict(
         sponsor=sponsor,

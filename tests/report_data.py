@@ -25,8 +25,8 @@ from sponsorship.models.enums import (
     SchoolStage,
     SponsorStatus,
 )
-from sponsorship.services.donations import reverse_donation
-from sponsorship.services.measures import Period
+from sponsorship.services.money.donations import reverse_donation
+from sponsorship.services.reports.measures import Period
 from tests import factories as f
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

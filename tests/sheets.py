@@ -6,7 +6,7 @@ import io
 
 from openpyxl import Workbook
 
-from sponsorship.services.child_sheet import HEADERS
+from sponsorship.services.children.sheet import HEADERS
 
 
 def sheet_row(town: str, village: str, **overrides) -> dict:

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sponsorship.extensions import db
 from sponsorship.models import User
 from sponsorship.models.enums import Role
-from sponsorship.services.child_import import import_sheet
+from sponsorship.services.children.excel_import import import_sheet
 
 cli = AppGroup("children", help="The register of children.")
 

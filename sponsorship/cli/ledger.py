@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from sponsorship.money import format_fen
-from sponsorship.services import ledger, statements
+from sponsorship.services.money import ledger, statements
 
 cli = AppGroup("ledger", help="The double-entry ledger.")
 

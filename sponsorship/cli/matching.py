@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Region
-from sponsorship.services.matching import run_matching
+from sponsorship.services.pairing.matching import run_matching
 
 cli = AppGroup("matching", help="Propose pairings of caring parents and children.")
 

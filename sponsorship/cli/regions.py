@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from sponsorship.extensions import db
-from sponsorship.services.regions import RegionImportError, import_regions
+from sponsorship.services.core.regions import RegionImportError, import_regions
 
 cli = AppGroup("regions", help="The region tree (towns, villages).")
 

@@ -9,7 +9,7 @@ from sponsorship import demo
 from sponsorship.extensions import db
 from sponsorship.models import User
 from sponsorship.models.enums import Role
-from sponsorship.services import users
+from sponsorship.services.core import users
 
 
 @click.command("setup")

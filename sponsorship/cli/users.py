@@ -8,7 +8,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Region
 from sponsorship.models.enums import Role
-from sponsorship.services import users
+from sponsorship.services.core import users
 
 cli = AppGroup("users", help="Staff accounts.")
 

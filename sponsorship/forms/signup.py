@@ -33,17 +33,17 @@ from sponsorship.models.enums import (
     SponsorKind,
 )
 from sponsorship.money import parse_yuan
-from sponsorship.services.sponsors import (
-    MAX_CAPACITY,
-    MIN_CAPACITY,
-    Details,
-    minimum_pledge_fen,
-)
-from sponsorship.services.validators import (
+from sponsorship.services.core.validators import (
     FieldError,
     normalize_email,
     normalize_id_number,
     normalize_mobile,
+)
+from sponsorship.services.sponsors.applications import (
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    Details,
+    minimum_pledge_fen,
 )
 
 REQUIRED = _l("This field is required.")

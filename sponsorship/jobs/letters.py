@@ -12,7 +12,7 @@ from sponsorship.extensions import db
 from sponsorship.jobs import JobContext, JobSpec, minutely
 from sponsorship.letters.channels import DeliveryError
 from sponsorship.models.enums import LetterStatus
-from sponsorship.services import delivery
+from sponsorship.services.letters import delivery
 
 log = logging.getLogger(__name__)
 

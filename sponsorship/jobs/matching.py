@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.jobs import JobContext, JobSpec, daily
-from sponsorship.services.matching import run_matching
+from sponsorship.services.pairing.matching import run_matching
 
 
 def refresh_proposals(ctx: JobContext) -> str:

@@ -12,9 +12,9 @@ from sponsorship.extensions import db
 from sponsorship.jobs import JobContext, JobSpec, yearly
 from sponsorship.models import Batch, Payout, User
 from sponsorship.models.enums import PayoutBatchStatus
-from sponsorship.services import audit
-from sponsorship.services.payout_build import build_batch, period_key
-from sponsorship.services.payout_payments import pay_chunk
+from sponsorship.services.core import audit
+from sponsorship.services.payouts.build import build_batch, period_key
+from sponsorship.services.payouts.payments import pay_chunk
 
 
 def september_batch(ctx: JobContext) -> str:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
 from sponsorship.jobs import JobContext, JobSpec, daily, yearly
-from sponsorship.services import pledges
+from sponsorship.services.money import pledges
 
 
 def rollover(ctx: JobContext) -> str:

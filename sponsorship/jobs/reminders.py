@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
 from sponsorship.jobs import JobContext, JobSpec, daily
-from sponsorship.services.reminders import open_instalments, queue_reminders
+from sponsorship.services.letters.reminders import open_instalments, queue_reminders
 
 
 def remind(ctx: JobContext) -> str:

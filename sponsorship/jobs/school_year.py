@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.jobs import JobContext, JobSpec, yearly
-from sponsorship.services.school_year import promote_school_year
+from sponsorship.services.children.school_year import promote_school_year
 
 
 def promote(ctx: JobContext) -> str:

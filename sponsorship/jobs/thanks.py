@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.jobs import JobContext, JobSpec
-from sponsorship.services.thanks import queue_yearly_thanks, yearly_figures
+from sponsorship.services.letters.thanks import queue_yearly_thanks, yearly_figures
 
 
 def previous_year(moment: datetime) -> str:

@@ -14,7 +14,7 @@ from sponsorship.jobs.runner import Outcome, run_job
 from sponsorship.jobs.scheduler import next_runs
 from sponsorship.models import JobRun, Region, User
 from sponsorship.models.enums import RegionLevel, Role
-from sponsorship.services import users
+from sponsorship.services.core import users
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from sponsorship.access import roles_required
 from sponsorship.extensions import db
 from sponsorship.models.enums import Role
-from sponsorship.services import audit, settings
+from sponsorship.services.core import audit, settings
 
 bp = Blueprint("appeal", __name__, url_prefix="/admin/appeal")
 KEY = "appeal_text"

@@ -17,7 +17,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.auth import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from sponsorship.models.enums import Role
-from sponsorship.services import audit, users
+from sponsorship.services.core import audit, users
 from sponsorship.views import safe_next
 
 bp = Blueprint("auth", __name__)

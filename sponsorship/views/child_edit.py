@@ -13,9 +13,9 @@ from sponsorship.extensions import db
 from sponsorship.forms.children import ChildForm
 from sponsorship.models import Child
 from sponsorship.models.enums import RegionLevel
-from sponsorship.services import children
-from sponsorship.services.child_rules import ChildInvalidError, build_child_data
-from sponsorship.services.child_search import places_in_scope
+from sponsorship.services.children import register
+from sponsorship.services.children.rules import ChildInvalidError, build_child_data
+from sponsorship.services.children.search import places_in_scope
 from sponsorship.views.children import get_child
 
 bp = Blueprint("child_edit", __name__, url_prefix="/children")
@@ -36,8 +36,8 @@ def _save(form: ChildForm, child: Child | None):
     try:
         data = build_child_data(values, today())
         if child is None:
-            return children.register_child(data, by=current_user)
-        return children.update_child(child, data, by=current_user)
+            return register.register_child(data, by=current_user)
+        return register.update_child(child, data, by=current_user)
     except ChildInvalidError as invalid:
         db.session.rollback()
         for problem in invalid.problems:

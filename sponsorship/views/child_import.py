@@ -14,10 +14,10 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.children import ConfirmImportForm, UploadForm
 from sponsorship.models.enums import RegionLevel
-from sponsorship.services.child_import import apply_import, plan_import
-from sponsorship.services.child_search import places_in_scope
-from sponsorship.services.child_sheet import read_rows, template_workbook
-from sponsorship.services.upload_store import discard_upload, load_upload, save_upload
+from sponsorship.services.children.excel_import import apply_import, plan_import
+from sponsorship.services.children.search import places_in_scope
+from sponsorship.services.children.sheet import read_rows, template_workbook
+from sponsorship.services.core.uploads import discard_upload, load_upload, save_upload
 from sponsorship.views.children import XLSX
 
 bp = Blueprint("child_import", __name__, url_prefix="/children/import")

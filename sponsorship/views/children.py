@@ -29,10 +29,10 @@ from sponsorship.models.enums import (
     RegionLevel,
     SchoolStage,
 )
-from sponsorship.services import children
-from sponsorship.services.child_export import export_children
-from sponsorship.services.child_search import ChildFilters, find_children
-from sponsorship.services.places import Places
+from sponsorship.services.children import register
+from sponsorship.services.children.excel_export import export_children
+from sponsorship.services.children.search import ChildFilters, find_children
+from sponsorship.services.core.places import Places
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 FILTER_LABELS = {
@@ -84,7 +84,7 @@ def index():
         ),
         export_url=url_for("children.export"),
         export_full_url=url_for("children.export_full"),
-        can_reveal=current_user.role in children.REVEAL_ROLES,
+        can_reveal=current_user.role in register.REVEAL_ROLES,
         today=today(),
         **_list_words(str(get_locale())),
         detail_base=url_for("children.index").rstrip("/"),
@@ -126,7 +126,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
         reveal_form=reveal_form or RevealForm(formdata=None),
         action_form=ActionForm(),
         exit_form=exit_form or ExitForm(formdata=None),
-        can_reveal=children.can_reveal(current_user, child),
+        can_reveal=register.can_reveal(current_user, child),
         can_edit=current_user.role in EDITORS,
         today=today(),
     ), status
@@ -136,7 +136,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
 @roles_required(*READERS)
 def detail(child_id: int):
     child = get_child(child_id)
-    children.record_view(child, by=current_user)
+    register.record_view(child, by=current_user)
     db.session.commit()
     return _render_detail(child)
 
@@ -149,7 +149,7 @@ def reveal(child_id: int):
     if not form.validate_on_submit():
         return _render_detail(child, reveal_form=form, status=422)
     try:
-        shown = children.reveal(child, form.reason.data, by=current_user)
+        shown = register.reveal(child, form.reason.data, by=current_user)
     except DomainError as error:
         form.reason.errors.append(error.message)
         return _render_detail(child, reveal_form=form, status=422)
@@ -175,14 +175,14 @@ def _status_action(child_id: int, verb, message: str):
 @bp.route("/<int:child_id>/verify", methods=["POST"])
 @roles_required(*EDITORS)
 def verify(child_id: int):
-    return _status_action(child_id, children.verify_child, _("The record is verified."))
+    return _status_action(child_id, register.verify_child, _("The record is verified."))
 
 
 @bp.route("/<int:child_id>/await", methods=["POST"])
 @roles_required(*EDITORS)
 def await_sponsor(child_id: int):
     return _status_action(
-        child_id, children.open_for_sponsors, _("The child is now waiting for a caring parent.")
+        child_id, register.open_for_sponsors, _("The child is now waiting for a caring parent.")
     )
 
 
@@ -193,7 +193,7 @@ def exit_programme(child_id: int):
     form = ExitForm()
     if form.validate_on_submit():
         try:
-            children.exit_child(
+            register.exit_child(
                 child, ExitReason(form.reason.data), form.note.data or "", by=current_user
             )
         except DomainError as error:
@@ -206,7 +206,7 @@ def exit_programme(child_id: int):
 
 
 @bp.route("/export/full")
-@roles_required(*children.REVEAL_ROLES)
+@roles_required(*register.REVEAL_ROLES)
 def export_full():
     """Ask why the full numbers are needed before exporting them."""
     filters = ChildFilters.from_args(request.args)
@@ -221,7 +221,7 @@ def export():
     reason = None
     args = request.args
     if request.method == "POST":
-        if current_user.role not in children.REVEAL_ROLES:
+        if current_user.role not in register.REVEAL_ROLES:
             abort(403)
         form = ExportForm()
         if not form.validate_on_submit():

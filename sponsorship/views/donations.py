@@ -19,8 +19,8 @@ from sponsorship.forms.donations import (
 )
 from sponsorship.models import Donation, DonationBatch, Sponsor
 from sponsorship.models.enums import BatchStatus, DonationMethod, RemainderTo, Role, SponsorStatus
-from sponsorship.services import bank_csv, batches, credit
-from sponsorship.services.donations import record_donation, reverse_donation
+from sponsorship.services.money import bank_statements, credit, donation_batches
+from sponsorship.services.money.donations import record_donation, reverse_donation
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
 
@@ -121,7 +121,7 @@ def reverse(donation_id: int):
 def batches_list():
     form = BatchForm()
     if form.validate_on_submit():
-        batch = batches.open_batch(
+        batch = donation_batches.open_batch(
             form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
         )
         db.session.commit()
@@ -140,7 +140,7 @@ def batch(batch_id: int):
     return render_template(
         "donations/batch.html",
         batch=batch,
-        tally=batches.tally(batch),
+        tally=donation_batches.tally(batch),
         close_form=CloseBatchForm(),
         import_form=ImportForm(),
         import_errors=[],
@@ -153,7 +153,7 @@ def batch_close(batch_id: int):
     batch = _batch_or_404(batch_id)
     if not CloseBatchForm().validate_on_submit():
         abort(400)
-    result = batches.close_batch(batch, by=current_user)
+    result = donation_batches.close_batch(batch, by=current_user)
     db.session.commit()
     if result.matches:
         flash(_("Batch closed: the lines match the statement."), "success")
@@ -177,7 +177,7 @@ def batch_import(batch_id: int):
         except UnicodeDecodeError:
             text = raw.decode("gb18030", errors="replace")
         try:
-            donations, errors = bank_csv.import_lines(batch, text, by=current_user)
+            donations, errors = bank_statements.import_lines(batch, text, by=current_user)
         except DomainError as error:
             donations, errors = [], [error.message]
         if not errors:
@@ -189,7 +189,7 @@ def batch_import(batch_id: int):
         render_template(
             "donations/batch.html",
             batch=batch,
-            tally=batches.tally(batch),
+            tally=donation_batches.tally(batch),
             close_form=CloseBatchForm(),
             import_form=form,
             import_errors=errors,

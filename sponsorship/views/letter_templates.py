@@ -12,7 +12,7 @@ from sponsorship.extensions import db
 from sponsorship.forms.letters import TemplateForm
 from sponsorship.letters.rendering import LANGUAGES, sample_context
 from sponsorship.models.enums import LetterKind, Role
-from sponsorship.services import letter_templates
+from sponsorship.services.letters import templates
 
 bp = Blueprint("letter_templates", __name__, url_prefix="/letters/templates")
 
@@ -30,7 +30,7 @@ def _kind(value: str) -> LetterKind:
 @roles_required(Role.ADMIN)
 def index():
     rows = [
-        (kind, [(lang, letter_templates.current_text(kind, lang)[2]) for lang in LANGUAGES])
+        (kind, [(lang, templates.current_text(kind, lang)[2]) for lang in LANGUAGES])
         for kind in LetterKind
     ]
     return render_template("letter_templates/index.html", rows=rows, names=LANGUAGE_NAMES)
@@ -42,13 +42,13 @@ def edit(kind: str, language: str):
     letter_kind = _kind(kind)
     if language not in LANGUAGES:
         abort(404)
-    subject, body, version = letter_templates.current_text(letter_kind, language)
+    subject, body, version = templates.current_text(letter_kind, language)
     form = TemplateForm()
     shown_version = version
     if not form.is_submitted():
         old = request.args.get("version", type=int)
         if old:
-            row = letter_templates.version(letter_kind, language, old)
+            row = templates.version(letter_kind, language, old)
             if row is None:
                 abort(404)
             subject, body, shown_version = row.subject, row.body, row.version
@@ -56,11 +56,9 @@ def edit(kind: str, language: str):
     preview = None
     if form.validate_on_submit():
         try:
-            preview = letter_templates.preview(
-                letter_kind, language, form.subject.data, form.body.data
-            )
+            preview = templates.preview(letter_kind, language, form.subject.data, form.body.data)
             if form.save.data:
-                row = letter_templates.save_template(
+                row = templates.save_template(
                     letter_kind, language, form.subject.data, form.body.data, by=current_user
                 )
                 db.session.commit()
@@ -70,7 +68,7 @@ def edit(kind: str, language: str):
             db.session.rollback()
             form.body.errors.append(error.message)
     elif not form.is_submitted():
-        preview = letter_templates.preview(letter_kind, language, subject, body)
+        preview = templates.preview(letter_kind, language, subject, body)
     return render_template(
         "letter_templates/edit.html",
         form=form,
@@ -80,7 +78,7 @@ def edit(kind: str, language: str):
         version=version,
         shown_version=shown_version,
         preview=preview,
-        history=letter_templates.history(letter_kind, language),
+        history=templates.history(letter_kind, language),
         placeholders=_placeholders(sample_context(letter_kind, language)),
     )
 

@@ -13,7 +13,9 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
 from sponsorship.models import Letter
-from sponsorship.services import audit, letters, printing
+from sponsorship.services.core import audit
+from sponsorship.services.letters import printing
+from sponsorship.services.letters import queue as letter_queue
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -58,14 +60,14 @@ def detail(letter_id: int):
 def resend(letter_id: int):
     letter = _letter_or_404(letter_id)
     if ResendForm().validate_on_submit():
-        letters.resend(letter, by=current_user)
+        letter_queue.resend(letter, by=current_user)
         db.session.commit()
         flash(_("The letter is back in the queue and will be sent within a minute."), "success")
     return redirect(url_for("letters.detail", letter_id=letter.id))
 
 
 def _postal(ids: list[int] | None = None) -> list[Letter]:
-    stmt = letters.postal_queue(_scoped(sa.select(Letter)))
+    stmt = letter_queue.postal_queue(_scoped(sa.select(Letter)))
     if ids is not None:
         stmt = stmt.where(Letter.id.in_(ids))
     return list(db.session.scalars(stmt))
@@ -108,7 +110,7 @@ def mark_printed():
     if form.validate_on_submit():
         chosen = _postal(_ids(form.letter_ids.data))
         try:
-            done = letters.mark_printed(chosen, by=current_user)
+            done = letter_queue.mark_printed(chosen, by=current_user)
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -8,10 +8,10 @@ from sponsorship.access import READERS, roles_required
 from sponsorship.clock import today
 from sponsorship.jobs.scheduler import next_runs
 from sponsorship.money import format_fen
-from sponsorship.services import charts, trends
-from sponsorship.services.batch_state import batch_state
-from sponsorship.services.dashboard import area_of, dashboard_for
-from sponsorship.views import public
+from sponsorship.services.payouts.overview import batch_state
+from sponsorship.services.reports import trends
+from sponsorship.services.reports.dashboard import area_of, dashboard_for
+from sponsorship.views import charts, public
 from sponsorship.views.auth import home_for
 
 bp = Blueprint("main", __name__)

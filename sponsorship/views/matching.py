@@ -16,8 +16,8 @@ from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
 from sponsorship.models import Child, Pairing, Region
 from sponsorship.models.enums import PairingStatus, RegionLevel
-from sponsorship.services import pairings
-from sponsorship.services.matching import run_matching
+from sponsorship.services.pairing import pairings
+from sponsorship.services.pairing.matching import run_matching
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 

@@ -15,7 +15,7 @@ from sponsorship.extensions import db
 from sponsorship.forms.matching import EndPairingForm, ManualPairingForm
 from sponsorship.models import Child, Pairing, Region, Sponsor
 from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, SponsorStatus
-from sponsorship.services import pairings
+from sponsorship.services.pairing import pairings
 from sponsorship.views.matching import town_name
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")

@@ -10,8 +10,8 @@ from sponsorship.extensions import db
 from sponsorship.forms.payouts import ExportForm, PayAllForm, ReasonForm, ResultForm
 from sponsorship.jobs.payouts import pay_batch
 from sponsorship.models.enums import Role
-from sponsorship.services import bank_file
-from sponsorship.services.payout_payments import mark_failed
+from sponsorship.services.payouts import bank_file
+from sponsorship.services.payouts.payments import mark_failed
 from sponsorship.views.payouts import back, batch_or_404, fail, payout_or_404
 
 bp = Blueprint("payout_bank", __name__, url_prefix="/payouts")

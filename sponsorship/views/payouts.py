@@ -24,9 +24,9 @@ from sponsorship.forms.payouts import (
 )
 from sponsorship.models import Batch, Child, Payout
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
-from sponsorship.services import payout_batches, payout_stats
-from sponsorship.services.payout_build import build_batch, open_adhoc_batch, period_key
-from sponsorship.services.schedule import school_year_of
+from sponsorship.services.money.schedules import school_year_of
+from sponsorship.services.payouts import figures, review
+from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
 
 bp = Blueprint("batches", __name__, url_prefix="/payouts")
 
@@ -125,9 +125,9 @@ def batch(batch_id: int):
         payouts=payouts,
         shown=shown,
         filters=list(FILTERS),
-        totals=payout_stats.totals(batch),
-        by_group=payout_stats.by_group(batch),
-        by_town=payout_stats.by_town(batch),
+        totals=figures.totals(batch),
+        by_group=figures.by_group(batch),
+        by_town=figures.by_town(batch),
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
         action_form=ActionForm(),
@@ -147,7 +147,7 @@ def submit(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         try:
-            payout_batches.submit(batch, by=current_user)
+            review.submit(batch, by=current_user)
             db.session.commit()
             flash(_("Submitted: a finance colleague can now approve it."), "success")
         except DomainError as error:
@@ -161,7 +161,7 @@ def send_back(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         try:
-            payout_batches.return_to_draft(batch, by=current_user)
+            review.return_to_draft(batch, by=current_user)
             db.session.commit()
             flash(_("Sent back to draft for changes."), "success")
         except DomainError as error:
@@ -175,7 +175,7 @@ def approve(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         try:
-            payout_batches.approve(batch, by=current_user)
+            review.approve(batch, by=current_user)
             db.session.commit()
             flash(_("Approved: download the bank file next."), "success")
         except DomainError as error:
@@ -192,7 +192,7 @@ def cancel(batch_id: int):
         flash(_("Say why the batch is cancelled."), "error")
         return back(batch)
     try:
-        payout_batches.cancel(batch, form.reason.data, by=current_user)
+        review.cancel(batch, form.reason.data, by=current_user)
         db.session.commit()
         flash(_("The batch is cancelled."), "success")
     except DomainError as error:
@@ -234,7 +234,7 @@ def add_child(batch_id: int):
         return back(batch)
     try:
         amount = getattr(form.amount, "fen", None) if form.amount.data else None
-        payout_batches.add_child(batch, found[0], amount_fen=amount, by=current_user)
+        review.add_child(batch, found[0], amount_fen=amount, by=current_user)
         db.session.commit()
         flash(_("%(name)s is added to the batch.", name=found[0].name), "success")
     except DomainError as error:
@@ -249,7 +249,7 @@ def include(payout_id: int):
     form = IncludeForm()
     if form.validate_on_submit():
         try:
-            payout_batches.include(payout, general_fund=form.general_fund.data, by=current_user)
+            review.include(payout, general_fund=form.general_fund.data, by=current_user)
             db.session.commit()
             flash(_("The payout is included."), "success")
         except DomainError as error:
@@ -266,7 +266,7 @@ def exclude(payout_id: int):
         flash(_("Say why this payout is left out."), "error")
         return back(payout.batch)
     try:
-        payout_batches.exclude(payout, form.reason.data, by=current_user)
+        review.exclude(payout, form.reason.data, by=current_user)
         db.session.commit()
         flash(_("The payout is excluded."), "success")
     except DomainError as error:

@@ -9,7 +9,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.donations import PledgeAmountForm
 from sponsorship.models import Pledge
-from sponsorship.services import pledges
+from sponsorship.services.money import pledges
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 

@@ -15,11 +15,15 @@ from sponsorship.extensions import db, limiter
 from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetRequestForm, WithdrawForm
 from sponsorship.models import Pairing, Payout
 from sponsorship.models.enums import Channel, PairingStatus, PayoutStatus, Role
-from sponsorship.services import password_reset
-from sponsorship.services.letters import letters_for_sponsor
-from sponsorship.services.sponsors import request_withdrawal, sponsor_of, update_contact
-from sponsorship.services.statements import sponsor_statement
-from sponsorship.services.validators import FieldError
+from sponsorship.services.core import password_reset
+from sponsorship.services.core.validators import FieldError
+from sponsorship.services.letters.queue import letters_for_sponsor
+from sponsorship.services.money.statements import sponsor_statement
+from sponsorship.services.sponsors.applications import (
+    request_withdrawal,
+    sponsor_of,
+    update_contact,
+)
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 

@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.signup import SignUpForm
 from sponsorship.models.enums import AidGroup
-from sponsorship.services import settings
-from sponsorship.services.sponsors import PRIVACY_NOTICE_VERSION, register_sponsor
-from sponsorship.services.validators import FieldError
+from sponsorship.services.core import settings
+from sponsorship.services.core.validators import FieldError
+from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION, register_sponsor
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)

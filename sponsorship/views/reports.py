@@ -12,11 +12,11 @@ from sponsorship.extensions import db
 from sponsorship.forms.reports import PeriodForm
 from sponsorship.models import Region
 from sponsorship.models.enums import RegionLevel
-from sponsorship.services import audit
-from sponsorship.services.dashboard import area_of
-from sponsorship.services.measures import Period, current_half_year
-from sponsorship.services.report_export import XLSX_MIME, statistics_workbook
-from sponsorship.services.statistics import Statistics, statistics_for
+from sponsorship.services.core import audit
+from sponsorship.services.reports.dashboard import area_of
+from sponsorship.services.reports.export import XLSX_MIME, statistics_workbook
+from sponsorship.services.reports.measures import Period, current_half_year
+from sponsorship.services.reports.statistics import Statistics, statistics_for
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -23,9 +23,9 @@ from sponsorship.forms.sponsors import (
 from sponsorship.models import Region, Sponsor
 from sponsorship.models.enums import RegionLevel, SponsorStatus
 from sponsorship.money import format_fen
-from sponsorship.services import sponsor_review
-from sponsorship.services.sponsors import edit_sponsor
-from sponsorship.services.validators import FieldError
+from sponsorship.services.core.validators import FieldError
+from sponsorship.services.sponsors import review
+from sponsorship.services.sponsors.applications import edit_sponsor
 from sponsorship.views import safe_next
 
 bp = Blueprint("sponsors", __name__, url_prefix="/sponsors")
@@ -122,7 +122,7 @@ def approve(sponsor_id: int):
     return _decide(
         sponsor_id,
         ApproveForm,
-        lambda s, f: sponsor_review.approve(s, by=current_user, note=f.note.data or ""),
+        lambda s, f: review.approve(s, by=current_user, note=f.note.data or ""),
         _("%(name)s is approved; a letter tells them so."),
     )
 
@@ -133,7 +133,7 @@ def reject(sponsor_id: int):
     return _decide(
         sponsor_id,
         RejectForm,
-        lambda s, f: sponsor_review.reject(s, by=current_user, reason=f.reason.data),
+        lambda s, f: review.reject(s, by=current_user, reason=f.reason.data),
         _("%(name)s is not approved; a letter tells them the reason."),
     )
 
@@ -144,7 +144,7 @@ def deactivate(sponsor_id: int):
     return _decide(
         sponsor_id,
         DeactivateForm,
-        lambda s, f: sponsor_review.deactivate(s, by=current_user, reason=f.reason.data or ""),
+        lambda s, f: review.deactivate(s, by=current_user, reason=f.reason.data or ""),
         _("%(name)s is marked as withdrawn; the record is kept."),
     )
 
@@ -158,7 +158,7 @@ def bulk_approve():
     chosen = db.session.scalars(
         in_scope(sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user)
     ).all()
-    approved = sponsor_review.bulk_approve(chosen, by=current_user)
+    approved = review.bulk_approve(chosen, by=current_user)
     db.session.commit()
     if approved:
         flash(_("%(n)d applications approved.", n=approved), "success")

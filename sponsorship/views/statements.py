@@ -9,7 +9,7 @@ from sponsorship.extensions import db
 from sponsorship.forms.donations import RefundForm
 from sponsorship.models import Child, Pairing, Sponsor
 from sponsorship.models.enums import Role
-from sponsorship.services import statements
+from sponsorship.services.money import statements
 
 bp = Blueprint("statements", __name__)
 

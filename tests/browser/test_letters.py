@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import Channel, LetterKind, Role
-from sponsorship.services.letters import queue_letter
+from sponsorship.services.letters.queue import queue_letter
 from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_letter_sponsor, make_user
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import Role
-from sponsorship.services import payout_batches
-from sponsorship.services.payout_build import build_batch
+from sponsorship.services.payouts import review
+from sponsorship.services.payouts.build import build_batch
 from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, make_paid_pairing, make_user
 
@@ -18,7 +18,7 @@ def test_finance_approves_exports_and_marks_paid(live_server, page):
     make_user(Role.FINANCE, username="kuaiji")
     pairing = make_paid_pairing()
     batch = build_batch("2026-09", date(2026, 9, 1), by=staff)
-    payout_batches.submit(batch, by=staff)
+    review.submit(batch, by=staff)
     db.session.commit()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -6,7 +6,7 @@ from sponsorship.extensions import db
 from sponsorship.models.enums import Role
 from tests import report_data
 from tests.factories import PASSWORD, make_user
-from tests.reports.test_statistics import PARAGRAPH
+from tests.services.reports.test_statistics import PARAGRAPH
 
 
 def test_clerk_copies_the_half_year_paragraph(live_server, page):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, Role
-from sponsorship.services import pledges
+from sponsorship.services.money import pledges
 from tests.browser.conftest import open_menu
 from tests.factories import (
     PASSWORD,

@@ -13,7 +13,7 @@ from datetime import date
 from config import TestConfig
 from sponsorship import create_app
 from sponsorship.jobs.payouts import pay_batch
-from sponsorship.services import payout_letters
+from sponsorship.services.payouts import letters
 
 
 def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
@@ -22,7 +22,7 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     app = create_app(Config)
     seen = 0
-    card = payout_letters.child_card
+    card = letters.child_card
 
     def card_or_die(child):
         nonlocal seen
@@ -31,7 +31,7 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
             os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows flushed, not committed
         return card(child)
 
-    payout_letters.child_card = card_or_die
+    letters.child_card = card_or_die
     with app.app_context():
         paid = pay_batch(batch_id, paid_on=date(2026, 9, 10), size=chunk)
     print(f"paid {paid}")

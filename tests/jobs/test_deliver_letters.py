@@ -17,8 +17,8 @@ from sponsorship.letters.channels import PermanentDeliveryError
 from sponsorship.letters.sms import LoggingSmsSender, load_sender
 from sponsorship.models import Letter
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus
-from sponsorship.services import delivery
-from sponsorship.services.letters import queue_letter
+from sponsorship.services.letters import delivery
+from sponsorship.services.letters.queue import queue_letter
 from tests import factories
 from tests.conftest import count
 

@@ -19,9 +19,9 @@ from sponsorship.models.enums import (
     Role,
     TransactionKind,
 )
-from sponsorship.services import bank_file
-from sponsorship.services import payout_batches as batches
-from sponsorship.services.payout_build import build_batch
+from sponsorship.services.payouts import bank_file
+from sponsorship.services.payouts import review as batches
+from sponsorship.services.payouts.build import build_batch
 from tests.conftest import count
 from tests.factories import make_paid_pairing, make_user
 

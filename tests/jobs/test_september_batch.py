@@ -13,7 +13,7 @@ from sponsorship.jobs.runner import Outcome, run_job
 from sponsorship.jobs.scheduler import catch_up
 from sponsorship.models import AuditEvent, Batch, Payout
 from sponsorship.models.enums import AidGroup, PayoutBatchStatus, SchoolStage
-from sponsorship.services import settings
+from sponsorship.services.core import settings
 from tests.conftest import count
 from tests.factories import make_paid_pairing
 
@@ -47,7 +47,7 @@ def test_running_twice_builds_one_batch(frozen):
 
 
 def test_a_batch_built_by_hand_first_is_left_alone(frozen):
-    from sponsorship.services.payout_build import build_batch
+    from sponsorship.services.payouts.build import build_batch
 
     frozen(SEPT_1_0800)
     make_paid_pairing()
@@ -106,9 +106,9 @@ def test_two_threads_build_exactly_one_batch(app, frozen):
 
 def test_the_cli_pays_a_batch_and_a_rerun_pays_nothing(runner):
     from sponsorship.models.enums import PayoutStatus, Role
-    from sponsorship.services import bank_file
-    from sponsorship.services import payout_batches as batches
-    from sponsorship.services.payout_build import build_batch
+    from sponsorship.services.payouts import bank_file
+    from sponsorship.services.payouts import review as batches
+    from sponsorship.services.payouts.build import build_batch
     from tests.factories import make_user
 
     make_paid_pairing()
@@ -127,7 +127,7 @@ def test_the_cli_pays_a_batch_and_a_rerun_pays_nothing(runner):
 
 
 def test_a_build_that_crashes_midway_leaves_no_batch_and_is_retried(frozen, monkeypatch):
-    import sponsorship.services.payout_build as payout_build
+    import sponsorship.services.payouts.build as payout_build
 
     frozen(SEPT_1_0800)
     make_paid_pairing()

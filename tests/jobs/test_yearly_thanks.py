@@ -10,8 +10,8 @@ from sponsorship.jobs.runner import Outcome, run_job
 from sponsorship.jobs.scheduler import catch_up
 from sponsorship.models import Letter
 from sponsorship.models.enums import LetterKind, PairingStatus
-from sponsorship.services.donations import reverse_donation
-from sponsorship.services.thanks import yearly_figures
+from sponsorship.services.letters.thanks import yearly_figures
+from sponsorship.services.money.donations import reverse_donation
 from tests.factories import make_donation, make_pairing, make_sponsor
 
 

@@ -16,8 +16,8 @@ from sponsorship.letters.pdf import (
     split_signature,
 )
 from sponsorship.models.enums import Channel, LetterKind
-from sponsorship.services.letters import postal_queue, queue_letter
-from sponsorship.services.printing import print_pdf
+from sponsorship.services.letters.printing import print_pdf
+from sponsorship.services.letters.queue import postal_queue, queue_letter
 from tests import factories
 
 

@@ -8,8 +8,8 @@ from sponsorship.extensions import db
 from sponsorship.letters.reminders import InstalmentState, reminder_due
 from sponsorship.models import Letter
 from sponsorship.models.enums import LetterKind
-from sponsorship.services import settings
-from sponsorship.services.reminders import ReminderCandidate, queue_reminders
+from sponsorship.services.core import settings
+from sponsorship.services.letters.reminders import ReminderCandidate, queue_reminders
 from tests import factories
 from tests.conftest import count
 

@@ -36,7 +36,7 @@ def test_scoped_staff_see_only_their_towns_and_counts(client, auth):
 
 
 def test_dashboard_counts_only_the_users_scope(client, auth):
-    from sponsorship.services.dashboard import dashboard_for
+    from sponsorship.services.reports.dashboard import dashboard_for
 
     mine, theirs = make_region("甲镇"), make_region("乙镇")
     make_child(region=make_region(level=RegionLevel.VILLAGE, parent=mine))

@@ -189,7 +189,7 @@ def test_export_with_full_numbers_for_staff_with_a_reason(client, auth, town, ch
 
 def test_audit_log_filters_by_user_child_and_action(client, auth, town, child):
     staff = make_user(Role.STAFF, scope=town)
-    from sponsorship.services import audit
+    from sponsorship.services.core import audit
 
     audit.record("child.view", child, user=staff)
     audit.record("auth.login", user=staff)

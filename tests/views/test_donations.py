@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import Donation, DonationBatch
 from sponsorship.models.enums import Role
-from sponsorship.services import ledger
+from sponsorship.services.money import ledger
 from tests.conftest import count, post_form
 from tests.factories import make_donation, make_pledge, make_sponsor
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sponsorship.extensions import db
 from sponsorship.models import Letter, LetterTemplate
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, Role
-from sponsorship.services.letters import queue_letter
+from sponsorship.services.letters.queue import queue_letter
 from tests import factories
 from tests.conftest import count, post_form
 

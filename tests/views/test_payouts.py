@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Batch, Payout
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
-from sponsorship.services import payout_batches
-from sponsorship.services.payout_build import build_batch
+from sponsorship.services.payouts import review
+from sponsorship.services.payouts.build import build_batch
 from tests.conftest import count, post_form
 from tests.factories import make_paid_pairing, make_user
 
@@ -82,7 +82,7 @@ def test_staff_include_exclude_and_submit(client, auth):
 def test_the_builder_cannot_approve_and_the_refusal_is_audited(client, auth):
     finance = auth.as_role(Role.FINANCE)
     batch, _ = draft(by=finance)
-    payout_batches.submit(batch, by=make_user(Role.STAFF))
+    review.submit(batch, by=make_user(Role.STAFF))
     db.session.commit()
     url = f"/payouts/{batch.id}"
     response = post_form(client, f"{url}/approve", token_from=url, follow_redirects=True)
@@ -94,7 +94,7 @@ def test_the_builder_cannot_approve_and_the_refusal_is_audited(client, auth):
 
 def test_finance_approves_exports_and_pays(client, auth):
     batch, _ = draft(by=make_user(Role.STAFF))
-    payout_batches.submit(batch, by=make_user(Role.STAFF))
+    review.submit(batch, by=make_user(Role.STAFF))
     db.session.commit()
     auth.as_role(Role.FINANCE)
     url = f"/payouts/{batch.id}"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Letter
 from sponsorship.models.enums import Channel, LetterKind, RegionLevel, Role, SponsorStatus
-from sponsorship.services import password_reset
+from sponsorship.services.core import password_reset
 from tests.conftest import Auth, count, post_form
 from tests.factories import (
     PASSWORD,
@@ -50,7 +50,7 @@ def test_sections_without_data_yet_say_what_will_appear(client, me):
 
 
 def test_pledges_donations_and_letters_are_the_caring_parents_own(client, me):
-    from sponsorship.services.letters import LetterKind, queue_letter
+    from sponsorship.services.letters.queue import LetterKind, queue_letter
     from tests.factories import make_donation, make_pledge
 
     pledge = make_pledge(make_pairing(sponsor=me))
@@ -220,9 +220,9 @@ def test_rejected_applicant_sees_the_reason(client, auth):
 def test_what_my_children_received_lists_paid_payouts_only(client, me):
     from datetime import date
 
-    from sponsorship.services.payout_payments import pay_chunk
+    from sponsorship.services.payouts.payments import pay_chunk
     from tests.factories import make_paid_pairing
-    from tests.services.test_payout_payments import exported_batch
+    from tests.services.payouts.test_payments import exported_batch
 
     mine = make_paid_pairing()
     mine.sponsor = me

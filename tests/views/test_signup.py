@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import Role, SponsorStatus
-from sponsorship.services import settings
+from sponsorship.services.core import settings
 from tests.conftest import Auth, count, post_form
 from tests.factories import make_user, make_village, resident_id
 

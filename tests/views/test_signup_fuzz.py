@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sponsorship.extensions import db as _db
 from sponsorship.extensions import limiter
 from sponsorship.models import Sponsor, User
-from sponsorship.services.sponsors import check_details, details_of
+from sponsorship.services.sponsors.applications import check_details, details_of
 from tests.conftest import count, post_form
 from tests.factories import make_village
 from tests.views.test_signup import form_data

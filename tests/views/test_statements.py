@@ -4,7 +4,7 @@ from datetime import date
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, RegionLevel, Role
-from sponsorship.services import ledger, pledges
+from sponsorship.services.money import ledger, pledges
 from tests.conftest import post_form
 from tests.factories import make_child, make_donation, make_pledge, make_region, make_sponsor
 

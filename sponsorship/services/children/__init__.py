@@ -1,0 +1,1 @@
+"""The register of children: records, rules, search, spreadsheets, the school year."""

@@ -1,0 +1,1 @@
+"""Services every domain leans on: audit, settings, accounts, regions, scope, validators."""

@@ -1,0 +1,76 @@
+"""Password reset for caring parents: a signed, time-limited link sent by letter."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Sponsor, User
+from sponsorship.models.enums import Role
+from sponsorship.services.core import audit, users
+from sponsorship.services.letters.queue import LetterKind, queue_letter
+
+SALT = "portal-password-reset"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the signed payload: once the password changes, every earlier link stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def make_token(user: User) -> str:
+    """Return a signed token that lets `user` set a new password until it expires or is used."""
+    return _serializer().dumps({"u": user.id, "p": _fingerprint(user)})
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the portal user a valid, unexpired, unused token belongs to, or None."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or not user.active or user.role != Role.SPONSOR:
+        return None
+    if data.get("p") != _fingerprint(user):
+        return None
+    return user
+
+
+def request_reset(login: str, link_for) -> None:
+    """Send a reset link to the account behind `login`, if any; say nothing either way."""
+    user = users.find_portal_user(login)
+    if user is None or not user.active:
+        return
+    sponsor = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == user.id))
+    link = link_for(make_token(user))
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    queue_letter(LetterKind.PASSWORD_RESET, sponsor, f"password-reset-{stamp}", link=link)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password with a valid token; the token is spent because the hash changes."""
+    user = user_for_token(token)
+    if user is None:
+        raise DomainError(
+            "重设密码的链接无效或已过期，请重新申请。",
+            "The reset link is invalid or has expired; please ask for a new one.",
+        )
+    users.check_password_strength(new_password)
+    user.set_password(new_password)
+    db.session.flush()
+    audit.record("user.password_reset", user, user=user)
+    return user

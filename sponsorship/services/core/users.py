@@ -1,0 +1,153 @@
+"""Accounts: create, authenticate, change password, change role and scope, deactivate."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import sqlalchemy as sa
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Region, Sponsor, User
+from sponsorship.models.enums import Role
+from sponsorship.services.core import audit
+from sponsorship.services.core.validators import FieldError, normalize_email, normalize_mobile
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
+MIN_PASSWORD_LENGTH = 10
+#: Roles whose scope can be narrowed to a region subtree.
+SCOPED_ROLES = (Role.STAFF, Role.VIEWER, Role.FINANCE)
+
+
+def generate_password() -> str:
+    """Return a random password that is easy to type once: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords that are too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+        )
+
+
+def find_by_username(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username.strip()))
+
+
+def find_portal_user(login: str) -> User | None:
+    """Return the caring parent's portal account for a mobile number or email, if exactly one."""
+    try:
+        mobile = normalize_mobile(login)
+    except FieldError:
+        mobile = None
+    if mobile:
+        column, value = Sponsor.mobile, mobile
+    else:
+        try:
+            column, value = Sponsor.email, normalize_email(login)
+        except FieldError:
+            return None
+        if value is None:
+            return None
+    found = db.session.scalars(
+        sa.select(User)
+        .join(Sponsor, Sponsor.user_id == User.id)
+        .where(column == value, User.role == Role.SPONSOR)
+        .limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
+def find_for_login(login: str) -> User | None:
+    """Return the account for a login name, or a caring parent's for a mobile number or email."""
+    return find_by_username(login) or find_portal_user(login)
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    email: str | None = None,
+    scope: Region | None = None,
+    by: User | None = None,
+) -> User:
+    """Create an account; staff and viewers may be scoped to a region subtree."""
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise DomainError(
+            "登录名需 3–80 个字符，只能包含字母、数字和 _ . @ -。",
+            "The login name needs 3–80 letters, digits or _ . @ -.",
+        )
+    if find_by_username(username) is not None:
+        raise DomainError(f"登录名 {username} 已被使用。", f"The login name {username} is taken.")
+    check_password_strength(password)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name.strip() or username,
+        email=email or None,
+        scope_region=scope if role in SCOPED_ROLES else None,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user, detail=f"role={role}", user=by)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user with these credentials, auditing success and failure alike."""
+    user = find_for_login(username)
+    if user is None or not user.check_password(password) or not user.active:
+        reason = "unknown user" if user is None else ("inactive" if not user.active else "password")
+        audit.record(
+            "auth.login_failed",
+            object_type="users",
+            object_id=user.id if user else None,
+            detail=f"login={username[:80]!r} reason={reason}",
+            user=None,
+        )
+        return None
+    user.last_login_at = utcnow()
+    audit.record("auth.login", user, user=user)
+    return user
+
+
+def change_password(user: User, new_password: str, *, by: User | None = None) -> None:
+    """Set a new password; every existing session of the user ends."""
+    check_password_strength(new_password)
+    user.set_password(new_password)
+    audit.record("user.password_changed", user, user=by or user)
+    db.session.flush()
+
+
+def update_user(
+    user: User, *, role: Role, scope: Region | None, display_name: str, active: bool, by: User
+) -> None:
+    """Change role, scope, name and active flag; deactivating ends the user's sessions."""
+    if user.id == by.id and (not active or role != Role.ADMIN):
+        raise DomainError(
+            "不能停用自己的账号或取消自己的管理员角色。",
+            "You cannot deactivate yourself or remove your own admin role.",
+        )
+    changes = []
+    if user.role != role:
+        changes.append(f"role {user.role}→{role}")
+    if user.active != active:
+        changes.append(f"active {user.active}→{active}")
+        if not active:
+            user.rotate_session_token()
+    new_scope = scope if role in SCOPED_ROLES else None
+    if user.scope_region != new_scope:
+        changes.append(f"scope → {new_scope.code if new_scope else 'all'}")
+    user.role, user.scope_region, user.active = role, new_scope, active
+    user.display_name = display_name.strip() or user.username
+    db.session.flush()
+    audit.record("user.update", user, detail="; ".join(changes), user=by)

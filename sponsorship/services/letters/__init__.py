@@ -1,0 +1,1 @@
+"""Letters: queue, templates, recipients, delivery, printing, reminders and thanks."""

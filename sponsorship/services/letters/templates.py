@@ -1,0 +1,108 @@
+"""Letter templates: the active text of each kind and language, edits as new versions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.letters.rendering import (
+    LANGUAGES,
+    LetterTemplateError,
+    default_text,
+    render,
+    sample_context,
+)
+from sponsorship.models import LetterTemplate, User
+from sponsorship.models.enums import LetterKind
+from sponsorship.services.core import audit
+
+
+def active_template(kind: LetterKind, language: str) -> LetterTemplate | None:
+    """Return the active saved version of a kind's text, or None while the built-in one applies."""
+    return db.session.scalar(
+        sa.select(LetterTemplate).where(
+            LetterTemplate.kind == kind,
+            LetterTemplate.language == language,
+            LetterTemplate.active.is_(True),
+        )
+    )
+
+
+def current_text(kind: LetterKind, language: str) -> tuple[str, str, int]:
+    """Return (subject, body, version) in force; version 0 is the built-in text."""
+    row = active_template(kind, language)
+    if row is not None:
+        return row.subject, row.body, row.version
+    subject, body = default_text(kind, language)
+    return subject, body, 0
+
+
+def history(kind: LetterKind, language: str) -> list[LetterTemplate]:
+    """Return every saved version of a kind's text, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(LetterTemplate)
+            .where(LetterTemplate.kind == kind, LetterTemplate.language == language)
+            .order_by(LetterTemplate.version.desc())
+        )
+    )
+
+
+def version(kind: LetterKind, language: str, number: int) -> LetterTemplate | None:
+    """Return one saved version."""
+    return db.session.scalar(
+        sa.select(LetterTemplate).where(
+            LetterTemplate.kind == kind,
+            LetterTemplate.language == language,
+            LetterTemplate.version == number,
+        )
+    )
+
+
+def preview(kind: LetterKind, language: str, subject: str, body: str) -> tuple[str, str]:
+    """Render a draft with the kind's example data; raise DomainError when it is broken."""
+    _check_language(language)
+    try:
+        return render(subject, body, sample_context(kind, language), language)
+    except LetterTemplateError as error:
+        raise DomainError(
+            f"模板有错误，无法生成信件：{error}",
+            f"The template has an error and cannot be rendered: {error}",
+        ) from error
+
+
+def save_template(
+    kind: LetterKind, language: str, subject: str, body: str, *, by: User | None
+) -> LetterTemplate:
+    """Save a new version of a kind's text and make it the active one; old versions stay."""
+    preview(kind, language, subject, body)
+    latest = db.session.scalar(
+        sa.select(sa.func.max(LetterTemplate.version)).where(
+            LetterTemplate.kind == kind, LetterTemplate.language == language
+        )
+    )
+    db.session.execute(
+        sa.update(LetterTemplate)
+        .where(LetterTemplate.kind == kind, LetterTemplate.language == language)
+        .values(active=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    row = LetterTemplate(
+        kind=kind,
+        language=language,
+        version=(latest or 0) + 1,
+        subject=subject.strip(),
+        body=body,
+        active=True,
+        created_by=by,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("letter_template.saved", row, detail=f"{kind} {language} v{row.version}")
+    return row
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise DomainError("不支持的语言。", "Unsupported language.")

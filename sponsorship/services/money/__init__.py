@@ -1,0 +1,1 @@
+"""Money in: pledges, instalments, donations, credit, the ledger and statements."""

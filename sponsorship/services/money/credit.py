@@ -1,0 +1,78 @@
+"""A caring parent's credit (paid beyond what was due): use it for new instalments, or refund it."""
+
+from __future__ import annotations
+
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Allocation, LedgerTransaction, Sponsor, User
+from sponsorship.models.enums import Account, TransactionKind
+from sponsorship.services.core import audit
+from sponsorship.services.money import ledger
+from sponsorship.services.money.ledger import Leg
+
+
+def apply_credit(sponsor: Sponsor, *, by: User | None = None) -> int:
+    """Pay the sponsor's oldest open instalments from their credit; return the fen used."""
+    from sponsorship.services.money.donations import open_instalments
+    from sponsorship.services.money.pledges import refresh_status
+
+    credit = ledger.sponsor_credit(sponsor.id)
+    if credit <= 0:
+        return 0
+    plan: list[tuple] = []
+    left = credit
+    for instalment in open_instalments(sponsor):
+        if left == 0:
+            break
+        part = min(left, instalment.amount_fen - instalment.paid_fen)
+        plan.append((instalment, part))
+        left -= part
+    used = credit - left
+    if used == 0:
+        return 0
+    per_pairing: dict[int, int] = {}
+    for instalment, part in plan:
+        pairing_id = instalment.pledge.pairing_id
+        per_pairing[pairing_id] = per_pairing.get(pairing_id, 0) + part
+    legs = [Leg(Account.SPONSOR_CREDIT, used, sponsor_id=sponsor.id)] + [
+        Leg(Account.RESTRICTED, -fen, pairing_id=pid, sponsor_id=sponsor.id)
+        for pid, fen in per_pairing.items()
+    ]
+    txn = ledger.post(TransactionKind.TRANSFER, legs, memo="credit → instalments", by=by)
+    for instalment, part in plan:
+        db.session.add(
+            Allocation(
+                instalment=instalment, amount_fen=part, from_credit=True, transaction_id=txn.id
+            )
+        )
+        instalment.paid_fen += part
+        refresh_status(instalment)
+    db.session.flush()
+    audit.record("credit.applied", sponsor, detail=f"used_fen={used}", user=by)
+    return used
+
+
+def refund_credit(
+    sponsor: Sponsor, amount_fen: int, reason: str, *, by: User | None = None
+) -> LedgerTransaction:
+    """Pay part of a caring parent's unused credit back to them: credit → refunds."""
+    if not reason.strip():
+        raise DomainError("请填写退款原因。", "A reason is required for a refund.")
+    if not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise DomainError("退款金额必须大于零。", "The refund must be more than zero.")
+    if amount_fen > ledger.sponsor_credit(sponsor.id):
+        raise DomainError(
+            "退款不能超过这位爱心父母的预存款余额。",
+            "A refund cannot exceed the caring parent's credit.",
+        )
+    txn = ledger.post(
+        TransactionKind.REFUND,
+        [
+            Leg(Account.SPONSOR_CREDIT, amount_fen, sponsor_id=sponsor.id),
+            Leg(Account.REFUNDS, -amount_fen, sponsor_id=sponsor.id),
+        ],
+        memo=reason.strip(),
+        by=by,
+    )
+    audit.record("credit.refunded", sponsor, detail=f"fen={amount_fen}: {reason.strip()}", user=by)
+    return txn

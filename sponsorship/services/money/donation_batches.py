@@ -1,0 +1,75 @@
+"""Batch entry of a bank statement's lines, checked against its expected count and total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import DonationBatch, User
+from sponsorship.models.enums import BatchStatus
+from sponsorship.services.core import audit
+
+
+@dataclass(frozen=True)
+class BatchTally:
+    count: int
+    total_fen: int
+    count_matches: bool
+    total_matches: bool
+
+    @property
+    def matches(self) -> bool:
+        return self.count_matches and self.total_matches
+
+
+def open_batch(
+    title: str, expected_count: int, expected_total_fen: int, *, by: User | None = None
+) -> DonationBatch:
+    """Open a batch for one bank statement."""
+    if not title.strip():
+        raise DomainError("请填写批次名称。", "A title is required.")
+    if expected_count < 0 or expected_total_fen < 0:
+        raise DomainError("笔数和合计不能为负。", "The count and total cannot be negative.")
+    batch = DonationBatch(
+        title=title.strip(),
+        expected_count=expected_count,
+        expected_total_fen=expected_total_fen,
+        created_by=by,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    audit.record("batch.opened", batch, detail=batch.title, user=by)
+    return batch
+
+
+def tally(batch: DonationBatch) -> BatchTally:
+    """Count and total the batch's live (not reversed) lines against what was expected."""
+    live = [d for d in batch.donations if not d.reversed]
+    total = sum(d.amount_fen for d in live)
+    return BatchTally(
+        count=len(live),
+        total_fen=total,
+        count_matches=len(live) == batch.expected_count,
+        total_matches=total == batch.expected_total_fen,
+    )
+
+
+def close_batch(batch: DonationBatch, *, by: User | None = None) -> BatchTally:
+    """Close the batch, flagging it when its lines do not match the statement."""
+    if batch.status != BatchStatus.OPEN:
+        raise DomainError("这一批已关闭。", "This batch is already closed.")
+    result = tally(batch)
+    batch.status = BatchStatus.CLOSED
+    batch.mismatch = not result.matches
+    batch.closed_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "batch.closed",
+        batch,
+        detail=f"count={result.count}/{batch.expected_count} "
+        f"total_fen={result.total_fen}/{batch.expected_total_fen}",
+        user=by,
+    )
+    return result

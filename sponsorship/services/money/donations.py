@@ -1,0 +1,204 @@
+"""Record money received, allocate it to instalments oldest first, and reverse it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from sponsorship.clock import today, utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import (
+    Allocation,
+    Donation,
+    DonationBatch,
+    Instalment,
+    LedgerTransaction,
+    Pairing,
+    Pledge,
+    ReceiptSequence,
+    Sponsor,
+    User,
+)
+from sponsorship.models.enums import (
+    Account,
+    BatchStatus,
+    DonationMethod,
+    RemainderTo,
+    TransactionKind,
+)
+from sponsorship.models.pledge import OPEN_INSTALMENT
+from sponsorship.money import MAX_FEN
+from sponsorship.services.core import audit
+from sponsorship.services.letters.queue import LetterKind, queue_letter
+from sponsorship.services.money import ledger
+from sponsorship.services.money.ledger import Leg
+from sponsorship.services.money.pledges import refresh_status
+
+
+def next_receipt_no(year: int) -> str:
+    """Issue the next receipt number of `year`: HD-2026-000123, gapless per year."""
+    bumped = db.session.execute(
+        sa.update(ReceiptSequence)
+        .where(ReceiptSequence.year == year)
+        .values(last=ReceiptSequence.last + 1)
+        .returning(ReceiptSequence.last)
+    ).scalar()
+    if bumped is None:
+        db.session.add(ReceiptSequence(year=year, last=1))
+        db.session.flush()
+        bumped = 1
+    return f"HD-{year}-{bumped:06d}"
+
+
+def open_instalments(sponsor: Sponsor) -> list[Instalment]:
+    """Return the sponsor's instalments still owed, oldest due first."""
+    return list(
+        db.session.scalars(
+            sa.select(Instalment)
+            .join(Instalment.pledge)
+            .join(Pledge.pairing)
+            .where(
+                Pairing.sponsor_id == sponsor.id,
+                Instalment.status.in_(OPEN_INSTALMENT),
+                Instalment.paid_fen < Instalment.amount_fen,
+            )
+            .order_by(Instalment.due_on, Instalment.id)
+            .with_for_update()
+        )
+    )
+
+
+def record_donation(
+    *,
+    sponsor: Sponsor | None,
+    amount_fen: int,
+    received_on: date,
+    method: DonationMethod,
+    remainder_to: RemainderTo = RemainderTo.CREDIT,
+    bank_reference: str = "",
+    campaign: str = "",
+    donor_name: str = "",
+    note: str = "",
+    batch: DonationBatch | None = None,
+    by: User | None = None,
+) -> Donation:
+    """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+        raise TypeError("money is integer fen")
+    if amount_fen <= 0 or amount_fen > MAX_FEN:
+        raise DomainError("金额必须大于零。", "The amount must be more than zero.")
+    if received_on > today():
+        raise DomainError("到账日期不能晚于今天。", "The date received cannot be in the future.")
+    if sponsor is None:
+        remainder_to = RemainderTo.GENERAL
+    if batch is not None and batch.status != BatchStatus.OPEN:
+        raise DomainError("这一批已关闭，不能再录入。", "This batch is closed; open a new one.")
+    donation = Donation(
+        receipt_no=next_receipt_no(received_on.year),
+        sponsor=sponsor,
+        donor_name=donor_name.strip() or (sponsor.name if sponsor else ""),
+        amount_fen=amount_fen,
+        received_on=received_on,
+        method=method,
+        bank_reference=bank_reference.strip(),
+        campaign=campaign.strip(),
+        note=note.strip(),
+        remainder_to=remainder_to,
+        batch=batch,
+        recorded_by=by,
+    )
+    db.session.add(donation)
+    db.session.flush()
+
+    receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
+    legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
+    left = amount_fen
+    for instalment in open_instalments(sponsor) if sponsor else []:
+        if left == 0:
+            break
+        part = min(left, instalment.amount_fen - instalment.paid_fen)
+        db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
+        instalment.paid_fen += part
+        refresh_status(instalment)
+        pairing_id = instalment.pledge.pairing_id
+        legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
+        left -= part
+    if left:
+        if remainder_to == RemainderTo.CREDIT:
+            legs.append(Leg(Account.SPONSOR_CREDIT, -left, sponsor_id=sponsor.id))
+        else:
+            legs.append(Leg(Account.GENERAL, -left, sponsor_id=sponsor.id if sponsor else None))
+    ledger.post(
+        TransactionKind.DONATION, _merge(legs), donation=donation, memo=donation.receipt_no, by=by
+    )
+    audit.record(
+        "donation.recorded",
+        donation,
+        detail=f"{donation.receipt_no} amount_fen={amount_fen} remainder={remainder_to}",
+        user=by,
+    )
+    if sponsor is not None:
+        queue_letter(
+            LetterKind.DONATION_THANKS,
+            sponsor,
+            f"donation:{donation.id}",
+            amount_fen=amount_fen,
+            receipt_no=donation.receipt_no,
+            received_on=received_on,
+        )
+    return donation
+
+
+def _merge(legs: list[Leg]) -> list[Leg]:
+    """Combine legs on the same balance (two instalments of one pairing make one leg)."""
+    merged: dict[tuple, int] = {}
+    for leg in legs:
+        key = (leg.account, leg.pairing_id, leg.sponsor_id)
+        merged[key] = merged.get(key, 0) + leg.amount_fen
+    return [
+        Leg(account, fen, pairing, sponsor) for (account, pairing, sponsor), fen in merged.items()
+    ]
+
+
+def reverse_donation(
+    donation: Donation, reason: str, *, by: User | None = None
+) -> LedgerTransaction:
+    """Reverse a donation with a reason: a mirror ledger transaction, allocations undone."""
+    if not reason.strip():
+        raise DomainError("请填写冲销原因。", "A reason is required to reverse a donation.")
+    if donation.reversed:
+        raise DomainError("这笔捐款已冲销。", "This donation has already been reversed.")
+    original = db.session.scalar(
+        sa.select(LedgerTransaction).where(
+            LedgerTransaction.donation_id == donation.id,
+            LedgerTransaction.kind == TransactionKind.DONATION,
+        )
+    )
+    for entry in original.entries:
+        if entry.account in ledger.FUND_ACCOUNTS:
+            held = -ledger.balance(
+                entry.account, pairing_id=entry.pairing_id, sponsor_id=entry.sponsor_id
+            )
+            if held < -entry.amount_fen:
+                raise DomainError(
+                    "这笔捐款已有部分被使用（已发放或已转用），不能整笔冲销。",
+                    "Part of this donation has been spent or moved; it cannot be reversed whole.",
+                )
+    for allocation in donation.allocations:
+        if allocation.undone:
+            continue
+        allocation.undone = True
+        allocation.instalment.paid_fen -= allocation.amount_fen
+        refresh_status(allocation.instalment)
+    donation.reversed = True
+    donation.reversal_reason = reason.strip()
+    donation.reversed_at = utcnow()
+    donation.reversed_by = by
+    db.session.flush()
+    txn = ledger.reverse(original, memo=f"{donation.receipt_no} {reason.strip()}", by=by)
+    audit.record(
+        "donation.reversed", donation, detail=f"{donation.receipt_no}: {reason.strip()}", user=by
+    )
+    return txn

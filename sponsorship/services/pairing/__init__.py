@@ -1,0 +1,1 @@
+"""Matching over the database and the pairings staff confirm, reject and end."""

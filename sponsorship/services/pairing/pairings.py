@@ -1,0 +1,267 @@
+"""Confirm, reject, make by hand and end pairings: the verbs staff use after matching.
+
+Races: two staff confirming for the same child, or for the same caring parent's last place, must
+leave exactly one winner. Every verb locks in one order — caring parent, child, pairing — with
+SELECT ... FOR UPDATE on PostgreSQL; on SQLite the first write takes the database's single write
+lock, and a writer whose snapshot went stale meanwhile is refused. Either way the loser gets a
+ConflictError (HTTP 409), and the partial unique index on open pairings is the last line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from sponsorship import matching
+from sponsorship.clock import today
+from sponsorship.errors import ConflictError, DomainError, NotFoundError
+from sponsorship.extensions import db
+from sponsorship.matching.reasons import reason
+from sponsorship.matching.rules import distance_cost
+from sponsorship.models import Child, Pairing, Sponsor, User
+from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
+from sponsorship.services.children import register
+from sponsorship.services.core import audit
+from sponsorship.services.letters import queue
+from sponsorship.services.money import pledges
+from sponsorship.services.pairing.matching import RegionPaths, weights
+
+
+def _taken() -> ConflictError:
+    return ConflictError(
+        "这条结对已被其他工作人员处理，请刷新页面查看最新情况。",
+        "Someone else has already dealt with this pairing; refresh the page to see it.",
+    )
+
+
+def _conflict(message_zh: str, message_en: str) -> ConflictError:
+    return ConflictError(message_zh, message_en)
+
+
+def _flush() -> None:
+    """Flush, turning a lost race into a ConflictError."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise _conflict(
+            "这名儿童刚刚已与另一位爱心父母结对。",
+            "This child has just been paired by someone else.",
+        ) from error
+    except OperationalError as error:  # SQLite: another writer committed since we read
+        raise _taken() from error
+
+
+def _lock(model, object_id: int):
+    """Return the row, re-read and locked for the rest of the transaction."""
+    stmt = sa.select(model).where(model.id == object_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "sqlite":
+        try:  # a no-op write takes SQLite's write lock now, or fails if our snapshot is stale
+            same = {"id": model.id}
+            if hasattr(model, "updated_at"):
+                same["updated_at"] = model.updated_at  # keep onupdate from touching it
+            db.session.execute(sa.update(model).where(model.id == object_id).values(**same))
+        except OperationalError as error:
+            raise _taken() from error
+    else:
+        stmt = stmt.with_for_update()
+    try:
+        row = db.session.scalar(stmt)
+    except OperationalError as error:  # PostgreSQL: a deadlock or lock timeout
+        raise _taken() from error
+    if row is None:  # deleted since the caller read it: someone else got there first
+        raise _taken()
+    return row
+
+
+def _active_count(sponsor_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Pairing)
+        .where(Pairing.sponsor_id == sponsor_id, Pairing.status == PairingStatus.ACTIVE)
+    )
+
+
+def _check_free_place(sponsor: Sponsor) -> None:
+    if sponsor.status != SponsorStatus.APPROVED:
+        raise _conflict("这位爱心父母目前不在审核通过状态。", "This caring parent is not approved.")
+    if _active_count(sponsor.id) >= sponsor.capacity:
+        raise _conflict(
+            "这位爱心父母的结对名额已满。", "This caring parent has no free place left."
+        )
+
+
+def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> None:
+    """Make a locked, checked proposal active, and do what follows from it."""
+    if child.status != ChildStatus.AWAITING:
+        raise _conflict(
+            "这名儿童已不在等待结对状态。", "This child is no longer awaiting a sponsor."
+        )
+    _check_free_place(sponsor)
+    pairing.confirm(by)
+    register.mark_paired(child)
+    _flush()
+    if _active_count(sponsor.id) >= sponsor.capacity:
+        # Proposals the caring parent can no longer take go back to the pool.
+        db.session.execute(
+            sa.delete(Pairing)
+            .where(Pairing.sponsor_id == sponsor.id, Pairing.status == PairingStatus.PROPOSED)
+            .execution_options(synchronize_session="fetch")
+        )
+    pledges.start_pledge(pairing)
+    queue.queue_letter(
+        queue.LetterKind.PAIRING_NOTICE,
+        sponsor,
+        f"pairing:{pairing.id}",
+        child=child,
+    )
+    audit.record("pairing.confirmed", pairing, user=by, detail=f"child={child.id}")
+
+
+def confirm(pairing_id: int, *, by: User) -> Pairing:
+    """Confirm a proposal: the pairing becomes active and the child paired."""
+    found = db.session.get(Pairing, pairing_id)
+    if found is None:
+        raise _taken()
+    sponsor = _lock(Sponsor, found.sponsor_id)
+    child = _lock(Child, found.child_id)
+    pairing = _lock(Pairing, pairing_id)
+    if pairing.status != PairingStatus.PROPOSED or pairing.child_id != child.id:
+        raise _taken()
+    _activate(pairing, sponsor, child, by)
+    return pairing
+
+
+def reject(pairing_id: int, reason_text: str, *, by: User) -> Pairing:
+    """Reject a proposal with a reason; the matcher never proposes this pair again."""
+    found = db.session.get(Pairing, pairing_id)
+    if found is None:
+        raise _taken()
+    pairing = _lock(Pairing, pairing_id)
+    if pairing.status != PairingStatus.PROPOSED:
+        raise _taken()
+    pairing.reject(reason_text)
+    _flush()
+    audit.record("pairing.rejected", pairing, user=by, detail=pairing.rejected_reason or "")
+    return pairing
+
+
+def confirm_many(pairing_ids: Iterable[int], *, by: User) -> list[Pairing]:
+    """Confirm several proposals, all or none."""
+    # Lock caring parents in id order, as every other bulk does: two bulks cannot deadlock.
+    rows = db.session.execute(
+        sa.select(Pairing.id)
+        .where(Pairing.id.in_(set(pairing_ids)))
+        .order_by(Pairing.sponsor_id, Pairing.id)
+    ).scalars()
+    ordered = list(rows)
+    if len(ordered) != len(set(pairing_ids)):
+        raise _taken()
+    return [confirm(pid, by=by) for pid in ordered]
+
+
+def reject_many(pairing_ids: Iterable[int], reason_text: str, *, by: User) -> list[Pairing]:
+    """Reject several proposals with one reason, all or none."""
+    if not reason_text.strip():
+        raise DomainError("请填写拒绝原因。", "A reason is required to reject a pairing.")
+    return [reject(pid, reason_text, by=by) for pid in sorted(set(pairing_ids))]
+
+
+_RULE_MESSAGES = {
+    "aid": (
+        "这位爱心父母希望资助的类别与该儿童不符。",
+        "The caring parent asked for another aid type.",
+    ),
+    "distance": (
+        "该儿童不在这位爱心父母愿意资助的范围内。",
+        "The child lives outside the area the caring parent chose.",
+    ),
+    "gender": (
+        "该儿童的性别与这位爱心父母的意愿不符。",
+        "The child's gender is not the one the caring parent asked for.",
+    ),
+}
+
+
+def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
+    """Pair a chosen caring parent and child at once, under the matcher's hard rules."""
+    sponsor = _lock(Sponsor, sponsor_id)
+    child = _lock(Child, child_id)
+    paths = RegionPaths()
+    sponsor_rec, child_rec = _sponsor_record(sponsor, paths), _child_record(child, paths)
+    broken = matching.broken_rule(sponsor_rec, child_rec)
+    if broken is not None:
+        raise DomainError(*_RULE_MESSAGES[broken])
+    closed = db.session.scalar(
+        sa.select(Pairing.id).where(
+            Pairing.sponsor_id == sponsor.id,
+            Pairing.child_id == child.id,
+            Pairing.status.in_((PairingStatus.REJECTED, PairingStatus.ENDED)),
+        )
+    )
+    if closed is not None:
+        raise DomainError(
+            "这对结对以前已被拒绝或已结束，不能再次结对。",
+            "This pair was rejected or ended before and cannot be paired again.",
+        )
+    if child.status != ChildStatus.AWAITING:
+        raise _conflict(
+            "这名儿童已不在等待结对状态。", "This child is no longer awaiting a sponsor."
+        )
+    db.session.execute(
+        sa.delete(Pairing)
+        .where(Pairing.child_id == child.id, Pairing.status == PairingStatus.PROPOSED)
+        .execution_options(synchronize_session="fetch")
+    )
+    near = matching.closeness(sponsor_rec.region, child_rec.region)
+    zh, _en = reason(near, child_rec)
+    cost = distance_cost(near, weights())
+    pairing = Pairing(sponsor=sponsor, child=child, score=cost, reason=f"人工结对 · {zh}"[:255])
+    db.session.add(pairing)
+    _flush()
+    _activate(pairing, sponsor, child, by)
+    return pairing
+
+
+def end(pairing_id: int, reason_text: str, *, by: User, on: date | None = None) -> Pairing:
+    """End an active pairing: both sides are free again and the history stays."""
+    found = db.session.get(Pairing, pairing_id)
+    if found is None:
+        raise NotFoundError("找不到该结对。", "That pairing does not exist.")
+    _lock(Sponsor, found.sponsor_id)
+    child = _lock(Child, found.child_id)
+    pairing = _lock(Pairing, pairing_id)
+    pairing.end(on or today(), reason_text)
+    # Future instalments are waived (kept, never deleted): the caring parent owes no more.
+    pledges.end_pledges(pairing, pairing.end_reason or reason_text, on=pairing.ended_on)
+    if child.status == ChildStatus.PAIRED:
+        child.status = ChildStatus.AWAITING
+        child.awaiting_since = on or today()
+    _flush()
+    audit.record("pairing.ended", pairing, user=by, detail=pairing.end_reason or "")
+    return pairing
+
+
+def _sponsor_record(sponsor: Sponsor, paths: RegionPaths) -> matching.SponsorRecord:
+    return matching.SponsorRecord(
+        id=sponsor.id,
+        region=paths(sponsor.region_id),
+        capacity=sponsor.capacity,
+        aid_preference=str(sponsor.aid_preference),
+        distance=str(sponsor.distance),
+        child_gender=str(sponsor.child_gender) if sponsor.child_gender else None,
+    )
+
+
+def _child_record(child: Child, paths: RegionPaths) -> matching.ChildRecord:
+    since = child.awaiting_since or today()
+    return matching.ChildRecord(
+        id=child.id,
+        region=paths(child.region_id),
+        aid_group=str(child.aid_group),
+        gender=str(child.gender),
+        waiting_days=max((today() - since).days, 0),
+        hardships=tuple(str(h) for h in child.hardships),
+    )

@@ -1,0 +1,138 @@
+"""The bank payment file (.xlsx or CSV) and the bank's result file.
+
+Payment file layout, one row per included payout, in this column order:
+    序号 (line number), 收款人姓名 (guardian name), 开户银行 (bank), 银行账号 (account, in full),
+    金额（元） (amount in yuan, two decimals), 用途 (purpose), 参考号 (reference = batch key + "-" +
+    payout id).
+Result file (CSV): a header row with 参考号/reference, 结果/status (成功/paid or 失败/failed),
+and optionally 银行流水号/bank_reference and 失败原因/reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Batch, Payout, User
+from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus
+from sponsorship.models.payout import payment_reference
+from sponsorship.services.core import audit
+
+HEADER = ["序号", "收款人姓名", "开户银行", "银行账号", "金额（元）", "用途", "参考号"]
+PURPOSE = "爱心父母助学援助款"
+
+RESULT_COLUMNS = {
+    "reference": ("参考号", "reference"),
+    "status": ("结果", "status"),
+    "bank_reference": ("银行流水号", "bank_reference"),
+    "reason": ("失败原因", "reason"),
+}
+PAID_WORDS = {"成功", "paid", "success", "ok"}
+FAILED_WORDS = {"失败", "failed", "fail"}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def payment_rows(batch: Batch) -> list[list[str]]:
+    """Return the payment file's rows (without the header) for the batch's included payouts."""
+    rows = db.session.execute(
+        sa.select(
+            Payout.id,
+            Payout.guardian_name,
+            Payout.bank_name,
+            Payout.bank_account,
+            Payout.amount_fen,
+        )
+        .where(
+            Payout.batch_id == batch.id,
+            Payout.decision == PayoutDecision.INCLUDED,
+            Payout.status == PayoutStatus.PROPOSED,
+        )
+        .order_by(Payout.id)
+    )
+    return [
+        [str(n), name, bank, account, _yuan(fen), PURPOSE, payment_reference(batch.key, pid)]
+        for n, (pid, name, bank, account, fen) in enumerate(rows, start=1)
+    ]
+
+
+def export(batch: Batch, fmt: str, *, by: User) -> tuple[bytes, str]:
+    """Return the payment file's bytes and file name; the first export moves the batch on."""
+    if batch.status not in (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED):
+        raise DomainError(
+            "批次审批通过后才能导出付款文件。", "Only an approved batch can be exported."
+        )
+    rows = payment_rows(batch)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+        data = ("\ufeff" + out.getvalue()).encode("utf-8")
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(batch.key)
+        sheet.append(HEADER)
+        for row in rows:
+            # The account stays text: a spreadsheet would round an 19-digit number.
+            sheet.append([int(row[0]), row[1], row[2], row[3], float(row[4]), row[5], row[6]])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data, fmt = buffer.getvalue(), "xlsx"
+    if batch.status == PayoutBatchStatus.APPROVED:
+        batch.status = PayoutBatchStatus.EXPORTED
+        batch.exported_by = by
+        batch.exported_at = utcnow()
+    db.session.flush()
+    audit.record("batch.exported", batch, detail=f"{fmt} rows={len(rows)}", user=by)
+    return data, f"payouts-{batch.key}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Result:
+    paid: dict[int, str]
+    failed: dict[int, str]
+
+
+def parse_result(batch: Batch, text: str) -> Result:
+    """Read the bank's result CSV into payouts paid (with bank references) and failed (reasons)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    found = {
+        name: next((h for h in reader.fieldnames or [] if h.strip() in aliases), None)
+        for name, aliases in RESULT_COLUMNS.items()
+    }
+    if not found["reference"] or not found["status"]:
+        raise DomainError(
+            "结果文件需要“参考号”和“结果”两列。",
+            "The result file needs reference and status columns.",
+        )
+    paid, failed, errors = {}, {}, []
+    prefix = f"{batch.key}-"
+    for number, row in enumerate(reader, start=2):
+
+        def cell(name: str, row=row) -> str:
+            return (row.get(found[name]) or "").strip() if found[name] else ""
+
+        reference, status = cell("reference"), cell("status").lower()
+        if not reference.startswith(prefix) or not reference[len(prefix) :].isdigit():
+            errors.append(f"第{number}行：参考号“{reference}”不属于本批次")
+            continue
+        payout_id = int(reference[len(prefix) :])
+        if status in PAID_WORDS:
+            paid[payout_id] = cell("bank_reference")
+        elif status in FAILED_WORDS:
+            failed[payout_id] = cell("reason") or "银行退回"
+        else:
+            errors.append(f"第{number}行：结果“{status}”应为“成功”或“失败”")
+    if errors:
+        raise DomainError("；".join(errors[:5]), "; ".join(errors[:5]))
+    return Result(paid, failed)

@@ -1,0 +1,1 @@
+"""Reports: the shared definitions, dashboard, statistics, trends and exports."""

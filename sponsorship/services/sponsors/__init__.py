@@ -1,0 +1,1 @@
+"""Caring parents' applications and staff decisions on them."""

@@ -1,0 +1,243 @@
+"""Caring parents' applications: sign up, edit details, and ask to withdraw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from sponsorship.clock import today, utcnow
+from sponsorship.errors import DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Region, Sponsor, User
+from sponsorship.models.enums import (
+    AidGroup,
+    AidPreference,
+    Channel,
+    Distance,
+    Gender,
+    PaymentFrequency,
+    RegionLevel,
+    Role,
+    SponsorKind,
+    SponsorStatus,
+)
+from sponsorship.services.core import audit, settings, users
+from sponsorship.services.core.validators import (
+    FieldError,
+    clean_text,
+    normalize_email,
+    normalize_id_number,
+    normalize_mobile,
+)
+from sponsorship.services.letters.queue import LetterKind, queue_letter
+
+#: The version of the privacy notice people consent to; change it when the notice changes.
+PRIVACY_NOTICE_VERSION = "2026-11"
+MIN_CAPACITY, MAX_CAPACITY = 1, 10
+#: The report group whose standard applies to each preference; "any" takes the lowest standard.
+PREFERENCE_GROUPS = {
+    AidPreference.PRIMARY: (AidGroup.PRIMARY,),
+    AidPreference.MIDDLE: (AidGroup.MIDDLE,),
+    AidPreference.FOSTERING: (AidGroup.FOSTERING,),
+    AidPreference.ANY: tuple(AidGroup),
+}
+
+
+@dataclass
+class Details:
+    """What a caring parent tells us about themselves and the sponsorship they want."""
+
+    kind: SponsorKind
+    name: str
+    mobile: str
+    region: Region | None
+    address: str = ""
+    contact_name: str | None = None
+    gender: Gender | None = None
+    email: str | None = None
+    id_number: str | None = None
+    aid_preference: AidPreference = AidPreference.ANY
+    distance: Distance = Distance.SAME_COUNTY
+    child_gender: Gender | None = None
+    capacity: int = 1
+    pledge_per_child_fen: int = 0
+    payment_frequency: PaymentFrequency = PaymentFrequency.YEARLY
+    channel: Channel = Channel.POST
+
+
+def minimum_pledge_fen(preference: AidPreference) -> int:
+    """Return the least yearly pledge per child for a preference: its group's standard amount."""
+    return min(settings.standard_fen(group) for group in PREFERENCE_GROUPS[preference])
+
+
+def check_details(details: Details, *, sponsor: Sponsor | None = None) -> Details:
+    """Validate and normalise every field; raise FieldError naming the first bad one."""
+    d = details
+    d.name = clean_text(d.name, field="name", max_length=100)
+    if d.kind == SponsorKind.ORGANISATION:
+        d.contact_name = clean_text(d.contact_name, field="contact_name", max_length=100)
+    else:
+        d.contact_name = None
+    d.mobile = normalize_mobile(d.mobile)
+    d.email = normalize_email(d.email)
+    d.address = clean_text(d.address, field="address", max_length=255)
+    d.id_number = normalize_id_number(d.id_number, today=today())
+    if d.region is None or d.region.level not in (RegionLevel.TOWN, RegionLevel.VILLAGE):
+        raise FieldError("region", "请选择所在的镇和村。", "Choose your town and village.")
+    if d.channel == Channel.EMAIL and not d.email:
+        raise FieldError(
+            "email",
+            "选择以电子邮件接收信件时，请填写电子邮箱。",
+            "Enter an email address to receive letters by email.",
+        )
+    if not MIN_CAPACITY <= d.capacity <= MAX_CAPACITY:
+        raise FieldError(
+            "capacity",
+            f"帮扶儿童人数应在 {MIN_CAPACITY} 到 {MAX_CAPACITY} 之间。",
+            f"The number of children is between {MIN_CAPACITY} and {MAX_CAPACITY}.",
+        )
+    least = minimum_pledge_fen(d.aid_preference)
+    if d.pledge_per_child_fen < least:
+        yuan = f"{least // 100:,}"
+        raise FieldError(
+            "pledge",
+            f"每名儿童每年的认捐金额不能低于所选类别的标准 {yuan} 元。",
+            f"The yearly pledge per child cannot be below the standard of ¥{yuan} for this choice.",
+        )
+    _check_unique(d, sponsor)
+    return d
+
+
+def _check_unique(d: Details, sponsor: Sponsor | None) -> None:
+    """Refuse a mobile or ID number that another application already uses."""
+    others = (
+        sa.select(Sponsor.id).where(Sponsor.id != sponsor.id) if sponsor else sa.select(Sponsor.id)
+    )
+    if db.session.scalar(others.where(Sponsor.mobile == d.mobile)) is not None or (
+        sponsor is None and users.find_by_username(d.mobile) is not None
+    ):
+        raise _exists("mobile", "手机号", "mobile number", new=sponsor is None)
+    if d.id_number and db.session.scalar(others.where(Sponsor.id_number == d.id_number)):
+        raise _exists("id_number", "身份证号", "ID number", new=sponsor is None)
+
+
+def _exists(field: str, what_zh: str, what_en: str, *, new: bool) -> FieldError:
+    if not new:
+        return FieldError(
+            field,
+            f"这个{what_zh}已被另一位爱心父母使用。",
+            f"Another caring parent already uses this {what_en}.",
+        )
+    return FieldError(
+        field,
+        f"使用这个{what_zh}的报名申请已经存在，无需重复报名。请用手机号或电子邮箱登录查看进度；"
+        "忘记密码可在登录页点「忘记密码」重设。",
+        f"An application with this {what_en} already exists; there is no need to sign up again. "
+        "Log in with your mobile number or email to follow it; if you forgot the password, use "
+        "'Forgot password' on the login page.",
+    )
+
+
+def register_sponsor(details: Details, *, password: str, consent: bool) -> Sponsor:
+    """Record a new pending application with its portal account, and acknowledge it by letter."""
+    if not consent:
+        raise FieldError(
+            "consent",
+            "请阅读并同意隐私说明后再提交。",
+            "Please read and agree to the privacy notice before sending.",
+        )
+    d = check_details(details)
+    try:
+        users.check_password_strength(password)
+    except DomainError as error:
+        raise FieldError("password", error.message_zh, error.message_en) from error
+    now = utcnow()
+    user = User(
+        username=d.mobile,
+        display_name=d.name,
+        email=d.email,
+        role=Role.SPONSOR,
+    )
+    user.set_password(password)
+    sponsor = Sponsor(
+        **_columns(d),
+        status=SponsorStatus.PENDING,
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consent_at=now,
+        user=user,
+    )
+    try:
+        with db.session.begin_nested():  # a twin request may have won the race for the mobile
+            db.session.add_all([user, sponsor])
+            db.session.flush()
+    except IntegrityError as error:
+        raise _exists("mobile", "手机号", "mobile number", new=True) from error
+    audit.record("sponsor.signup", sponsor, detail=f"consent={PRIVACY_NOTICE_VERSION}", user=user)
+    queue_letter(LetterKind.SIGNUP_ACK, sponsor, f"sponsor-{sponsor.id}")
+    return sponsor
+
+
+def _columns(d: Details) -> dict:
+    return {f.name: getattr(d, f.name) for f in fields(Details)}
+
+
+def details_of(sponsor: Sponsor) -> Details:
+    """Return a sponsor's current details, ready to change and pass to `edit_sponsor`."""
+    return Details(**{f.name: getattr(sponsor, f.name) for f in fields(Details)})
+
+
+def edit_sponsor(sponsor: Sponsor, details: Details, *, by: User) -> Sponsor:
+    """Change an application's details under the same rules as sign-up; audit what changed."""
+    d = check_details(details, sponsor=sponsor)
+    changed = sorted(k for k, v in _columns(d).items() if getattr(sponsor, k) != v)
+    for key, value in _columns(d).items():
+        setattr(sponsor, key, value)
+    _sync_account(sponsor)
+    db.session.flush()
+    audit.record("sponsor.edit", sponsor, detail="changed: " + ", ".join(changed), user=by)
+    return sponsor
+
+
+def update_contact(
+    sponsor: Sponsor,
+    *,
+    mobile: str,
+    email: str | None,
+    address: str,
+    region: Region | None,
+    channel: Channel,
+) -> Sponsor:
+    """Let caring parents change their own contact details and letter channel."""
+    d = details_of(sponsor)
+    d.mobile, d.email, d.address, d.region, d.channel = mobile, email, address, region, channel
+    return edit_sponsor(sponsor, d, by=sponsor.user)
+
+
+def _sync_account(sponsor: Sponsor) -> None:
+    """Keep the portal account's login name and email in step with the contact details."""
+    user = sponsor.user
+    if user is None:
+        return
+    if user.username != sponsor.mobile:
+        if users.find_by_username(sponsor.mobile) not in (None, user):
+            raise _exists("mobile", "手机号", "mobile number", new=False)
+        user.username = sponsor.mobile
+    user.email = sponsor.email
+    user.display_name = sponsor.name
+
+
+def request_withdrawal(sponsor: Sponsor) -> None:
+    """Record that the caring parent asks to withdraw; staff decide, nothing is deleted."""
+    if sponsor.status == SponsorStatus.WITHDRAWN:
+        raise DomainError("您已退出本次帮扶行动。", "You have already withdrawn.")
+    if sponsor.withdraw_requested_at is None:
+        sponsor.withdraw_requested_at = utcnow()
+        db.session.flush()
+        audit.record("sponsor.withdraw_requested", sponsor, user=sponsor.user)
+
+
+def sponsor_of(user: User) -> Sponsor | None:
+    """Return the caring parent whose portal account `user` is."""
+    return db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == user.id))

@@ -1,0 +1,83 @@
+"""Staff decisions on caring parents' applications: approve, reject, deactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sponsorship.clock import utcnow
+from sponsorship.errors import ConflictError, DomainError
+from sponsorship.extensions import db
+from sponsorship.models import Sponsor, User
+from sponsorship.models.enums import SponsorStatus
+from sponsorship.services.core import audit
+from sponsorship.services.letters.queue import LetterKind, queue_letter
+
+MAX_REASON = 2000
+
+
+def _decide(sponsor: Sponsor, status: SponsorStatus, note: str | None, by: User) -> None:
+    sponsor.status = status
+    sponsor.review_note = note or None
+    sponsor.reviewed_by = by
+    sponsor.reviewed_at = utcnow()
+    db.session.flush()
+
+
+def approve(sponsor: Sponsor, *, by: User, note: str = "") -> None:
+    """Approve a pending (or earlier rejected) application and tell the caring parent."""
+    if sponsor.status not in (SponsorStatus.PENDING, SponsorStatus.REJECTED):
+        raise ConflictError(
+            f"{sponsor.name} 的状态已是「{_status_zh(sponsor.status)}」，不能再批准。",
+            f"{sponsor.name} is already {sponsor.status}; it cannot be approved.",
+        )
+    _decide(sponsor, SponsorStatus.APPROVED, note.strip()[:MAX_REASON], by)
+    audit.record("sponsor.approve", sponsor, detail=note.strip(), user=by)
+    queue_letter(LetterKind.APPROVAL, sponsor, f"sponsor-{sponsor.id}-approval")
+
+
+def reject(sponsor: Sponsor, *, by: User, reason: str) -> None:
+    """Reject a pending application with a reason that the applicant is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "不予通过时必须填写原因，原因会告知申请人。",
+            "A rejection needs a reason; the applicant is told it.",
+        )
+    if sponsor.status != SponsorStatus.PENDING:
+        raise ConflictError(
+            f"{sponsor.name} 的状态已是「{_status_zh(sponsor.status)}」，只能处理待审核的申请。",
+            f"{sponsor.name} is already {sponsor.status}; only pending ones can be rejected.",
+        )
+    _decide(sponsor, SponsorStatus.REJECTED, reason[:MAX_REASON], by)
+    audit.record("sponsor.reject", sponsor, detail=reason, user=by)
+    queue_letter(LetterKind.REJECTION, sponsor, f"sponsor-{sponsor.id}-rejection", reason=reason)
+
+
+def deactivate(sponsor: Sponsor, *, by: User, reason: str = "") -> None:
+    """Mark a caring parent as withdrawn; the record and its history stay."""
+    if sponsor.status == SponsorStatus.WITHDRAWN:
+        raise ConflictError(f"{sponsor.name} 已退出。", f"{sponsor.name} has already withdrawn.")
+    reason = (reason or "").strip()
+    if not reason and sponsor.withdraw_requested_at is not None:
+        reason = "本人申请退出"
+    _decide(sponsor, SponsorStatus.WITHDRAWN, reason[:MAX_REASON], by)
+    audit.record("sponsor.deactivate", sponsor, detail=reason, user=by)
+
+
+def bulk_approve(sponsors: Iterable[Sponsor], *, by: User) -> int:
+    """Approve every pending application among `sponsors`; return how many were approved."""
+    approved = 0
+    for sponsor in sponsors:
+        if sponsor.status == SponsorStatus.PENDING:
+            approve(sponsor, by=by)
+            approved += 1
+    return approved
+
+
+def _status_zh(status: SponsorStatus) -> str:
+    return {
+        SponsorStatus.PENDING: "待审核",
+        SponsorStatus.APPROVED: "已通过",
+        SponsorStatus.REJECTED: "未通过",
+        SponsorStatus.WITHDRAWN: "已退出",
+    }[status]
