@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user, login_required
 
 from sponsorship.extensions import db
-from sponsorship.models import Region, User
+from sponsorship.models import Region
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit
 
@@ -47,19 +46,3 @@ def ensure_in_scope(region: Region | None, what: str = "") -> None:
     """Answer 404 (audited) when `region` lies outside the current user's scope."""
     if not current_user.can_see(region):
         _deny(404, f"out of scope {what}".strip())
-
-
-def scope_path(user: User) -> str | None:
-    """Return the path prefix that bounds the user's records, or None for no bound."""
-    if user.role == Role.ADMIN or user.scope_region is None:
-        return None
-    return user.scope_region.path
-
-
-def in_scope(stmt: sa.Select, region_id_column, user: User) -> sa.Select:
-    """Narrow a query to rows whose region lies in the user's subtree."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return stmt
-    subtree = sa.select(Region.id).where(Region.path.startswith(prefix, autoescape=True))
-    return stmt.where(region_id_column.in_(subtree))

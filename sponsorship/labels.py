@@ -6,10 +6,10 @@ from sponsorship.models.enums import (
     AidGroup,
     AidPreference,
     AidType,
-    BatchStatus,
     Channel,
     ChildStatus,
     Distance,
+    DonationBatchStatus,
     DonationMethod,
     ExitReason,
     Gender,
@@ -185,9 +185,9 @@ LABELS: dict[type, dict] = {
         RemainderTo.CREDIT: _l("Keep as the caring parent's credit"),
         RemainderTo.GENERAL: _l("Give to the general fund"),
     },
-    BatchStatus: {
-        BatchStatus.OPEN: _l("Open"),
-        BatchStatus.CLOSED: _l("Closed"),
+    DonationBatchStatus: {
+        DonationBatchStatus.OPEN: _l("Open"),
+        DonationBatchStatus.CLOSED: _l("Closed"),
     },
     PayoutBatchStatus: {
         PayoutBatchStatus.DRAFT: _l("Draft"),

@@ -31,7 +31,7 @@ NAVIGATION = [
         _l("Money"),
         [
             ("donations.index", _l("Donations"), MONEY),
-            ("batches.index", _l("Payout batches"), READ),
+            ("payouts.index", _l("Payout batches"), READ),
             ("statements.programme", _l("Statements"), READ),
             ("statements.overdue", _l("Overdue"), READ),
         ],

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.jobs.payouts import pay_batch
-from sponsorship.models import Batch, User
+from sponsorship.models import PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
 
 cli = AppGroup("payouts", help="Payout batches.")
@@ -23,7 +23,9 @@ cli = AppGroup("payouts", help="Payout batches.")
 def pay_command(key: str, paid_on, username: str, chunk: int) -> None:
     """Mark every waiting payout of batch KEY paid; a crash and a re-run pay each one once."""
     batch = db.session.scalar(
-        sa.select(Batch).where(Batch.key == key, Batch.status != PayoutBatchStatus.CANCELLED)
+        sa.select(PayoutBatch).where(
+            PayoutBatch.key == key, PayoutBatch.status != PayoutBatchStatus.CANCELLED
+        )
     )
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if batch is None or user is None:
@@ -36,6 +38,5 @@ def pay_command(key: str, paid_on, username: str, chunk: int) -> None:
         size=chunk,
         after_chunk=lambda total: click.echo(f"{total} paid"),
     )
-    click.echo(
-        f"batch {key}: {paid} payouts paid now; status {db.session.get(Batch, batch.id).status}"
-    )
+    status = db.session.get(PayoutBatch, batch.id).status
+    click.echo(f"batch {key}: {paid} payouts paid now; status {status}")

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
 from sponsorship.jobs import JobContext, JobSpec, yearly
-from sponsorship.models import Batch, Payout, User
+from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
 from sponsorship.services.core import audit
 from sponsorship.services.payouts.build import build_batch, period_key
@@ -23,7 +23,9 @@ def september_batch(ctx: JobContext) -> str:
     key = period_key(year)
     if (
         db.session.scalar(
-            sa.select(Batch.id).where(Batch.key == key, Batch.status != PayoutBatchStatus.CANCELLED)
+            sa.select(PayoutBatch.id).where(
+                PayoutBatch.key == key, PayoutBatch.status != PayoutBatchStatus.CANCELLED
+            )
         )
         is not None
     ):
@@ -58,7 +60,7 @@ def pay_batch(
     """Pay every unpaid payout of a batch, committing after each chunk; safe to re-run."""
     total = 0
     while True:
-        batch = db.session.get(Batch, batch_id)
+        batch = db.session.get(PayoutBatch, batch_id)
         if batch.status == PayoutBatchStatus.CLOSED:  # the last chunk closed it
             return total
         by = db.session.get(User, by_id) if by_id else None

@@ -7,7 +7,7 @@ from sponsorship.models.job_run import JobRun
 from sponsorship.models.ledger import AccountBalance, LedgerEntry, LedgerTransaction
 from sponsorship.models.letter import Letter, LetterTemplate
 from sponsorship.models.pairing import OPEN_STATUSES, Pairing
-from sponsorship.models.payout import Batch, Payout
+from sponsorship.models.payout import Payout, PayoutBatch
 from sponsorship.models.pledge import Instalment, Pledge, PledgeChange
 from sponsorship.models.region import Region
 from sponsorship.models.setting import Setting
@@ -20,7 +20,7 @@ __all__ = [
     "AccountBalance",
     "Allocation",
     "AuditEvent",
-    "Batch",
+    "PayoutBatch",
     "Child",
     "ChildHardship",
     "Donation",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
-from sponsorship.models.enums import BatchStatus, DonationMethod, RemainderTo
+from sponsorship.models.enums import DonationBatchStatus, DonationMethod, RemainderTo
 from sponsorship.models.pledge import Instalment
 from sponsorship.models.sponsor import Sponsor
 from sponsorship.models.types import UTCDateTime, str_enum
@@ -29,7 +29,9 @@ class DonationBatch(db.Model):
     title: Mapped[str] = mapped_column(sa.String(100))
     expected_count: Mapped[int]
     expected_total_fen: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[BatchStatus] = mapped_column(str_enum(BatchStatus), default=BatchStatus.OPEN)
+    status: Mapped[DonationBatchStatus] = mapped_column(
+        str_enum(DonationBatchStatus), default=DonationBatchStatus.OPEN
+    )
     #: Set on closing: True when the lines did not match the expected count or total.
     mismatch: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -204,7 +204,7 @@ class TransactionKind(StrEnum):
     TRANSFER = "transfer"
 
 
-class BatchStatus(StrEnum):
+class DonationBatchStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 

@@ -24,7 +24,7 @@ CANCELLABLE = (PayoutBatchStatus.DRAFT, PayoutBatchStatus.SUBMITTED)
 _LIVE_SQL = sa.text("status <> 'cancelled'")
 
 
-class Batch(db.Model):
+class PayoutBatch(db.Model):
     __tablename__ = "batches"
     __table_args__ = (
         # A cancelled batch frees its key: the period can be built again.
@@ -126,7 +126,7 @@ class Payout(db.Model):
         sa.ForeignKey("ledger_transactions.id"), unique=True
     )
 
-    batch: Mapped[Batch] = relationship()
+    batch: Mapped[PayoutBatch] = relationship()
     pairing: Mapped[Pairing | None] = relationship()
     child: Mapped[Child] = relationship()
 

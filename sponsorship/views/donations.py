@@ -18,7 +18,13 @@ from sponsorship.forms.donations import (
     ReverseForm,
 )
 from sponsorship.models import Donation, DonationBatch, Sponsor
-from sponsorship.models.enums import BatchStatus, DonationMethod, RemainderTo, Role, SponsorStatus
+from sponsorship.models.enums import (
+    DonationBatchStatus,
+    DonationMethod,
+    RemainderTo,
+    Role,
+    SponsorStatus,
+)
 from sponsorship.services.money import bank_statements, credit, donation_batches
 from sponsorship.services.money.donations import record_donation, reverse_donation
 
@@ -168,7 +174,7 @@ def batch_import(batch_id: int):
     batch = _batch_or_404(batch_id)
     form = ImportForm()
     errors: list[str] = []
-    if batch.status != BatchStatus.OPEN:
+    if batch.status != DonationBatchStatus.OPEN:
         errors = [_("This batch is closed; open a new one.")]
     elif form.validate_on_submit():
         raw = form.file.data.read()

@@ -7,13 +7,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required
+from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import localnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
 from sponsorship.models import Letter
 from sponsorship.services.core import audit
+from sponsorship.services.core.scope import in_scope
 from sponsorship.services.letters import printing
 from sponsorship.services.letters import queue as letter_queue
 

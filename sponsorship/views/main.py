@@ -40,7 +40,7 @@ def _links() -> dict[str, str | None]:
     return {
         "applicants": _link("sponsors.index", status="pending") if editor else None,
         "proposals": _link("matching.proposals") if editor else None,
-        "batches": _link("batches.index"),
+        "batches": _link("payouts.index"),
         "failed_letters": _link("letters.queue", status="failed") if editor else None,
         "awaiting": _link("children.index", status="awaiting"),
         "statistics": _link("reports.statistics"),

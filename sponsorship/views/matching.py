@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
+from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
 from sponsorship.models import Child, Pairing, Region
 from sponsorship.models.enums import PairingStatus, RegionLevel
+from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.services.pairing.matching import run_matching
 

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
+from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import today
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import EndPairingForm, ManualPairingForm
 from sponsorship.models import Child, Pairing, Region, Sponsor
 from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, SponsorStatus
+from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.views.matching import town_name
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import READERS, ensure_in_scope, in_scope, roles_required
+from sponsorship.access import READERS, ensure_in_scope, roles_required
 from sponsorship.clock import today
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -22,13 +22,14 @@ from sponsorship.forms.payouts import (
     ReasonForm,
     ResultForm,
 )
-from sponsorship.models import Batch, Child, Payout
+from sponsorship.models import Child, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
+from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import figures, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
 
-bp = Blueprint("batches", __name__, url_prefix="/payouts")
+bp = Blueprint("payouts", __name__, url_prefix="/payouts")
 
 #: Staff prepare batches; finance approves and pays them.
 PREPARERS = (Role.STAFF, Role.ADMIN)
@@ -43,8 +44,8 @@ FILTERS = {
 PAGE_SIZE = 100
 
 
-def batch_or_404(batch_id: int) -> Batch:
-    batch = db.session.get(Batch, batch_id)
+def batch_or_404(batch_id: int) -> PayoutBatch:
+    batch = db.session.get(PayoutBatch, batch_id)
     if batch is None:
         abort(404)
     return batch
@@ -58,8 +59,8 @@ def payout_or_404(payout_id: int) -> Payout:
     return payout
 
 
-def back(batch: Batch, **kw):
-    return redirect(url_for("batches.batch", batch_id=batch.id, **kw))
+def back(batch: PayoutBatch, **kw):
+    return redirect(url_for("payouts.batch", batch_id=batch.id, **kw))
 
 
 def fail(error: DomainError) -> None:
@@ -95,9 +96,11 @@ def index():
             db.session.commit()
             flash(_("Batch %(key)s is ready as a draft.", key=batch.key), "success")
             return back(batch)
-    batches = db.session.scalars(sa.select(Batch).order_by(Batch.built_at.desc(), Batch.id.desc()))
+    batches = db.session.scalars(
+        sa.select(PayoutBatch).order_by(PayoutBatch.built_at.desc(), PayoutBatch.id.desc())
+    )
     waiting = db.session.scalar(
-        sa.select(sa.func.count()).where(Batch.status == PayoutBatchStatus.SUBMITTED)
+        sa.select(sa.func.count()).where(PayoutBatch.status == PayoutBatchStatus.SUBMITTED)
     )
     return render_template(
         "payouts/index.html",

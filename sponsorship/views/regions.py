@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from sponsorship.access import READERS, ensure_in_scope, roles_required, scope_path
+from sponsorship.access import READERS, ensure_in_scope, roles_required
 from sponsorship.extensions import db
 from sponsorship.models import Child, Region, Sponsor
 from sponsorship.models.enums import RegionLevel
+from sponsorship.services.core.scope import scope_path
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import READERS, roles_required, scope_path
+from sponsorship.access import READERS, roles_required
 from sponsorship.extensions import db
 from sponsorship.forms.reports import PeriodForm
-from sponsorship.models import Region
-from sponsorship.models.enums import RegionLevel
 from sponsorship.services.core import audit
+from sponsorship.services.core.scope import towns_in_scope
 from sponsorship.services.reports.dashboard import area_of
 from sponsorship.services.reports.export import XLSX_MIME, statistics_workbook
 from sponsorship.services.reports.measures import Period, current_half_year
@@ -21,18 +19,10 @@ from sponsorship.services.reports.statistics import Statistics, statistics_for
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _towns() -> list[Region]:
-    stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
-    prefix = scope_path(current_user)
-    if prefix is not None:
-        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
-    return list(db.session.scalars(stmt))
-
-
 def _statistics() -> tuple[PeriodForm, Statistics]:
     """Read the period and the area from the query string; fall back to the defaults."""
     form = PeriodForm(request.args)
-    towns = _towns()
+    towns = towns_in_scope(current_user)
     scope = area_of(current_user)
     whole = scope.name if scope is not None else _("Whole county")
     form.town.choices = [("", whole)] + [(str(t.id), t.name) for t in towns]

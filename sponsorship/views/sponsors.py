@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import EDITORS, ensure_in_scope, in_scope, roles_required, scope_path
+from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import local_zone
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -21,8 +21,9 @@ from sponsorship.forms.sponsors import (
     RejectForm,
 )
 from sponsorship.models import Region, Sponsor
-from sponsorship.models.enums import RegionLevel, SponsorStatus
+from sponsorship.models.enums import SponsorStatus
 from sponsorship.money import format_fen
+from sponsorship.services.core.scope import in_scope, towns_in_scope
 from sponsorship.services.core.validators import FieldError
 from sponsorship.services.sponsors import review
 from sponsorship.services.sponsors.applications import edit_sponsor
@@ -38,14 +39,6 @@ def _load(sponsor_id: int) -> Sponsor:
         abort(404)
     ensure_in_scope(sponsor.region, f"sponsor={sponsor_id}")
     return sponsor
-
-
-def _towns() -> list[Region]:
-    stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
-    prefix = scope_path(current_user)
-    if prefix is not None:
-        stmt = stmt.where(Region.path.startswith(prefix, autoescape=True))
-    return list(db.session.scalars(stmt))
 
 
 def _filtered(form: FilterForm) -> sa.Select:
@@ -75,7 +68,9 @@ def _filtered(form: FilterForm) -> sa.Select:
 @roles_required(*EDITORS)
 def index():
     form = FilterForm(request.args)
-    form.town.choices = [("", _("All"))] + [(str(t.id), t.name) for t in _towns()]
+    form.town.choices = [("", _("All"))] + [
+        (str(t.id), t.name) for t in towns_in_scope(current_user)
+    ]
     stmt = _filtered(form) if form.validate() else _filtered(FilterForm(formdata=None))
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}

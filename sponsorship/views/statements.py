@@ -4,11 +4,12 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from sponsorship.access import READERS, ensure_in_scope, in_scope, roles_required
+from sponsorship.access import READERS, ensure_in_scope, roles_required
 from sponsorship.extensions import db
 from sponsorship.forms.donations import RefundForm
 from sponsorship.models import Child, Pairing, Sponsor
 from sponsorship.models.enums import Role
+from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money import statements
 
 bp = Blueprint("statements", __name__)

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import Batch, LedgerTransaction, Letter, Payout
+from sponsorship.models import LedgerTransaction, Letter, Payout, PayoutBatch
 from sponsorship.models.enums import (
     LetterKind,
     PayoutBatchStatus,
@@ -78,6 +78,6 @@ def test_a_killed_payer_and_a_rerun_pay_each_child_exactly_once(runner):
     assert transactions == CHILDREN
     assert count(Letter, Letter.kind == LetterKind.PAYOUT_NOTICE) == CHILDREN
     assert count(Letter, Letter.kind == LetterKind.CHILD_RECEIVED) == CHILDREN
-    assert db.session.get(Batch, batch_id).status == PayoutBatchStatus.CLOSED
+    assert db.session.get(PayoutBatch, batch_id).status == PayoutBatchStatus.CLOSED
     verified = runner.invoke(args=["ledger", "verify"])
     assert verified.exit_code == 0, verified.output

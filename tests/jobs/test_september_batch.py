@@ -11,7 +11,7 @@ from sponsorship.extensions import db
 from sponsorship.jobs import payouts, registry, school_year
 from sponsorship.jobs.runner import Outcome, run_job
 from sponsorship.jobs.scheduler import catch_up
-from sponsorship.models import AuditEvent, Batch, Payout
+from sponsorship.models import AuditEvent, Payout, PayoutBatch
 from sponsorship.models.enums import AidGroup, PayoutBatchStatus, SchoolStage
 from sponsorship.services.core import settings
 from tests.conftest import count
@@ -20,8 +20,8 @@ from tests.factories import make_paid_pairing
 SEPT_1_0800 = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 
 
-def assert_one_batch_one_payout_per_child(children: int) -> Batch:
-    batches = list(db.session.scalars(sa.select(Batch)))
+def assert_one_batch_one_payout_per_child(children: int) -> PayoutBatch:
+    batches = list(db.session.scalars(sa.select(PayoutBatch)))
     assert [b.key for b in batches] == ["2026-09"]
     assert batches[0].status == PayoutBatchStatus.DRAFT
     assert count(Payout) == children
@@ -138,7 +138,7 @@ def test_a_build_that_crashes_midway_leaves_no_batch_and_is_retried(frozen, monk
 
     monkeypatch.setattr(payout_build.audit, "record", crash)
     assert run_job(payouts.SPEC) == Outcome.FAILED
-    assert count(Batch) == 0 and count(Payout) == 0
+    assert count(PayoutBatch) == 0 and count(Payout) == 0
     monkeypatch.undo()
     assert run_job(payouts.SPEC, trigger="manual") == Outcome.SUCCEEDED  # retry takes the claim
     assert_one_batch_one_payout_per_child(1)

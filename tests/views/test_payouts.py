@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, Batch, Payout
+from sponsorship.models import AuditEvent, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
 from sponsorship.services.payouts import review
 from sponsorship.services.payouts.build import build_batch
@@ -31,7 +31,7 @@ def test_staff_build_a_batch_from_the_list(client, auth):
         client, "/payouts/", {"key": "2026-09", "cutoff_on": "2026-09-01"}, token_from="/payouts/"
     )
     assert response.status_code == 302
-    batch = db.session.scalar(sa.select(Batch))
+    batch = db.session.scalar(sa.select(PayoutBatch))
     assert batch.key == "2026-09" and count(Payout) == 1
     again = post_form(
         client, "/payouts/", {"key": "2026-09", "cutoff_on": "2026-09-01"}, token_from="/payouts/"
@@ -76,7 +76,7 @@ def test_staff_include_exclude_and_submit(client, auth):
     assert payout.decision == PayoutDecision.EXCLUDED
     post_form(client, f"{url}/submit", token_from=url)
     db.session.expire_all()
-    assert db.session.get(Batch, batch.id).status == PayoutBatchStatus.SUBMITTED
+    assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.SUBMITTED
 
 
 def test_the_builder_cannot_approve_and_the_refusal_is_audited(client, auth):
@@ -88,7 +88,7 @@ def test_the_builder_cannot_approve_and_the_refusal_is_audited(client, auth):
     response = post_form(client, f"{url}/approve", token_from=url, follow_redirects=True)
     assert "不能审批" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Batch, batch.id).status == PayoutBatchStatus.SUBMITTED
+    assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.SUBMITTED
     assert count(AuditEvent, AuditEvent.action == "batch.approval_refused") == 1
 
 
@@ -105,7 +105,7 @@ def test_finance_approves_exports_and_pays(client, auth):
     post_form(client, f"{url}/pay", {"paid_on": "2026-09-10"}, token_from=url)
     db.session.expire_all()
     assert count(Payout, Payout.status == PayoutStatus.PAID) == 1
-    assert db.session.get(Batch, batch.id).status == PayoutBatchStatus.CLOSED
+    assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.CLOSED
 
 
 def test_staff_cannot_download_the_bank_file(client, auth):

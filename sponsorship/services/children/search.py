@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from sponsorship.access import scope_path
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.models import Child, Region, User
 from sponsorship.models.child import HARDSHIP_BITS, hardship_bit
 from sponsorship.models.enums import AidType, ChildStatus, Hardship, RegionLevel, SchoolStage
 from sponsorship.services.core.places import Places
+from sponsorship.services.core.scope import scope_path
 
 PER_PAGE = 50
 #: "Work the places out" for filtered(); None already means "no bound".

@@ -6,10 +6,10 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from sponsorship.access import scope_path
 from sponsorship.extensions import db
 from sponsorship.models import Region, User
 from sponsorship.models.enums import RegionLevel
+from sponsorship.services.core.scope import scope_path
 
 #: Children live in towns and villages; the county and above hold none directly.
 LOCAL_LEVELS = (RegionLevel.TOWN, RegionLevel.VILLAGE)

@@ -8,7 +8,7 @@ from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import DonationBatch, User
-from sponsorship.models.enums import BatchStatus
+from sponsorship.models.enums import DonationBatchStatus
 from sponsorship.services.core import audit
 
 
@@ -58,10 +58,10 @@ def tally(batch: DonationBatch) -> BatchTally:
 
 def close_batch(batch: DonationBatch, *, by: User | None = None) -> BatchTally:
     """Close the batch, flagging it when its lines do not match the statement."""
-    if batch.status != BatchStatus.OPEN:
+    if batch.status != DonationBatchStatus.OPEN:
         raise DomainError("这一批已关闭。", "This batch is already closed.")
     result = tally(batch)
-    batch.status = BatchStatus.CLOSED
+    batch.status = DonationBatchStatus.CLOSED
     batch.mismatch = not result.matches
     batch.closed_at = utcnow()
     db.session.flush()

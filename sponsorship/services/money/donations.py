@@ -23,7 +23,7 @@ from sponsorship.models import (
 )
 from sponsorship.models.enums import (
     Account,
-    BatchStatus,
+    DonationBatchStatus,
     DonationMethod,
     RemainderTo,
     TransactionKind,
@@ -93,7 +93,7 @@ def record_donation(
         raise DomainError("到账日期不能晚于今天。", "The date received cannot be in the future.")
     if sponsor is None:
         remainder_to = RemainderTo.GENERAL
-    if batch is not None and batch.status != BatchStatus.OPEN:
+    if batch is not None and batch.status != DonationBatchStatus.OPEN:
         raise DomainError("这一批已关闭，不能再录入。", "This batch is closed; open a new one.")
     donation = Donation(
         receipt_no=next_receipt_no(received_on.year),

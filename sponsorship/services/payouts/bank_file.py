@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Batch, Payout, User
+from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit
@@ -42,7 +42,7 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def payment_rows(batch: Batch) -> list[list[str]]:
+def payment_rows(batch: PayoutBatch) -> list[list[str]]:
     """Return the payment file's rows (without the header) for the batch's included payouts."""
     rows = db.session.execute(
         sa.select(
@@ -65,7 +65,7 @@ def payment_rows(batch: Batch) -> list[list[str]]:
     ]
 
 
-def export(batch: Batch, fmt: str, *, by: User) -> tuple[bytes, str]:
+def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     """Return the payment file's bytes and file name; the first export moves the batch on."""
     if batch.status not in (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED):
         raise DomainError(
@@ -103,7 +103,7 @@ class Result:
     failed: dict[int, str]
 
 
-def parse_result(batch: Batch, text: str) -> Result:
+def parse_result(batch: PayoutBatch, text: str) -> Result:
     """Read the bank's result CSV into payouts paid (with bank references) and failed (reasons)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     found = {

@@ -16,11 +16,11 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
-    Batch,
     Child,
     Guardian,
     Pairing,
     Payout,
+    PayoutBatch,
     Pledge,
     Region,
     User,
@@ -54,7 +54,9 @@ def _ensure_new_key(key: str) -> str:
         raise DomainError("请填写批次编号。", "A batch key is required.")
     if (
         db.session.scalar(
-            sa.select(Batch.id).where(Batch.key == key, Batch.status != PayoutBatchStatus.CANCELLED)
+            sa.select(PayoutBatch.id).where(
+                PayoutBatch.key == key, PayoutBatch.status != PayoutBatchStatus.CANCELLED
+            )
         )
         is not None
     ):
@@ -103,9 +105,9 @@ def _eligible_pairings(cutoff: date) -> sa.ColumnElement:
     )
 
 
-def build_batch(key: str, cutoff: date, *, by: User | None = None) -> Batch:
+def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatch:
     """Create the draft batch `key` with a proposed payout for every child paired on `cutoff`."""
-    batch = Batch(key=_ensure_new_key(key), cutoff_on=cutoff, periodic=True, built_by=by)
+    batch = PayoutBatch(key=_ensure_new_key(key), cutoff_on=cutoff, periodic=True, built_by=by)
     db.session.add(batch)
     db.session.flush()
     group = group_expression(Child.aid_type, Child.school_stage)
@@ -188,9 +190,11 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> Batch:
     return batch
 
 
-def open_adhoc_batch(key: str, *, cutoff: date, note: str = "", by: User | None = None) -> Batch:
+def open_adhoc_batch(
+    key: str, *, cutoff: date, note: str = "", by: User | None = None
+) -> PayoutBatch:
     """Create an empty ad-hoc draft (re-issues, late additions); children are added by hand."""
-    batch = Batch(
+    batch = PayoutBatch(
         key=_ensure_new_key(key), cutoff_on=cutoff, periodic=False, note=note.strip(), built_by=by
     )
     db.session.add(batch)

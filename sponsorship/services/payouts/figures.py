@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import Batch, Payout, Region
+from sponsorship.models import Payout, PayoutBatch, Region
 from sponsorship.models.enums import PayoutDecision, PayoutStatus
 
 
@@ -25,7 +25,7 @@ class Line:
     failed: int
 
 
-def _tally(batch: Batch, column) -> list[Line]:
+def _tally(batch: PayoutBatch, column) -> list[Line]:
     def n(cond):
         return sa.func.sum(sa.case((cond, 1), else_=0))
 
@@ -52,12 +52,12 @@ def _tally(batch: Batch, column) -> list[Line]:
     return [Line(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
 
 
-def by_group(batch: Batch) -> list[Line]:
+def by_group(batch: PayoutBatch) -> list[Line]:
     """Return the batch's figures per report group (小学生, 中学生, 助养)."""
     return _tally(batch, Payout.aid_group)
 
 
-def by_town(batch: Batch) -> list[Line]:
+def by_town(batch: PayoutBatch) -> list[Line]:
     """Return the batch's figures per town, named."""
     lines = _tally(batch, Payout.town_id)
     names = dict(
@@ -68,7 +68,7 @@ def by_town(batch: Batch) -> list[Line]:
     return [Line(names.get(x.label, "—"), *list(x.__dict__.values())[1:]) for x in lines]
 
 
-def totals(batch: Batch) -> Line:
+def totals(batch: PayoutBatch) -> Line:
     """Return the batch's figures over all its payouts."""
     lines = _tally(batch, sa.literal("all"))
     return lines[0] if lines else Line("all", 0, 0, 0, 0, 0, 0, 0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import Batch
+from sponsorship.models import PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus
 
 
@@ -20,11 +20,11 @@ class BatchState:
 
 def batch_state() -> BatchState:
     """Return the last batch's key and status and the number of batches awaiting approval."""
-    last = db.session.scalar(sa.select(Batch).order_by(Batch.id.desc()).limit(1))
+    last = db.session.scalar(sa.select(PayoutBatch).order_by(PayoutBatch.id.desc()).limit(1))
     waiting = db.session.scalar(
         sa.select(sa.func.count())
-        .select_from(Batch)
-        .where(Batch.status == PayoutBatchStatus.SUBMITTED)
+        .select_from(PayoutBatch)
+        .where(PayoutBatch.status == PayoutBatchStatus.SUBMITTED)
     )
     if last is None:
         return BatchState("", "", 0)

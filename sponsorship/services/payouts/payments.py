@@ -17,10 +17,10 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
-    Batch,
     LedgerEntry,
     LedgerTransaction,
     Payout,
+    PayoutBatch,
     User,
 )
 from sponsorship.models.enums import (
@@ -37,7 +37,7 @@ from sponsorship.services.money import ledger
 from sponsorship.services.payouts.letters import queue_payout_letters
 
 
-def _ensure_payable(batch: Batch) -> None:
+def _ensure_payable(batch: PayoutBatch) -> None:
     if batch.status != PayoutBatchStatus.EXPORTED:
         raise DomainError(
             "请先导出银行付款文件，再登记发放结果。",
@@ -45,7 +45,7 @@ def _ensure_payable(batch: Batch) -> None:
         )
 
 
-def unpaid(batch: Batch) -> sa.Select:
+def unpaid(batch: PayoutBatch) -> sa.Select:
     """Select the ids of the batch's included payouts still waiting for the bank."""
     return sa.select(Payout.id).where(
         Payout.batch_id == batch.id,
@@ -55,7 +55,7 @@ def unpaid(batch: Batch) -> sa.Select:
 
 
 def pay_chunk(
-    batch: Batch,
+    batch: PayoutBatch,
     *,
     paid_on: date,
     size: int = 500,
@@ -109,7 +109,7 @@ def pay_chunk(
     return len(ids)
 
 
-def _post_ledger(batch: Batch, rows, by: User | None) -> None:
+def _post_ledger(batch: PayoutBatch, rows, by: User | None) -> None:
     """Post one payout transaction per row, set-based: restricted (and general) → payouts."""
     txn_ids = _reserve_transaction_ids(len(rows))
     db.session.execute(
@@ -236,7 +236,7 @@ def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
     close_if_done(payout.batch, by=by)
 
 
-def close_if_done(batch: Batch, *, by: User | None = None) -> bool:
+def close_if_done(batch: PayoutBatch, *, by: User | None = None) -> bool:
     """Close an exported batch once no included payout waits for the bank."""
     if batch.status != PayoutBatchStatus.EXPORTED:
         return False

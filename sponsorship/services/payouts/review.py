@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import AccountBalance, Batch, Child, Pairing, Payout, User
+from sponsorship.models import AccountBalance, Child, Pairing, Payout, PayoutBatch, User
 from sponsorship.models.enums import (
     Account,
     PairingStatus,
@@ -26,7 +26,7 @@ from sponsorship.services.money import ledger
 from sponsorship.services.money.schedules import school_year_of
 
 
-def _ensure_editable(batch: Batch) -> None:
+def _ensure_editable(batch: PayoutBatch) -> None:
     if not batch.editable:
         raise DomainError(
             "批次已提交，不能再修改。", "The batch has been submitted and can no longer change."
@@ -72,7 +72,7 @@ def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
 
 
 def add_child(
-    batch: Batch, child: Child, *, amount_fen: int | None = None, by: User | None = None
+    batch: PayoutBatch, child: Child, *, amount_fen: int | None = None, by: User | None = None
 ) -> Payout:
     """Add a child by hand (a late pairing, a failed payout re-issued): once per batch."""
     _ensure_editable(batch)
@@ -122,17 +122,17 @@ def add_child(
     return payout
 
 
-def _paid_this_school_year(batch: Batch, child: Child) -> bool:
+def _paid_this_school_year(batch: PayoutBatch, child: Child) -> bool:
     year = school_year_of(batch.cutoff_on)
     first, last = date(year, 9, 1), date(year + 1, 8, 31)
     return (
         db.session.scalar(
             sa.select(Payout.id)
-            .join(Batch, Batch.id == Payout.batch_id)
+            .join(PayoutBatch, PayoutBatch.id == Payout.batch_id)
             .where(
                 Payout.child_id == child.id,
                 Payout.status == PayoutStatus.PAID,
-                Batch.cutoff_on.between(first, last),
+                PayoutBatch.cutoff_on.between(first, last),
             )
             .limit(1)
         )
@@ -140,7 +140,7 @@ def _paid_this_school_year(batch: Batch, child: Child) -> bool:
     )
 
 
-def submit(batch: Batch, *, by: User) -> None:
+def submit(batch: PayoutBatch, *, by: User) -> None:
     """Freeze the batch for finance's approval."""
     _ensure_editable(batch)
     if not _included(batch).count:
@@ -155,7 +155,7 @@ def submit(batch: Batch, *, by: User) -> None:
     audit.record("batch.submitted", batch, detail=batch.key, user=by)
 
 
-def funding_problems(batch: Batch) -> list[str]:
+def funding_problems(batch: PayoutBatch) -> list[str]:
     """Return why the funds do not cover the batch's included payouts (empty when they do)."""
     problems = []
     held = sa.func.coalesce(-AccountBalance.balance_fen, 0)
@@ -193,7 +193,7 @@ def funding_problems(batch: Batch) -> list[str]:
     return problems
 
 
-def approve(batch: Batch, *, by: User) -> None:
+def approve(batch: PayoutBatch, *, by: User) -> None:
     """Approve a submitted batch: finance only, not its builder or submitter, funds covering it."""
     if batch.status != PayoutBatchStatus.SUBMITTED:
         raise DomainError("只能审批已提交的批次。", "Only a submitted batch can be approved.")
@@ -220,13 +220,13 @@ def approve(batch: Batch, *, by: User) -> None:
     audit.record("batch.approved", batch, detail=batch.key, user=by)
 
 
-def _refuse(batch: Batch, by: User, why: str) -> None:
+def _refuse(batch: PayoutBatch, by: User, why: str) -> None:
     # Written in the same transaction as the refusal: the view commits it before answering.
     audit.record("batch.approval_refused", batch, detail=why, user=by)
     db.session.flush()
 
 
-def cancel(batch: Batch, reason: str, *, by: User) -> None:
+def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
     """Cancel a draft or submitted batch; nothing was paid, nothing is kept pending."""
     if batch.status not in CANCELLABLE:
         raise DomainError(
@@ -242,7 +242,7 @@ def cancel(batch: Batch, reason: str, *, by: User) -> None:
     audit.record("batch.cancelled", batch, detail=batch.cancel_reason, user=by)
 
 
-def return_to_draft(batch: Batch, *, by: User) -> None:
+def return_to_draft(batch: PayoutBatch, *, by: User) -> None:
     """Send a submitted batch back to its preparers for changes."""
     if batch.status != PayoutBatchStatus.SUBMITTED:
         raise DomainError("只能退回已提交的批次。", "Only a submitted batch can be sent back.")
@@ -259,7 +259,7 @@ class Tally:
     total_fen: int
 
 
-def _included(batch: Batch) -> Tally:
+def _included(batch: PayoutBatch) -> Tally:
     row = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Payout.amount_fen), 0)).where(
             Payout.batch_id == batch.id, Payout.decision == PayoutDecision.INCLUDED

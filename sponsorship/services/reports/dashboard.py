@@ -7,7 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from sponsorship.access import scope_path
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -32,6 +31,7 @@ from sponsorship.models.enums import (
     PairingStatus,
     SponsorStatus,
 )
+from sponsorship.services.core.scope import scope_path
 from sponsorship.services.reports import measures, trends
 from sponsorship.services.reports.measures import Period, within
 
