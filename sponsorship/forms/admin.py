@@ -10,10 +10,13 @@ from sponsorship.models.enums import Role
 
 
 def staff_role_choices():
+    """Return the role choices for a staff account: every role but caring parent."""
     return [c for c in choices(Role) if c[0] != Role.SPONSOR]
 
 
 class UserForm(FlaskForm):
+    """A new staff account: login name, role, region scope and first password."""
+
     username = StringField(_l("Login name"), validators=[DataRequired(), Length(min=3, max=80)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=255)])
@@ -30,9 +33,13 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
+    """Changes to a staff account; its login name and password are not edited here."""
+
     password = None  # passwords are changed by their owner or by `flask users set-password`
     username = None
 
 
 class RunJobForm(FlaskForm):
+    """The button that runs a scheduled job now, by hand."""
+
     submit = SubmitField(_l("Run now"))

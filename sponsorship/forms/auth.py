@@ -7,21 +7,29 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
+    """Sign-in by login name and password, for staff and caring parents alike."""
+
     username = StringField(_l("Login name"), validators=[DataRequired(), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Log in"))
 
 
 class LogoutForm(FlaskForm):
+    """The sign-out button, posted with a CSRF token."""
+
     submit = SubmitField(_l("Log out"))
 
 
 class LanguageForm(FlaskForm):
+    """The language switch: the chosen language and the page to return to."""
+
     lang = HiddenField()
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
+    """A signed-in user's change of their own password."""
+
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(

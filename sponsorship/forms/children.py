@@ -19,6 +19,8 @@ from sponsorship.models.enums import AidType, ExitReason, Gender, Hardship, Scho
 
 
 class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
@@ -66,6 +68,8 @@ class ChildForm(FlaskForm):
 
 
 class RevealForm(FlaskForm):
+    """The reason asked before a child's full ID and bank account numbers are shown."""
+
     reason = StringField(
         _l("Why do you need to see the full numbers?"),
         validators=[DataRequired(), Length(min=2, max=200)],
@@ -80,6 +84,8 @@ class ActionForm(FlaskForm):
 
 
 class ExitForm(FlaskForm):
+    """A child's leaving the programme: the reason and a note."""
+
     reason = SelectField(_l("Reason for leaving"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Record the exit"))
@@ -100,10 +106,14 @@ class ExportForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
+    """The Excel file of children to check before anything is imported."""
+
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
     submit = SubmitField(_l("Check the file"))
 
 
 class ConfirmImportForm(FlaskForm):
+    """The go-ahead to import an upload whose preview showed no problems."""
+
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import now"))

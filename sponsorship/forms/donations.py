@@ -26,6 +26,7 @@ class YuanAmount:
     """Parse the field as yuan into `field.fen`; the parser's message goes beside the field."""
 
     def __call__(self, form, field) -> None:
+        """Store the amount in fen on the field, or fail with the parser's message."""
         try:
             field.fen = parse_yuan(field.data or "")
         except DomainError as error:
@@ -33,6 +34,8 @@ class YuanAmount:
 
 
 class DonationForm(FlaskForm):
+    """A donation received from a caring parent or a general donor."""
+
     sponsor = SelectField(_l("Caring parent"), validate_choice=True)
     donor_name = StringField(
         _l("Donor name (anonymous or general donors)"), [Optional(), Length(max=100)]
@@ -53,16 +56,21 @@ class DonationForm(FlaskForm):
         self.remainder_to.choices = choices(RemainderTo)
 
     def validate_received_on(self, field) -> None:
+        """Refuse a date received that lies in the future."""
         if field.data and field.data > today():
             raise ValidationError(_l("The date received cannot be in the future."))
 
 
 class ReverseForm(FlaskForm):
+    """The reason for reversing a recorded donation."""
+
     reason = TextAreaField(_l("Reason for reversal"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Reverse donation"))
 
 
 class BatchForm(FlaskForm):
+    """A bank-statement batch to open: its title, and the line count and total to tally."""
+
     title = StringField(_l("Statement"), validators=[DataRequired(), Length(max=100)])
     expected_count = IntegerField(
         _l("Number of lines"), validators=[DataRequired(), NumberRange(min=1)]
@@ -74,10 +82,14 @@ class BatchForm(FlaskForm):
 
 
 class CloseBatchForm(FlaskForm):
+    """The button that closes a batch and checks its lines against the statement."""
+
     submit = SubmitField(_l("Close batch"))
 
 
 class ImportForm(FlaskForm):
+    """The bank statement's CSV file whose lines become donations in the batch."""
+
     file = FileField(
         _l("Bank statement (CSV)"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
@@ -86,12 +98,16 @@ class ImportForm(FlaskForm):
 
 
 class PledgeAmountForm(FlaskForm):
+    """A pledge's new yearly amount and the reason for the change."""
+
     amount = StringField(_l("New yearly amount (yuan)"), validators=[DataRequired(), YuanAmount()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Change amount"))
 
 
 class RefundForm(FlaskForm):
+    """A refund of a caring parent's credit, with its reason."""
+
     amount = StringField(_l("Refund (yuan)"), validators=[DataRequired(), YuanAmount()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Refund credit"))

@@ -13,6 +13,8 @@ class QueueFilterForm(FlaskForm):
     """Filters of the letter queue, read from the query string."""
 
     class Meta:
+        """No CSRF token: the filters come from a GET query string."""
+
         csrf = False
 
     kind = SelectField(_l("Kind"), validate_choice=True)
@@ -29,16 +31,22 @@ class QueueFilterForm(FlaskForm):
 
 
 class ResendForm(FlaskForm):
+    """The button that puts a letter back in the queue to be sent again."""
+
     submit = SubmitField(_l("Send again"))
 
 
 class MarkPrintedForm(FlaskForm):
+    """The button that marks the postal letters listed on the page as printed."""
+
     #: The letters listed when the page was opened: later arrivals stay in the queue.
     letter_ids = HiddenField()
     submit = SubmitField(_l("Mark these letters printed"))
 
 
 class TemplateForm(FlaskForm):
+    """A letter template's subject and text, to preview or to save as a new version."""
+
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=255)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20_000)])
     preview = SubmitField(_l("Preview"))

@@ -7,6 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 
 class RunMatchingForm(FlaskForm):
+    """The button that runs the matching engine to propose new pairings."""
+
     submit = SubmitField(_l("Run matching"))
 
 
@@ -21,10 +23,14 @@ class ProposalsForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
+    """The button that confirms one proposed pairing."""
+
     submit = SubmitField(_l("Confirm"))
 
 
 class RejectForm(FlaskForm):
+    """The reason a proposed pairing is rejected; it is not proposed again."""
+
     reason = TextAreaField(
         _l("Why is this pairing not suitable?"), validators=[DataRequired(), Length(max=500)]
     )
@@ -32,12 +38,16 @@ class RejectForm(FlaskForm):
 
 
 class ManualPairingForm(FlaskForm):
+    """A caring parent and a child paired by hand, without the engine."""
+
     sponsor = SelectField(_l("Caring parent"), coerce=int, validators=[DataRequired()])
     child = SelectField(_l("Child"), coerce=int, validators=[DataRequired()])
     submit = SubmitField(_l("Pair them"))
 
 
 class EndPairingForm(FlaskForm):
+    """The date a pairing ends and the reason why."""
+
     ended_on = DateField(_l("Ended on"), validators=[DataRequired()])
     reason = TextAreaField(
         _l("Why does the pairing end?"), validators=[DataRequired(), Length(max=500)]

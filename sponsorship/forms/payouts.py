@@ -10,6 +10,8 @@ from sponsorship.forms.donations import YuanAmount
 
 
 class BuildForm(FlaskForm):
+    """A new payout batch: its key, its cut-off date, and whether it starts empty."""
+
     key = StringField(_l("Batch key"), [DataRequired(), Length(max=40)])
     cutoff_on = DateField(_l("Cut-off date"), [DataRequired()])
     adhoc = BooleanField(_l("Start empty (an ad-hoc batch: add children by hand)"))
@@ -24,21 +26,29 @@ class ActionForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
+    """The reason a payout batch is cancelled."""
+
     reason = StringField(_l("Reason for cancelling"), [DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Cancel the batch"))
 
 
 class IncludeForm(FlaskForm):
+    """A held payout put back in the batch; a short one needs the general fund."""
+
     general_fund = BooleanField(_l("Cover the shortfall from the general fund"))
     submit = SubmitField(_l("Include"))
 
 
 class ReasonForm(FlaskForm):
+    """The reason a payout is left out of the batch, or why the bank could not pay it."""
+
     reason = StringField(_l("Reason"), [DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Save"))
 
 
 class AddChildForm(FlaskForm):
+    """A child added by hand to a batch, with an amount or the group's standard."""
+
     child = StringField(_l("Child's name or register number"), [DataRequired(), Length(max=50)])
     amount = StringField(
         _l("Amount (yuan, empty for the group's standard)"), [Optional(), YuanAmount()]
@@ -47,6 +57,8 @@ class AddChildForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
+    """The format (Excel or CSV) of the bank file to download for a batch."""
+
     fmt = RadioField(_l("File format"), default="xlsx")
     submit = SubmitField(_l("Download the bank file"))
 
@@ -56,11 +68,15 @@ class ExportForm(FlaskForm):
 
 
 class PayAllForm(FlaskForm):
+    """The date the bank paid, to mark every waiting payout of the batch paid."""
+
     paid_on = DateField(_l("Date paid by the bank"), [DataRequired()])
     submit = SubmitField(_l("Mark every waiting payout paid"))
 
 
 class ResultForm(FlaskForm):
+    """The bank's result file and payment date, to mark payouts paid or failed."""
+
     file = FileField(
         _l("The bank's result file (CSV)"),
         [FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a CSV file."))],

@@ -9,14 +9,20 @@ from sponsorship.forms.signup import REQUIRED, ContactFields
 
 
 class ContactForm(ContactFields):
+    """A caring parent's own change of contact details and letter channel."""
+
     submit = SubmitField(_l("Save"))
 
 
 class WithdrawForm(FlaskForm):
+    """A caring parent's request to withdraw from the programme."""
+
     submit = SubmitField(_l("Yes, I ask to withdraw"))
 
 
 class ResetRequestForm(FlaskForm):
+    """The mobile number or email address to send a password-reset link to."""
+
     login = StringField(
         _l("Your mobile number or email"), validators=[DataRequired(REQUIRED), Length(max=255)]
     )
@@ -24,6 +30,8 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    """The new password chosen through a reset link."""
+
     new = PasswordField(
         _l("New password"),
         validators=[

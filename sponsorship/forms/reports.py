@@ -10,6 +10,8 @@ class PeriodForm(FlaskForm):
     """Read from the query string; empty dates mean the current half-year."""
 
     class Meta:
+        """No CSRF token: the filter comes from a GET query string."""
+
         csrf = False
 
     start = DateField(_l("Period start"), validators=[Optional()])
@@ -18,5 +20,6 @@ class PeriodForm(FlaskForm):
     submit = SubmitField(_l("Show"))
 
     def validate_end(self, field) -> None:
+        """Refuse an end date before the start date."""
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end date must not be before the start date."))

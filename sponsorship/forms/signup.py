@@ -102,18 +102,23 @@ class ContactFields(FlaskForm):
         self.channel.choices = choices(Channel)
 
     def validate_mobile(self, field):
+        """Refuse a mobile number the shared contact rules reject."""
         _check(normalize_mobile, field)
 
     def validate_email(self, field):
+        """Check the email address, and require one when letters are to go by email."""
         address = _check(normalize_email, field)
         if not address and self.channel.data == Channel.EMAIL:
             raise ValidationError(_l("Enter an email address to receive letters by email."))
 
     def selected_region(self) -> Region | None:
+        """Return the chosen village or town, or None when nothing is chosen."""
         return db.session.get(Region, int(self.region.data)) if self.region.data else None
 
 
 class SignUpForm(ContactFields):
+    """A caring parent's application: who they are, whom they would help, what they pledge."""
+
     kind = RadioField(
         _l("I sign up as"),
         default=SponsorKind.INDIVIDUAL.value,
@@ -183,13 +188,16 @@ class SignUpForm(ContactFields):
         self.payment_frequency.choices = choices(PaymentFrequency)
 
     def validate_contact_name(self, field):
+        """Require a contact person when an organisation signs up."""
         if self.kind.data == SponsorKind.ORGANISATION and not (field.data or "").strip():
             raise ValidationError(_l("Organisations name a contact person."))
 
     def validate_id_number(self, field):
+        """Refuse a resident ID number that is given but not valid."""
         _check(normalize_id_number, field, today=today())
 
     def validate_pledge(self, field):
+        """Refuse a pledge that is not an amount or is below the standard for the chosen aid."""
         try:
             fen = parse_yuan(field.data)
         except DomainError as error:

@@ -19,6 +19,8 @@ class FilterForm(FlaskForm):
     """Filters of the list of caring parents, read from the query string."""
 
     class Meta:
+        """No CSRF token: the filters come from a GET query string."""
+
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()])
@@ -40,11 +42,15 @@ class FilterForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
+    """The approval of an application, with an optional note."""
+
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Approve"))
 
 
 class RejectForm(FlaskForm):
+    """The refusal of an application, with the reason the applicant is told."""
+
     reason = TextAreaField(
         _l("Reason (the applicant is told it)"),
         validators=[DataRequired(_l("A rejection needs a reason.")), Length(max=2000)],
@@ -53,11 +59,15 @@ class RejectForm(FlaskForm):
 
 
 class DeactivateForm(FlaskForm):
+    """A caring parent marked as withdrawn by staff; the record is kept."""
+
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Mark as withdrawn"))
 
 
 class BulkApproveForm(FlaskForm):
+    """The button that approves the ticked pending applications together."""
+
     submit = SubmitField(_l("Approve the selected applications"))
 
 

@@ -14,6 +14,8 @@ from sponsorship.models.user import User
 
 
 class AuditEvent(db.Model):
+    """One recorded action: who did what to which object, when, and from which address."""
+
     __tablename__ = "audit_events"
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
 

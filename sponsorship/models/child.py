@@ -56,6 +56,8 @@ class ChildHardship(db.Model):
 
 
 class Child(db.Model):
+    """A child in difficulty on the register: school, aid type, guardian and status."""
+
     __tablename__ = "children"
     __table_args__ = (
         sa.CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 12", name="grade_range"),
@@ -127,6 +129,7 @@ class Child(db.Model):
 
     @property
     def hardships(self) -> list[Hardship]:
+        """The child's hardship categories, in the enum's order."""
         return sorted((row.category for row in self.hardship_rows), key=list(Hardship).index)
 
     @hardships.setter
@@ -140,6 +143,7 @@ class Child(db.Model):
 
     @property
     def aid_group(self) -> AidGroup:
+        """The report group the child counts in: primary, middle or fostering."""
         return aid_group_of(self.aid_type, self.school_stage)
 
     @property
@@ -148,6 +152,7 @@ class Child(db.Model):
         return self.name[1:] if len(self.name) >= 2 else self.name
 
     def age_on(self, day: date) -> int:
+        """Return the child's age in whole years on `day`."""
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 

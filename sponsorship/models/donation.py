@@ -43,6 +43,8 @@ class DonationBatch(db.Model):
 
 
 class Donation(db.Model):
+    """Money received from a caring parent or a general donor, with its receipt number."""
+
     __tablename__ = "donations"
     __table_args__ = (
         sa.CheckConstraint("amount_fen > 0", name="amount_positive"),

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 
 class RegionLevel(StrEnum):
+    """The levels of the administrative tree, from province down to village."""
+
     PROVINCE = "province"
     CITY = "city"
     COUNTY = "county"
@@ -12,12 +14,16 @@ class RegionLevel(StrEnum):
 
 
 class Zone(StrEnum):
+    """The county's areas: the matcher prefers a sponsor in the child's area to one farther off."""
+
     COASTAL = "coastal"
     RIVERSIDE = "riverside"
     MOUNTAIN = "mountain"
 
 
 class Role(StrEnum):
+    """What a user does: admin, staff, finance or viewer in the office; a sponsor in the portal."""
+
     ADMIN = "admin"
     STAFF = "staff"
     FINANCE = "finance"
@@ -26,16 +32,22 @@ class Role(StrEnum):
 
 
 class Gender(StrEnum):
+    """A person's gender; also a caring parent's wish for the child's."""
+
     FEMALE = "female"
     MALE = "male"
 
 
 class SponsorKind(StrEnum):
+    """Whether a caring parent is a person or an organisation (which names a contact person)."""
+
     INDIVIDUAL = "individual"
     ORGANISATION = "organisation"
 
 
 class AidPreference(StrEnum):
+    """Which children a caring parent wishes to help: any, primary or middle pupils, fostering."""
+
     ANY = "any"
     PRIMARY = "primary"
     MIDDLE = "middle"
@@ -43,23 +55,31 @@ class AidPreference(StrEnum):
 
 
 class Distance(StrEnum):
+    """How far away a sponsored child may live: in the same town or anywhere in the county."""
+
     SAME_TOWN = "same_town"
     SAME_COUNTY = "same_county"
 
 
 class PaymentFrequency(StrEnum):
+    """How often a caring parent pays, which sets the instalments of a pledge."""
+
     YEARLY = "yearly"
     SEMESTER = "semester"
     MONTHLY = "monthly"
 
 
 class Channel(StrEnum):
+    """How letters reach their recipient: by email, by SMS, or printed and posted."""
+
     EMAIL = "email"
     POST = "post"
     SMS = "sms"
 
 
 class SponsorStatus(StrEnum):
+    """A caring parent's application: awaiting review, approved, rejected, or withdrawn."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -67,6 +87,8 @@ class SponsorStatus(StrEnum):
 
 
 class SchoolStage(StrEnum):
+    """Where a child is in schooling, from preschool to senior middle school, or out of school."""
+
     PRESCHOOL = "preschool"
     PRIMARY = "primary"
     JUNIOR = "junior"
@@ -75,6 +97,8 @@ class SchoolStage(StrEnum):
 
 
 class AidType(StrEnum):
+    """The kind of aid a child receives: education aid (助学) or fostering aid (助养)."""
+
     EDUCATION = "education"
     FOSTERING = "fostering"
 
@@ -88,6 +112,8 @@ class AidGroup(StrEnum):
 
 
 class Hardship(StrEnum):
+    """The categories of hardship staff record for a child; a child may have several."""
+
     ORPHAN = "orphan"
     UNSUPPORTED = "unsupported"
     SINGLE_MOTHER = "single_mother"
@@ -99,6 +125,8 @@ class Hardship(StrEnum):
 
 
 class ChildStatus(StrEnum):
+    """Where a child stands: registered, verified, awaiting a sponsor, paired, or exited."""
+
     REGISTERED = "registered"
     VERIFIED = "verified"
     AWAITING = "awaiting"
@@ -107,6 +135,8 @@ class ChildStatus(StrEnum):
 
 
 class ExitReason(StrEnum):
+    """Why a child left the programme; "other" needs a note."""
+
     GRADUATED = "graduated"
     MOVED_AWAY = "moved_away"
     AGED_OUT = "aged_out"
@@ -114,6 +144,8 @@ class ExitReason(StrEnum):
 
 
 class PairingStatus(StrEnum):
+    """A pairing's life: proposed, then rejected or active; an active one ends, kept in history."""
+
     PROPOSED = "proposed"
     ACTIVE = "active"
     REJECTED = "rejected"
@@ -121,12 +153,16 @@ class PairingStatus(StrEnum):
 
 
 class JobRunStatus(StrEnum):
+    """A job run's state: running (claimed), succeeded, or failed and open to another attempt."""
+
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
 
 class LetterKind(StrEnum):
+    """The letters the programme sends, each with its own template and occasion."""
+
     SIGNUP_ACK = "signup_ack"
     APPROVAL = "approval"
     REJECTION = "rejection"
@@ -142,6 +178,8 @@ class LetterKind(StrEnum):
 
 
 class LetterStatus(StrEnum):
+    """A letter's delivery: queued, being sent, sent or printed for post, or failed."""
+
     QUEUED = "queued"
     #: Claimed by a delivery worker; a claim older than the timeout is taken back into the queue.
     SENDING = "sending"
@@ -151,16 +189,22 @@ class LetterStatus(StrEnum):
 
 
 class RecipientType(StrEnum):
+    """Who a letter goes to: a caring parent or a child's guardian."""
+
     SPONSOR = "sponsor"
     GUARDIAN = "guardian"
 
 
 class PledgeStatus(StrEnum):
+    """Whether a pledge is in force, or ended with its pairing (later instalments waived)."""
+
     ACTIVE = "active"
     ENDED = "ended"
 
 
 class InstalmentStatus(StrEnum):
+    """An instalment's state: due, paid, overdue past the grace days, or waived with a reason."""
+
     DUE = "due"
     PAID = "paid"
     OVERDUE = "overdue"
@@ -168,6 +212,8 @@ class InstalmentStatus(StrEnum):
 
 
 class DonationMethod(StrEnum):
+    """How a donation was paid in: bank transfer, cash, WeChat Pay, Alipay or other."""
+
     BANK = "bank"
     CASH = "cash"
     WECHAT = "wechat"
@@ -197,6 +243,8 @@ class Account(StrEnum):
 
 
 class TransactionKind(StrEnum):
+    """The money event a transaction records; a transfer moves credit onto instalments."""
+
     DONATION = "donation"
     REVERSAL = "reversal"
     PAYOUT = "payout"
@@ -205,6 +253,8 @@ class TransactionKind(StrEnum):
 
 
 class DonationBatchStatus(StrEnum):
+    """A statement batch: open while its lines are entered, then closed and checked."""
+
     OPEN = "open"
     CLOSED = "closed"
 
@@ -229,6 +279,8 @@ class PayoutDecision(StrEnum):
 
 
 class PayoutStatus(StrEnum):
+    """A payout's outcome at the bank: proposed (not yet paid), paid, or failed."""
+
     PROPOSED = "proposed"
     PAID = "paid"
     FAILED = "failed"

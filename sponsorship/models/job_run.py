@@ -14,6 +14,8 @@ from sponsorship.models.types import UTCDateTime, str_enum
 
 
 class JobRun(db.Model):
+    """One run of a scheduled job for one period; the unique key lets a period run only once."""
+
     __tablename__ = "job_runs"
     __table_args__ = (sa.UniqueConstraint("job_id", "period_key"),)
 

@@ -16,6 +16,8 @@ from sponsorship.models.user import User
 
 
 class LedgerTransaction(db.Model):
+    """One money event in the ledger: legs that sum to zero, never changed once posted."""
+
     __tablename__ = "ledger_transactions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +65,7 @@ class LedgerEntry(db.Model):
 
     @property
     def balance_key(self) -> str:
+        """The name of the balance this leg moves."""
         return balance_key(self.account, self.pairing_id, self.sponsor_id)
 
 

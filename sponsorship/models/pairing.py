@@ -22,6 +22,8 @@ _OPEN_SQL = sa.text("status IN ('proposed', 'active')")
 
 
 class Pairing(db.Model):
+    """A caring parent's sponsorship of one child, with the matcher's score and reason."""
+
     __tablename__ = "pairings"
     __table_args__ = (
         sa.Index(

@@ -25,6 +25,8 @@ _LIVE_SQL = sa.text("status <> 'cancelled'")
 
 
 class PayoutBatch(db.Model):
+    """A batch of payouts to guardians, taken from draft through approval to the bank."""
+
     __tablename__ = "batches"
     __table_args__ = (
         # A cancelled batch frees its key: the period can be built again.
@@ -72,10 +74,13 @@ class PayoutBatch(db.Model):
 
     @property
     def editable(self) -> bool:
+        """Whether the batch's payouts may still change: only in a draft."""
         return self.status in EDITABLE
 
 
 class Payout(db.Model):
+    """One child's aid in a batch: the guardian's bank details and how the amount is funded."""
+
     __tablename__ = "payouts"
     __table_args__ = (
         sa.UniqueConstraint("batch_id", "child_id"),

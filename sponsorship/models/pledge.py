@@ -19,6 +19,8 @@ OPEN_INSTALMENT = (InstalmentStatus.DUE, InstalmentStatus.OVERDUE)
 
 
 class Pledge(db.Model):
+    """A caring parent's yearly promise for one pairing and school year, paid in instalments."""
+
     __tablename__ = "pledges"
     __table_args__ = (
         sa.UniqueConstraint("pairing_id", "school_year"),
@@ -54,6 +56,8 @@ class Pledge(db.Model):
 
 
 class Instalment(db.Model):
+    """One part of a pledge: its due date, its amount and what has been paid."""
+
     __tablename__ = "instalments"
     __table_args__ = (
         sa.UniqueConstraint("pledge_id", "seq"),

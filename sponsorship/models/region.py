@@ -20,6 +20,8 @@ PARENT_LEVELS = {
 
 
 class Region(db.Model):
+    """A province, city, county, town or village; records and staff scopes belong to one."""
+
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +58,7 @@ class Region(db.Model):
 
     @property
     def town(self) -> Region | None:
+        """The town this region lies in (itself for a town), if any."""
         return self.ancestor_at(RegionLevel.TOWN)
 
     @property

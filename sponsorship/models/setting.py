@@ -13,6 +13,8 @@ from sponsorship.models.types import UTCDateTime
 
 
 class Setting(db.Model):
+    """One admin-editable setting, stored as JSON under its key."""
+
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)

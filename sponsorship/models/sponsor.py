@@ -24,6 +24,8 @@ from sponsorship.models.user import User
 
 
 class Sponsor(db.Model):
+    """A caring parent: who they are, which children they would help, what they pledge."""
+
     __tablename__ = "sponsors"
     __table_args__ = (
         sa.CheckConstraint("capacity BETWEEN 1 AND 10", name="capacity_range"),

@@ -14,6 +14,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect):
+        """Return the value to store as UTC (naive on SQLite); refuse a naive datetime."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -23,6 +24,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect):
+        """Return the stored value as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -27,6 +27,8 @@ def new_session_token() -> str:
 
 
 class User(UserMixin, db.Model):
+    """A login account: a staff member with a role and region scope, or a caring parent."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,10 +56,12 @@ class User(UserMixin, db.Model):
 
     # Flask-Login identifies the session by the token, not the id: rotating it logs out everywhere.
     def get_id(self) -> str:
+        """Return the session token that Flask-Login keeps in the session cookie."""
         return self.session_token
 
     @property
     def is_active(self) -> bool:
+        """Whether the account may log in; Flask-Login asks."""
         return self.active
 
     def set_password(self, password: str) -> None:
@@ -70,16 +74,20 @@ class User(UserMixin, db.Model):
         self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
+        """Tell whether `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
     def rotate_session_token(self) -> None:
+        """Issue a new session token, ending every existing session of the user."""
         self.session_token = new_session_token()
 
     @property
     def is_staff(self) -> bool:
+        """Whether the user works in the back office rather than in the portal."""
         return self.role in STAFF_ROLES
 
     def has_role(self, *roles: Role) -> bool:
+        """Tell whether the user has one of `roles`."""
         return self.role in roles
 
     def can_see(self, region: Region | None) -> bool:
