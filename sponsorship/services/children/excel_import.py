@@ -37,6 +37,8 @@ INSERT_BATCH = 2000
 
 @dataclass
 class RowProblem:
+    """One problem found in the sheet: its row, its column header and the message."""
+
     row: int
     column: str
     message: str
@@ -47,6 +49,8 @@ class RowProblem:
 
 @dataclass
 class RowPlan:
+    """What the import will do with one row: create, update, leave unchanged, or refuse it."""
+
     row: int
     name: str
     place: str
@@ -58,14 +62,18 @@ class RowPlan:
 
 @dataclass
 class ImportPlan:
+    """The plan for every row of the sheet and the problems found; nothing is written yet."""
+
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
     def count(self, action: str) -> int:
+        """Return how many rows have this action: create, update, unchanged or error."""
         return sum(1 for row in self.rows if row.action == action)
 
     @property
     def ok(self) -> bool:
+        """Whether the sheet has no problems, so the plan may be applied."""
         return not self.problems
 
 

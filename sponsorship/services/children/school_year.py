@@ -26,6 +26,8 @@ GRADUATED_REASON = "毕业（学年升级时自动结束）"
 
 @dataclass
 class PromotionResult:
+    """What a school-year promotion did: promoted, graduated, started school, pairings ended."""
+
     promoted: int = 0
     graduated: int = 0
     pairings_ended: int = 0

@@ -101,6 +101,7 @@ class ChildFilters:
 
     @property
     def is_empty(self) -> bool:
+        """Whether no filter is set, the sort order aside."""
         return self == ChildFilters(sort=self.sort, desc=self.desc)
 
 
@@ -195,6 +196,7 @@ class ChildRow:
 
     @property
     def hardships(self) -> list[Hardship]:
+        """The child's hardship categories, read from the bit mask."""
         return [h for h, bit in HARDSHIP_BITS.items() if self.hardship_mask & bit]
 
 
@@ -203,6 +205,8 @@ ROW_COLUMNS = tuple(getattr(Child, f.name) for f in fields(ChildRow) if f.init)
 
 @dataclass
 class ChildPage:
+    """One page of the children's list, with the count of matches for paging."""
+
     items: list[ChildRow]
     #: Matching children, counted up to COUNT_CAP + 1 (beyond that, `capped` is set).
     total: int
@@ -212,10 +216,12 @@ class ChildPage:
 
     @property
     def capped(self) -> bool:
+        """Whether more children match than the list counts (over COUNT_CAP)."""
         return self.total > COUNT_CAP
 
     @property
     def pages(self) -> int | None:
+        """The number of pages, or None when the count is capped."""
         return None if self.capped else max(1, -(-self.total // self.per_page))
 
 

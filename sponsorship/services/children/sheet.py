@@ -87,6 +87,7 @@ def zh_values(enum_class) -> dict[str, str]:
 
 
 def zh_labels(enum_class) -> list[str]:
+    """Return the members' Chinese labels, for the template's drop-down lists."""
     with force_locale("zh"):
         return [label(member) for member in enum_class]
 

@@ -16,6 +16,8 @@ LOCAL_LEVELS = (RegionLevel.TOWN, RegionLevel.VILLAGE)
 
 
 class Place(NamedTuple):
+    """A town or village: the few columns the index needs."""
+
     id: int
     name: str
     level: RegionLevel
@@ -32,6 +34,7 @@ class Places:
 
     @classmethod
     def load(cls) -> Places:
+        """Return the index of every town and village, in code order, read in one query."""
         rows = db.session.execute(
             sa.select(Region.id, Region.name, Region.level, Region.parent_id, Region.path)
             .where(Region.level.in_(LOCAL_LEVELS))

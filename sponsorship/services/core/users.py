@@ -36,6 +36,7 @@ def check_password_strength(password: str) -> None:
 
 
 def find_by_username(username: str) -> User | None:
+    """Return the account with this login name (surrounding spaces ignored), or None."""
     return db.session.scalar(sa.select(User).where(User.username == username.strip()))
 
 

@@ -21,6 +21,7 @@ class YearFigures:
 
 
 def yearly_reference(year: int) -> str:
+    """Return the letter reference of a year's thank-you, which keeps it to one per year."""
     return f"year:{year}"
 
 

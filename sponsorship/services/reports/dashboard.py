@@ -41,6 +41,8 @@ LONGEST_WAITS = 5
 
 @dataclass(frozen=True)
 class Waiting:
+    """A child among the longest waits: name masked, aid group, place and days waited."""
+
     child_id: int
     masked_name: str
     group: AidGroup
@@ -50,6 +52,8 @@ class Waiting:
 
 @dataclass
 class Dashboard:
+    """The dashboard's figures for the half-year and the school year, within the user's area."""
+
     period: Period
     school_year: Period
     sponsors_pending: int = 0
@@ -73,10 +77,12 @@ class Dashboard:
 
     @property
     def paired(self) -> int:
+        """Children in active pairings now, all aid groups together."""
         return sum(self.paired_groups.values())
 
     @property
     def is_empty(self) -> bool:
+        """Whether nothing is there to show: no caring parents, children awaiting or pairings."""
         return not (self.sponsors_pending or self.sponsors_active or self.children_awaiting) and (
             not self.paired
         )

@@ -62,6 +62,7 @@ def half_year_of(day: date) -> Period:
 
 
 def current_half_year() -> Period:
+    """Return the half-year that today lies in, the statistics' default period."""
     return half_year_of(today())
 
 

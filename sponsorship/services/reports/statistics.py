@@ -16,6 +16,8 @@ from sponsorship.services.reports.trends import towns_by_region
 
 @dataclass(frozen=True)
 class TownRow:
+    """One town's line of the statistics: recruited, raised, and paired per aid group."""
+
     town: Region | None
     recruited: int = 0
     raised_fen: int = 0
@@ -23,11 +25,14 @@ class TownRow:
 
     @property
     def paired(self) -> int:
+        """The town's children paired in the period, all aid groups together."""
         return sum(self.groups.values())
 
 
 @dataclass(frozen=True)
 class Statistics:
+    """The statistics of a period and area: the headline figures and their breakdowns."""
+
     period: Period
     area: Region | None
     recruited: int
@@ -40,6 +45,7 @@ class Statistics:
 
     @property
     def paired(self) -> int:
+        """Children paired in the period, all aid groups together."""
         return sum(self.groups.values())
 
     @property

@@ -20,6 +20,8 @@ MONTHS = 12
 
 @dataclass(frozen=True)
 class Point:
+    """One point of a chart: its label and its value."""
+
     label: str
     value: int
 
