@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the app; a session's user is found by its session token."""
     from sponsorship import database
     from sponsorship.extensions import babel, csrf, db, limiter, login_manager, migrate
     from sponsorship.i18n import select_locale, select_timezone
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Register every blueprint of the back office, the public pages and the portal."""
     from sponsorship.views import (
         admin,
         appeal,
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Register the `flask` command groups and the `setup` command."""
     from sponsorship.cli import (
         children,
         demo,

@@ -49,6 +49,7 @@ GIVEN = [
 
 
 def has_demo_data() -> bool:
+    """Tell whether any region exists yet, the sign that the database is not empty."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Region)) > 0
 
 

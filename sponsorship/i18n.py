@@ -14,4 +14,5 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """Return the time zone that dates are shown in, from the configuration."""
     return current_app.config["TIMEZONE"]

@@ -66,6 +66,8 @@ NAVIGATION = [
 
 @dataclass(frozen=True)
 class NavGroup:
+    """One menu group: its heading (None for a lone link) and the links the user may open."""
+
     label: str | None
     #: (endpoint, label) pairs the user may open.
     items: list[tuple[str, str]]

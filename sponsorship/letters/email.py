@@ -29,6 +29,7 @@ class SmtpSettings:
 
     @classmethod
     def from_config(cls, config) -> SmtpSettings:
+        """Return the settings read from the app's MAIL_* configuration."""
         return cls(
             host=config["MAIL_SERVER"],
             port=int(config["MAIL_PORT"]),

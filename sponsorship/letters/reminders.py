@@ -41,10 +41,12 @@ class Reminder:
 
 
 def due_reference(instalment_id: int) -> str:
+    """Return the reference of an instalment's reminder before it falls due."""
     return f"instalment:{instalment_id}:due"
 
 
 def overdue_reference(instalment_id: int, number: int) -> str:
+    """Return the reference of an instalment's `number`th overdue reminder."""
     return f"instalment:{instalment_id}:overdue:{number}"
 
 

@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 class SmsSender(Protocol):
     """Send one text message; raise TemporaryDeliveryError or PermanentDeliveryError on failure."""
 
-    def send(self, mobile: str, text: str, *, reference: str) -> None: ...
+    def send(self, mobile: str, text: str, *, reference: str) -> None:
+        """Send `text` to `mobile`; `reference` is the letter's dedupe key."""
 
 
 class LoggingSmsSender:
@@ -22,6 +23,7 @@ class LoggingSmsSender:
         self.config = config
 
     def send(self, mobile: str, text: str, *, reference: str) -> None:
+        """Log the message instead of sending it."""
         log.info("SMS to %s (%s): %s", mobile, reference, text)
 
 
