@@ -30,7 +30,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.models.pledge import OPEN_INSTALMENT
-from sponsorship.money import MAX_FEN
+from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 from sponsorship.services.money import ledger
@@ -88,8 +88,10 @@ def record_donation(
     """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise TypeError("money is integer fen")
-    if amount_fen <= 0 or amount_fen > MAX_FEN:
+    if amount_fen <= 0:
         raise DomainError(_l("The amount must be more than zero."))
+    if amount_fen > MAX_FEN:
+        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
     if received_on > today():
         raise DomainError(_l("The date received cannot be in the future."))
     if sponsor is None:
