@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
+from sponsorship.errors import render
 from sponsorship.masking import mask_account, mask_id_number
 from sponsorship.models.enums import Gender, SchoolStage
 from sponsorship.services.children.rules import (
@@ -145,6 +146,13 @@ def test_every_problem_is_listed_at_once():
             TODAY,
         )
     assert fields_of(error.value) >= {"name", "gender", "guardian_mobile", "bank_account"}
+
+
+def test_a_record_with_several_problems_lists_them_in_the_readers_language():
+    with pytest.raises(ChildInvalidError) as error:
+        build_child_data(values(name="", guardian_name=""), TODAY)
+    assert error.value.message == "请填写儿童姓名；请填写监护人姓名"
+    assert render(error.value, "en") == "Enter the child's name; Enter the guardian's name"
 
 
 def test_a_clean_record():
