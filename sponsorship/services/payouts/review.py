@@ -194,7 +194,8 @@ def funding_problems(batch: PayoutBatch) -> list[Message]:
         problems.append(
             _l(
                 "the general fund needs %(needed)s, it holds %(held)s",
-                needed=format_fen(cover),
+                # PostgreSQL sums bigints as numeric: back to integer fen to format it.
+                needed=format_fen(int(cover)),
                 held=format_fen(general),
             )
         )
