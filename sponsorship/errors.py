@@ -1,6 +1,17 @@
 """Domain errors: raised by services and models, with a message a person can act on."""
 
-from flask_babel import get_locale
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+
+#: A message: an English id from `lazy_gettext`, rendered in the locale of whoever reads it.
+#: A `Joined` list, another error (to pass its message on) or a plain string also serve.
+Message: TypeAlias = "LazyString | Joined | DomainError | str"
 
 
 class DomainError(Exception):
@@ -8,21 +19,17 @@ class DomainError(Exception):
 
     status_code = 422
 
-    def __init__(self, message_zh: str, message_en: str | None = None) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
-        self.message_en = message_en or message_zh
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self._message = message
 
     @property
     def message(self) -> str:
-        """The message in the user's language."""
-        try:
-            locale = get_locale()
-        except RuntimeError:  # outside a request: command line and jobs speak Chinese
-            locale = None
-        if locale is not None and locale.language == "en":
-            return self.message_en
-        return self.message_zh
+        """Return the message in the reader's language: the request's, else Chinese (CLI, jobs)."""
+        # Rendered on every read, not when raised: a job's error logged in Chinese and the same
+        # error flashed to an English user each get their own language. Outside any app context
+        # gettext has no catalog and gives the English id back.
+        return str(self._message)
 
     def __str__(self) -> str:
         return self.message
@@ -38,3 +45,22 @@ class NotFoundError(DomainError):
     """The thing does not exist, or lies outside the user's scope (HTTP 404)."""
 
     status_code = 404
+
+
+class Joined:
+    """Messages joined by a separator in the reader's language, rendered with the whole."""
+
+    def __init__(self, parts: Iterable[Message], separator: Message | None = None) -> None:
+        self.parts = list(parts)
+        self.separator = separator
+
+    def __str__(self) -> str:
+        # Separators are translated too: Chinese joins clauses with a full-width semicolon.
+        separator = _("; ") if self.separator is None else str(self.separator)
+        return separator.join(str(part) for part in self.parts)
+
+
+def render(message: Message, locale: str) -> str:
+    """Return a message in the given language, whatever the reader's (the English id for "en")."""
+    with force_locale(locale):
+        return str(message)

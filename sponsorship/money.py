@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.errors import DomainError
 
 #: The largest amount accepted from a form: ¥999,999,999.99.
@@ -30,13 +32,12 @@ def parse_yuan(text: str) -> int:
     cleaned = unicodedata.normalize("NFKC", str(text)).strip().removeprefix("¥").strip()
     if not _AMOUNT_RE.match(cleaned):
         raise DomainError(
-            "金额格式不正确：请输入如 1234.50 的数字，最多两位小数。",
-            "Invalid amount: enter a number such as 1234.50, with at most two decimals.",
+            _l("Invalid amount: enter a number such as 1234.50, with at most two decimals."),
         )
     try:
         fen = int(Decimal(cleaned.replace(",", "")) * 100)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
-        raise DomainError("金额格式不正确。", "Invalid amount.") from exc
+        raise DomainError(_l("Invalid amount.")) from exc
     if fen > MAX_FEN:
-        raise DomainError("金额过大。", "The amount is too large.")
+        raise DomainError(_l("The amount is too large."))
     return fen

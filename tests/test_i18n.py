@@ -1,5 +1,7 @@
 """Every string on screen is translated to Chinese, and the catalogs are in step with the code."""
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,10 +43,51 @@ def test_every_message_in_the_code_has_a_chinese_translation(tmp_path):
     )
 
 
+PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sd]")
+
+
 def test_placeholders_survive_translation():
     with CATALOG.open("rb") as f:
         catalog = read_po(f, locale="zh")
     for message in catalog:
         if message.id and "%(" in message.id:
-            for name in ("%(name)s", "%(count)s", "%(n)s"):
-                assert (name in message.id) == (name in message.string), message.id
+            wanted = sorted(PLACEHOLDER_RE.findall(message.id))
+            assert sorted(PLACEHOLDER_RE.findall(message.string)) == wanted, message.id
+
+
+def _error_classes(trees: list[ast.Module]) -> set[str]:
+    """Return DomainError and the names of every class derived from it, however indirectly."""
+    names, grown = {"DomainError"}, True
+    while grown:
+        grown = False
+        for tree in trees:
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and node.name not in names
+                    and any(getattr(base, "id", None) in names for base in node.bases)
+                ):
+                    names.add(node.name)
+                    grown = True
+    return names
+
+
+def test_domain_errors_take_a_message_id_not_a_bare_string():
+    """A literal or f-string message would reach people untranslated, unseen by extraction."""
+    paths = sorted((ROOT / "sponsorship").rglob("*.py"))
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in paths]
+    names = _error_classes(trees) | {"_conflict"}
+    bare = []
+    for path, tree in zip(paths, trees, strict=True):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            message = node.args[-1]
+            if name in names and (
+                isinstance(message, ast.JoinedStr)
+                or (isinstance(message, ast.Constant) and isinstance(message.value, str))
+            ):
+                bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bare, "wrap the message in _l(...):\n" + "\n".join(bare)

@@ -37,7 +37,7 @@ def import_command(path: Path, username: str | None, dry_run: bool) -> None:
             plan, counts = import_sheet(stream, user)
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message_zh) from error
+        raise click.ClickException(error.message) from error
     if counts is None:
         db.session.rollback()
         for problem in plan.problems:

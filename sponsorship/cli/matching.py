@@ -25,7 +25,7 @@ def run_command(code: str | None) -> None:
         summary = run_matching(scope)
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message_zh) from error
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(
         f"匹配完成：等待结对儿童 {summary.children} 名，"

@@ -23,7 +23,7 @@ def import_command(path: Path) -> None:
         result = import_regions(text)
     except RegionImportError as error:
         db.session.rollback()
-        raise click.ClickException(error.message_zh) from error
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(
         f"地区导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}。"

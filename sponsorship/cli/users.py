@@ -39,7 +39,7 @@ def create_command(username, role, display_name, email, scope_code, password) ->
             username, password, Role(role), display_name=display_name, email=email, scope=scope
         )
     except DomainError as error:
-        raise click.ClickException(error.message_zh) from error
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Created {role} account {username}.")
     if generated:
@@ -59,7 +59,7 @@ def set_password_command(username, password) -> None:
     try:
         users.change_password(user, password)
     except DomainError as error:
-        raise click.ClickException(error.message_zh) from error
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Password of {username} changed.")
     if generated:

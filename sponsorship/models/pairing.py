@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sponsorship.clock import utcnow
@@ -63,9 +64,7 @@ class Pairing(db.Model):
     def confirm(self, by: User) -> None:
         """Turn a proposal into an active pairing."""
         if self.status != PairingStatus.PROPOSED:
-            raise DomainError(
-                "只能确认待确认的结对建议。", "Only a proposed pairing can be confirmed."
-            )
+            raise DomainError(_l("Only a proposed pairing can be confirmed."))
         self.status = PairingStatus.ACTIVE
         self.confirmed_by = by
         self.confirmed_at = utcnow()
@@ -73,20 +72,18 @@ class Pairing(db.Model):
     def reject(self, reason: str) -> None:
         """Turn down a proposal; the matcher never proposes this pair again."""
         if self.status != PairingStatus.PROPOSED:
-            raise DomainError(
-                "只能拒绝待确认的结对建议。", "Only a proposed pairing can be rejected."
-            )
+            raise DomainError(_l("Only a proposed pairing can be rejected."))
         if not reason.strip():
-            raise DomainError("请填写拒绝原因。", "A reason is required to reject a pairing.")
+            raise DomainError(_l("A reason is required to reject a pairing."))
         self.status = PairingStatus.REJECTED
         self.rejected_reason = reason.strip()
 
     def end(self, on: date, reason: str) -> None:
         """End an active pairing, keeping it in the history."""
         if self.status != PairingStatus.ACTIVE:
-            raise DomainError("只能结束进行中的结对。", "Only an active pairing can be ended.")
+            raise DomainError(_l("Only an active pairing can be ended."))
         if not reason.strip():
-            raise DomainError("请填写结束原因。", "A reason is required to end a pairing.")
+            raise DomainError(_l("A reason is required to end a pairing."))
         self.status = PairingStatus.ENDED
         self.ended_on = on
         self.end_reason = reason.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from sponsorship.errors import NotFoundError
@@ -33,7 +34,7 @@ def export_children(
     """
     reveal = reveal_reason is not None
     if reveal and user.role not in REVEAL_ROLES:
-        raise NotFoundError("您没有查看完整号码的权限。", "You may not see the full numbers.")
+        raise NotFoundError(_l("You may not see the full numbers."))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("儿童名册")
     sheet.append(EXTRA_HEADERS + [h for h, _ in HEADERS])

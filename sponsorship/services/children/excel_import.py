@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
 from sponsorship.models import Child, ChildHardship, Guardian, Region, User
 from sponsorship.models.enums import ChildStatus, RegionLevel
@@ -80,7 +81,7 @@ class ImportPlan:
 def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPlan:
     """Check every row and decide whether it creates or updates a child; write nothing."""
     if by.role not in EDIT_ROLES:
-        raise DomainError("您的账号只能查看，不能导入。", "Your account may read but not import.")
+        raise DomainError(_l("Your account may read but not import."))
     places = _villages()
     enums = {name: zh_values(enum_class) for name, enum_class in ENUMS.items()}
     plan, now = ImportPlan(), today()
@@ -115,7 +116,7 @@ def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPl
             for problem in invalid.problems:
                 column = FIELD_HEADERS.get(problem.field, FIELD_HEADERS["village"])
                 if column not in reported:
-                    problems.append(RowProblem(number, column, problem.message_zh))
+                    problems.append(RowProblem(number, column, render(problem, "zh")))
         if row.data is not None and not problems:
             row.region = region
             key = (row.data.name, row.data.birth_date, region.id)
@@ -233,9 +234,7 @@ def _same(child: Child, data: ChildData, region: Region) -> bool:
 def apply_import(plan: ImportPlan, by: User) -> dict[str, int]:
     """Create and update the planned children in the caller's transaction; all or nothing."""
     if not plan.ok:
-        raise DomainError(
-            "表格中还有错误，未导入任何数据。", "The sheet still has errors; nothing imported."
-        )
+        raise DomainError(_l("The sheet still has errors; nothing imported."))
     _insert_new(plan, by)
     for row in plan.rows:
         if row.action == "update":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today, utcnow
 from sponsorship.errors import DomainError, NotFoundError
@@ -57,17 +58,15 @@ class Revealed:
 def _region_for(data: ChildData, by: User) -> Region:
     region = db.session.get(Region, data.region_id)
     if region is None or region.level != RegionLevel.VILLAGE:
-        raise ChildInvalidError([FieldError("region_id", "请选择村（社区）", "Choose the village")])
+        raise ChildInvalidError([FieldError("region_id", _l("Choose the village"))])
     if not by.can_see(region):
-        raise NotFoundError(
-            "该村（社区）不在您的管辖范围内。", "That village is outside your area."
-        )
+        raise NotFoundError(_l("That village is outside your area."))
     return region
 
 
 def _ensure_editor(by: User) -> None:
     if by.role not in EDIT_ROLES:
-        raise DomainError("您的账号只能查看，不能修改。", "Your account may read but not change.")
+        raise DomainError(_l("Your account may read but not change."))
 
 
 def _ensure_unique_id(id_number: str | None, child: Child | None) -> None:
@@ -76,7 +75,7 @@ def _ensure_unique_id(id_number: str | None, child: Child | None) -> None:
     other = db.session.scalar(sa.select(Child.id).where(Child.id_number == id_number))
     if other is not None and (child is None or other != child.id):
         raise ChildInvalidError(
-            [FieldError("id_number", "该身份证号已登记", "That resident ID is already registered")]
+            [FieldError("id_number", _l("That resident ID is already registered"))]
         )
 
 
@@ -139,7 +138,7 @@ def update_child(child: Child, data: ChildData, *, by: User) -> Child:
 def ensure_can_see(child: Child, user: User) -> None:
     """Raise NotFoundError when the child lies outside the user's scope."""
     if not user.can_see(child.region):
-        raise NotFoundError("找不到该儿童。", "No such child.")
+        raise NotFoundError(_l("No such child."))
 
 
 def verify_child(child: Child, *, by: User) -> None:
@@ -147,13 +146,10 @@ def verify_child(child: Child, *, by: User) -> None:
     _ensure_editor(by)
     ensure_can_see(child, by)
     if child.status != ChildStatus.REGISTERED:
-        raise DomainError(
-            "只能审核刚登记的儿童。", "Only a newly registered child can be verified."
-        )
+        raise DomainError(_l("Only a newly registered child can be verified."))
     if child.registered_by_id == by.id:
         raise DomainError(
-            "登记人不能审核自己登记的儿童，请另一位工作人员审核。",
-            "Another user must verify the child you registered.",
+            _l("Another user must verify the child you registered."),
         )
     child.status = ChildStatus.VERIFIED
     child.verified_by = by
@@ -166,9 +162,7 @@ def open_for_sponsors(child: Child, *, by: User) -> None:
     _ensure_editor(by)
     ensure_can_see(child, by)
     if child.status != ChildStatus.VERIFIED:
-        raise DomainError(
-            "只有已审核的儿童可以进入待结对名单。", "Only a verified child can await a sponsor."
-        )
+        raise DomainError(_l("Only a verified child can await a sponsor."))
     child.status = ChildStatus.AWAITING
     child.awaiting_since = today()
     audit.record("child.awaiting", child)
@@ -177,7 +171,7 @@ def open_for_sponsors(child: Child, *, by: User) -> None:
 def mark_paired(child: Child) -> None:
     """Record that a child awaiting a sponsor now has one (called by the pairing service)."""
     if child.status != ChildStatus.AWAITING:
-        raise DomainError("只有待结对的儿童可以结对。", "Only a child awaiting a sponsor can pair.")
+        raise DomainError(_l("Only a child awaiting a sponsor can pair."))
     child.status = ChildStatus.PAIRED
 
 
@@ -186,9 +180,9 @@ def exit_child(child: Child, reason: ExitReason, note: str = "", *, by: User) ->
     _ensure_editor(by)
     ensure_can_see(child, by)
     if child.status == ChildStatus.EXITED:
-        raise DomainError("该儿童已退出帮扶。", "The child has already left the programme.")
+        raise DomainError(_l("The child has already left the programme."))
     if reason == ExitReason.OTHER and not note.strip():
-        raise DomainError("请说明退出原因。", "Describe the reason for leaving.")
+        raise DomainError(_l("Describe the reason for leaving."))
     # A child who leaves takes no more aid: the active pairing ends (its future instalments are
     # waived) and open proposals go, so no batch pays and no sponsor owes for them.
     from sponsorship.services.pairing import pairings
@@ -216,10 +210,10 @@ def can_reveal(user: User, child: Child) -> bool:
 def reveal(child: Child, reason: str, *, by: User) -> Revealed:
     """Return the child's unmasked ID and bank account, recording who asked and why."""
     if not can_reveal(by, child):
-        raise NotFoundError("找不到该儿童。", "No such child.")
+        raise NotFoundError(_l("No such child."))
     reason = reason.strip()
     if len(reason) < 2:
-        raise DomainError("请写明查看原因。", "Say why you need to see the numbers.")
+        raise DomainError(_l("Say why you need to see the numbers."))
     audit.record("child.reveal", child, detail=reason, user=by)
     return Revealed(child.id_number, child.guardian.bank_account)
 

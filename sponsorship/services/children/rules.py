@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -16,7 +17,7 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Joined, Message
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -34,8 +35,8 @@ MAX_AGE = 18
 class FieldError(DomainError):
     """One rule broken by one field: the form shows it beside the field, the import by column."""
 
-    def __init__(self, field_name: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_zh, message_en)
+    def __init__(self, field_name: str, message: Message) -> None:
+        super().__init__(message)
         self.field = field_name
 
 
@@ -43,9 +44,7 @@ class ChildInvalidError(DomainError):
     """A child's record breaks one or more rules; `problems` says which."""
 
     def __init__(self, problems: list[FieldError]) -> None:
-        super().__init__(
-            "；".join(p.message_zh for p in problems), "; ".join(p.message_en for p in problems)
-        )
+        super().__init__(Joined(problems))
         self.problems = problems
 
 
@@ -107,14 +106,14 @@ def clean_id_number(raw: str) -> str:
     try:
         return validate_ric(raw)
     except InvalidLength:
-        zh, en = "身份证号应为 18 位", "A resident ID has 18 characters"
+        message = _l("A resident ID has 18 characters")
     except InvalidChecksum:
-        zh, en = "身份证号校验位不正确，请核对", "The resident ID's check digit is wrong"
+        message = _l("The resident ID's check digit is wrong")
     except InvalidComponent:
-        zh, en = "身份证号中的出生日期或地区码无效", "The ID's birth date or area code is invalid"
+        message = _l("The ID's birth date or area code is invalid")
     except ValidationError:
-        zh, en = "身份证号格式不正确", "The resident ID is not well formed"
-    raise FieldError("id_number", zh, en)
+        message = _l("The resident ID is not well formed")
+    raise FieldError("id_number", message)
 
 
 def birth_date_of(id_number: str) -> date:
@@ -131,9 +130,7 @@ def clean_mobile(raw: str) -> str:
     """Return an 11-digit mainland mobile number, or raise FieldError."""
     value = re.sub(r"[\s-]", "", raw)
     if not MOBILE_RE.match(value):
-        raise FieldError(
-            "guardian_mobile", "手机号应为 11 位数字，以 1 开头", "A mobile has 11 digits from 1"
-        )
+        raise FieldError("guardian_mobile", _l("A mobile has 11 digits from 1"))
     return value
 
 
@@ -141,9 +138,7 @@ def clean_account(raw: str) -> str:
     """Return a bank account of digits only, or raise FieldError."""
     value = re.sub(r"\s", "", raw)
     if not ACCOUNT_RE.match(value):
-        raise FieldError(
-            "bank_account", "银行账号应为 10 至 30 位数字", "A bank account has 10 to 30 digits"
-        )
+        raise FieldError("bank_account", _l("A bank account has 10 to 30 digits"))
     return value
 
 
@@ -173,43 +168,40 @@ def check_child(data: ChildData, today: date) -> None:
 
 def _problems(data: ChildData, today: date):
     if not data.name.strip():
-        yield FieldError("name", "请填写儿童姓名", "Enter the child's name")
+        yield FieldError("name", _l("Enter the child's name"))
     if data.id_number and data.birth_date:
         if birth_date_of(data.id_number) != data.birth_date:
-            yield FieldError(
-                "birth_date", "出生日期与身份证号不一致", "The birth date does not match the ID"
-            )
+            yield FieldError("birth_date", _l("The birth date does not match the ID"))
         if data.gender and gender_of(data.id_number) != data.gender:
-            yield FieldError("gender", "性别与身份证号不一致", "The gender does not match the ID")
+            yield FieldError("gender", _l("The gender does not match the ID"))
     if data.birth_date is None:
         pass
     elif data.birth_date > today:
-        yield FieldError("birth_date", "出生日期不能晚于今天", "The birth date is in the future")
+        yield FieldError("birth_date", _l("The birth date is in the future"))
     elif _age(data.birth_date, today) >= MAX_AGE:
-        yield FieldError(
-            "birth_date", "已满 18 周岁，不属于帮扶对象", "Aged 18 or over: not a child"
-        )
+        yield FieldError("birth_date", _l("Aged 18 or over: not a child"))
     grades = STAGE_GRADES.get(data.school_stage)
     if data.school_stage is None:
         pass
     elif grades is None and data.grade is not None:
-        yield FieldError("grade", "该学段不填年级", "This school stage has no grades")
+        yield FieldError("grade", _l("This school stage has no grades"))
     elif grades is not None and data.grade not in grades:
         yield FieldError(
             "grade",
-            f"该学段的年级应在 {grades.start} 至 {grades.stop - 1} 之间",
-            f"The grade must be from {grades.start} to {grades.stop - 1} at this stage",
+            _l(
+                "The grade must be from %(first)s to %(last)s at this stage",
+                first=grades.start,
+                last=grades.stop - 1,
+            ),
         )
     if not data.guardian_name.strip():
-        yield FieldError("guardian_name", "请填写监护人姓名", "Enter the guardian's name")
+        yield FieldError("guardian_name", _l("Enter the guardian's name"))
     if not data.guardian_relation.strip():
-        yield FieldError("guardian_relation", "请填写与儿童的关系", "Enter the relation")
+        yield FieldError("guardian_relation", _l("Enter the relation"))
     if data.consent_given_on and data.consent_given_on > today:
-        yield FieldError(
-            "consent_given_on", "同意日期不能晚于今天", "The consent date is in the future"
-        )
+        yield FieldError("consent_given_on", _l("The consent date is in the future"))
     if data.bank_account and not data.bank_name:
-        yield FieldError("bank_name", "填写了账号，请同时填写开户银行", "Enter the bank's name")
+        yield FieldError("bank_name", _l("Enter the bank's name"))
 
 
 def _age(birth: date, today: date) -> int:
@@ -226,9 +218,7 @@ def build_child_data(values: dict[str, object], today: date) -> ChildData:
     def text(key: str, limit: int) -> str:
         value = str(values.get(key) or "").strip()
         if len(value) > limit:
-            problems.append(
-                FieldError(key, f"不能超过 {limit} 个字", f"At most {limit} characters")
-            )
+            problems.append(FieldError(key, _l("At most %(limit)s characters", limit=limit)))
         return value[:limit]
 
     def optional(key: str, cleaner):
@@ -242,42 +232,38 @@ def build_child_data(values: dict[str, object], today: date) -> ChildData:
             problems.append(problem)
             return None
 
-    def choice(key: str, enum_class, required: bool = True, zh="请选择一项", en="Choose one"):
+    def choice(key: str, enum_class, required: bool = True, missing: Message = _l("Choose one")):
         raw = values.get(key)
         if raw in (None, ""):
             if required:
-                problems.append(FieldError(key, zh, en))
+                problems.append(FieldError(key, missing))
             return None
         try:
             return enum_class(raw)
         except ValueError:
-            problems.append(FieldError(key, f"无效的选项：{raw}", f"Not a valid choice: {raw}"))
+            problems.append(FieldError(key, _l("Not a valid choice: %(value)s", value=raw)))
             return None
 
-    def day(key: str, missing_zh: str, missing_en: str) -> date | None:
+    def day(key: str, missing: Message | None) -> date | None:
         try:
             value = as_date(values.get(key))
         except ValueError:
-            problems.append(
-                FieldError(key, "日期格式应为 2016-03-01", "Write the date as 2016-03-01")
-            )
+            problems.append(FieldError(key, _l("Write the date as 2016-03-01")))
             return None
-        if value is None and missing_zh:
-            problems.append(FieldError(key, missing_zh, missing_en))
+        if value is None and missing is not None:
+            problems.append(FieldError(key, missing))
         return value
 
     id_number = optional("id_number", clean_id_number)
     birth = day(
         "birth_date",
-        "" if id_number else "请填写出生日期，或填写身份证号",
-        "Enter the birth date, or the resident ID",
+        None if id_number else _l("Enter the birth date, or the resident ID"),
     )
     gender = choice(
         "gender",
         Gender,
         required=not id_number,
-        zh="请选择性别，或填写身份证号",
-        en="Choose the gender, or enter the resident ID",
+        missing=_l("Choose the gender, or enter the resident ID"),
     )
     if id_number:
         birth = birth or birth_date_of(id_number)
@@ -288,19 +274,17 @@ def build_child_data(values: dict[str, object], today: date) -> ChildData:
         try:
             grade = int(str(raw_grade).strip().removesuffix("年级"))
         except ValueError:
-            problems.append(FieldError("grade", "年级应为数字", "The grade is a number"))
+            problems.append(FieldError("grade", _l("The grade is a number")))
     hardships = []
     for raw in values.get("hardships") or []:
         try:
             hardships.append(Hardship(raw))
         except ValueError:
-            problems.append(
-                FieldError("hardships", f"无效的困境类别：{raw}", f"Unknown hardship: {raw}")
-            )
+            problems.append(FieldError("hardships", _l("Unknown hardship: %(value)s", value=raw)))
     region_id = values.get("region_id")
     if not region_id:
-        problems.append(FieldError("region_id", "请选择村（社区）", "Choose the village"))
-    consent = day("consent_given_on", "未记录监护人同意，不能登记", "Record the guardian's consent")
+        problems.append(FieldError("region_id", _l("Choose the village")))
+    consent = day("consent_given_on", _l("Record the guardian's consent"))
     data = ChildData(
         name=text("name", 50),
         gender=gender,

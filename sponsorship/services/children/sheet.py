@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import BinaryIO
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Joined
 from sponsorship.labels import label
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
 
@@ -163,14 +164,17 @@ class SheetError(DomainError):
     """The file as a whole cannot be read as a children's sheet."""
 
 
+#: Between column names in a message: "、" in Chinese.
+_COMMA = _l(", ")
+
+
 def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
     """Return (sheet row number, values by field) for each non-empty row, or raise SheetError."""
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SheetError(
-            "文件不是 Excel 工作簿（.xlsx）。请用模板填写，或在 Excel 中“另存为 .xlsx”后再上传。",
-            "The file is not an Excel workbook (.xlsx). Use the template or save as .xlsx.",
+            _l("The file is not an Excel workbook (.xlsx). Use the template or save as .xlsx."),
         ) from exc
     try:
         sheet = (
@@ -182,13 +186,14 @@ def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
         missing = [FIELD_HEADERS[f] for f in FIELD_HEADERS if f in REQUIRED and f not in columns]
         if header is None or all(c is None for c in columns):
             raise SheetError(
-                "表格是空的：第一行应为列名，从第二行起每行一名儿童。请下载模板填写。",
-                "The sheet is empty: headers in row 1, one child per row from row 2.",
+                _l("The sheet is empty: headers in row 1, one child per row from row 2."),
             )
         if missing:
             raise SheetError(
-                "缺少必填列：" + "、".join(missing) + "。请对照模板的列名修改第一行。",
-                "Required columns are missing: " + ", ".join(missing) + ".",
+                _l(
+                    "Required columns are missing: %(columns)s.",
+                    columns=Joined(missing, separator=_COMMA),
+                ),
             )
         rows = []
         for number, line in enumerate(lines, start=2):
@@ -198,15 +203,16 @@ def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
             rows.append((number, values))
             if len(rows) > MAX_ROWS:
                 raise SheetError(
-                    f"一次最多导入 {MAX_ROWS} 行，请把表格拆分成几个文件分别导入。",
-                    f"At most {MAX_ROWS} rows per import; split the sheet into several files.",
+                    _l(
+                        "At most %(n)s rows per import; split the sheet into several files.",
+                        n=MAX_ROWS,
+                    ),
                 )
     finally:
         workbook.close()
     if not rows:
         raise SheetError(
-            "表格中没有儿童数据：从第二行起每行填写一名儿童。",
-            "The sheet has no children: one child per row from row 2.",
+            _l("The sheet has no children: one child per row from row 2."),
         )
     return rows
 

@@ -6,6 +6,7 @@ import hashlib
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from sponsorship.clock import utcnow
@@ -66,8 +67,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_token(token)
     if user is None:
         raise DomainError(
-            "重设密码的链接无效或已过期，请重新申请。",
-            "The reset link is invalid or has expired; please ask for a new one.",
+            _l("The reset link is invalid or has expired; please ask for a new one."),
         )
     users.check_password_strength(new_password)
     user.set_password(new_password)

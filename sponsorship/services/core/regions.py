@@ -7,8 +7,9 @@ import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Joined, Message
 from sponsorship.extensions import db
 from sponsorship.models import Region
 from sponsorship.models.enums import RegionLevel, Zone
@@ -41,10 +42,15 @@ class ImportResult:
 class RegionImportError(DomainError):
     """A region file has bad rows; `problems` lists each as (line, message)."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
+    def __init__(self, problems: list[tuple[int, Message]]) -> None:
         self.problems = problems
-        lines = "\n".join(f"第 {line} 行：{msg}" for line, msg in problems)
-        super().__init__(f"地区文件有错误，未导入任何数据：\n{lines}")
+        lines = Joined(
+            (_l("Line %(line)s: %(problem)s", line=line, problem=msg) for line, msg in problems),
+            separator="\n",
+        )
+        super().__init__(
+            _l("The region file has errors; nothing was imported:\n%(lines)s", lines=lines)
+        )
 
 
 def parse_rows(text: str) -> list[RegionRow]:
@@ -52,31 +58,60 @@ def parse_rows(text: str) -> list[RegionRow]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
-        raise RegionImportError([(1, f"缺少列：{', '.join(missing)}（需要 {', '.join(COLUMNS)}）")])
+        raise RegionImportError(
+            [
+                (
+                    1,
+                    _l(
+                        "Missing columns: %(missing)s (needed: %(columns)s)",
+                        missing=", ".join(missing),
+                        columns=", ".join(COLUMNS),
+                    ),
+                )
+            ]
+        )
     rows: list[RegionRow] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Message]] = []
     seen: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
         values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         errors = []
         if not values["code"].isdigit():
-            errors.append(f"代码「{values['code']}」应为数字")
+            errors.append(_l("The code '%(code)s' should be digits", code=values["code"]))
         elif values["code"] in seen:
-            errors.append(f"代码 {values['code']} 与第 {seen[values['code']]} 行重复")
+            errors.append(
+                _l(
+                    "The code %(code)s repeats line %(line)s",
+                    code=values["code"],
+                    line=seen[values["code"]],
+                )
+            )
         if not values["name"]:
-            errors.append("名称为空")
+            errors.append(_l("The name is empty"))
         try:
             level = RegionLevel(values["level"])
         except ValueError:
-            errors.append(f"级别「{values['level']}」无效（可选：{', '.join(RegionLevel)}）")
+            errors.append(
+                _l(
+                    "The level '%(level)s' is not valid (choose from %(choices)s)",
+                    level=values["level"],
+                    choices=", ".join(RegionLevel),
+                )
+            )
             level = None
         try:
             zone = Zone(values["zone"]) if values["zone"] else None
         except ValueError:
-            errors.append(f"片区「{values['zone']}」无效（可选：{', '.join(Zone)}）")
+            errors.append(
+                _l(
+                    "The zone '%(zone)s' is not valid (choose from %(choices)s)",
+                    zone=values["zone"],
+                    choices=", ".join(Zone),
+                )
+            )
             zone = None
         if errors:
-            problems.append((line, "；".join(errors)))
+            problems.append((line, Joined(errors)))
             continue
         seen[values["code"]] = line
         rows.append(
@@ -92,15 +127,33 @@ def import_regions(text: str) -> ImportResult:
     rows = parse_rows(text)
     existing = {r.code: r for r in db.session.scalars(sa.select(Region))}
     levels = {code: region.level for code, region in existing.items()}
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Message]] = []
     for row in rows:
         if row.parent is None:
             if PARENT_LEVELS[row.level] and row.level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
-                problems.append((row.line, f"{row.name} 缺少上级代码"))
+                problems.append((row.line, _l("%(name)s has no parent code", name=row.name)))
         elif row.parent not in levels:
-            problems.append((row.line, f"上级代码 {row.parent} 不存在（上级须在本行之前或已导入）"))
+            problems.append(
+                (
+                    row.line,
+                    _l(
+                        "The parent code %(parent)s does not exist (a parent comes on an earlier "
+                        "line or is imported already)",
+                        parent=row.parent,
+                    ),
+                )
+            )
         elif levels[row.parent] not in PARENT_LEVELS[row.level]:
-            problems.append((row.line, f"{row.level} 的上级不能是 {levels[row.parent]}"))
+            problems.append(
+                (
+                    row.line,
+                    _l(
+                        "A %(level)s cannot have a %(parent)s as its parent",
+                        level=row.level,
+                        parent=levels[row.parent],
+                    ),
+                )
+            )
         levels[row.code] = row.level
     if problems:
         raise RegionImportError(problems)

@@ -6,6 +6,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
@@ -30,8 +31,7 @@ def check_password_strength(password: str) -> None:
     """Refuse passwords that are too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
-            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
         )
 
 
@@ -83,11 +83,10 @@ def create_user(
     username = username.strip()
     if not USERNAME_RE.match(username):
         raise DomainError(
-            "登录名需 3–80 个字符，只能包含字母、数字和 _ . @ -。",
-            "The login name needs 3–80 letters, digits or _ . @ -.",
+            _l("The login name needs 3–80 letters, digits or _ . @ -."),
         )
     if find_by_username(username) is not None:
-        raise DomainError(f"登录名 {username} 已被使用。", f"The login name {username} is taken.")
+        raise DomainError(_l("The login name %(name)s is taken.", name=username))
     check_password_strength(password)
     user = User(
         username=username,
@@ -135,8 +134,7 @@ def update_user(
     """Change role, scope, name and active flag; deactivating ends the user's sessions."""
     if user.id == by.id and (not active or role != Role.ADMIN):
         raise DomainError(
-            "不能停用自己的账号或取消自己的管理员角色。",
-            "You cannot deactivate yourself or remove your own admin role.",
+            _l("You cannot deactivate yourself or remove your own admin role."),
         )
     changes = []
     if user.role != role:

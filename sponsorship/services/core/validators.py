@@ -6,10 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Message
 
 #: Mainland mobile numbers: 11 digits starting 13–19.
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -22,8 +23,8 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 class FieldError(DomainError):
     """A rule about one input field was broken; `field` names the form field to show it beside."""
 
-    def __init__(self, field: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_zh, message_en)
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(message)
         self.field = field
 
 
@@ -39,8 +40,7 @@ def normalize_mobile(text: str, field: str = "mobile") -> str:
     if not MOBILE_RE.match(number):
         raise FieldError(
             field,
-            "手机号格式不正确：请输入 11 位中国大陆手机号，如 13912345678。",
-            "Invalid mobile number: enter an 11-digit mainland number such as 13912345678.",
+            _l("Invalid mobile number: enter an 11-digit mainland number such as 13912345678."),
         )
     return number
 
@@ -53,8 +53,7 @@ def normalize_id_number(text: str | None, *, today: date, field: str = "id_numbe
     if not ID_NUMBER_RE.match(number):
         raise FieldError(
             field,
-            "身份证号应为 18 位：17 位数字加一位数字或 X。",
-            "A resident ID number has 18 characters: 17 digits and a digit or X.",
+            _l("A resident ID number has 18 characters: 17 digits and a digit or X."),
         )
     # stdnum's ric.validate also insists that the region code existed in the birth year, which
     # refuses real numbers issued after a county was renumbered (441323 dates from 1988): check
@@ -62,8 +61,7 @@ def normalize_id_number(text: str | None, *, today: date, field: str = "id_numbe
     if ric.calc_check_digit(number) != number[17]:
         raise FieldError(
             field,
-            "身份证号校验位不正确，请核对每一位数字。",
-            "The ID number's check digit is wrong; please check every digit.",
+            _l("The ID number's check digit is wrong; please check every digit."),
         )
     try:
         born = ric.get_birth_date(number)
@@ -72,8 +70,7 @@ def normalize_id_number(text: str | None, *, today: date, field: str = "id_numbe
     if born is None or born > today or born.year < 1900:
         raise FieldError(
             field,
-            "身份证号中的出生日期不存在，请核对。",
-            "The birth date in the ID number is not a real date; please check it.",
+            _l("The birth date in the ID number is not a real date; please check it."),
         )
     return number
 
@@ -89,8 +86,7 @@ def normalize_email(text: str | None, field: str = "email") -> str | None:
     if len(address) > 255 or has_control or not EMAIL_RE.match(address):
         raise FieldError(
             field,
-            "电子邮箱格式不正确，如 name@example.com。",
-            "Invalid email address; it looks like name@example.com.",
+            _l("Invalid email address; it looks like name@example.com."),
         )
     return address
 
@@ -99,11 +95,10 @@ def clean_text(text: str | None, *, field: str, max_length: int, required: bool 
     """Return text with surrounding spaces and control characters removed; enforce length."""
     cleaned = "".join(c for c in str(text or "") if unicodedata.category(c)[0] != "C").strip()
     if required and not cleaned:
-        raise FieldError(field, "此项为必填项。", "This field is required.")
+        raise FieldError(field, _l("This field is required."))
     if len(cleaned) > max_length:
         raise FieldError(
             field,
-            f"最多 {max_length} 个字符。",
-            f"At most {max_length} characters.",
+            _l("At most %(limit)s characters.", limit=max_length),
         )
     return cleaned

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sponsorship.clock import utcnow
@@ -129,8 +130,7 @@ def resend(letter: Letter, *, by: User | None) -> None:
     """Put a failed email or SMS back in the queue to be tried again now."""
     if letter.status != LetterStatus.FAILED or letter.channel == Channel.POST:
         raise DomainError(
-            "只有发送失败的邮件或短信可以重新发送。",
-            "Only a failed email or SMS can be sent again.",
+            _l("Only a failed email or SMS can be sent again."),
         )
     earlier = letter.attempts
     letter.status = LetterStatus.QUEUED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -67,8 +68,7 @@ def preview(kind: LetterKind, language: str, subject: str, body: str) -> tuple[s
         return render(subject, body, sample_context(kind, language), language)
     except LetterTemplateError as error:
         raise DomainError(
-            f"模板有错误，无法生成信件：{error}",
-            f"The template has an error and cannot be rendered: {error}",
+            _l("The template has an error and cannot be rendered: %(error)s", error=str(error))
         ) from error
 
 
@@ -105,4 +105,4 @@ def save_template(
 
 def _check_language(language: str) -> None:
     if language not in LANGUAGES:
-        raise DomainError("不支持的语言。", "Unsupported language.")
+        raise DomainError(_l("Unsupported language."))

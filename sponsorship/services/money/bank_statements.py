@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -36,11 +37,6 @@ class Line:
     mobile: str
 
 
-def _say(zh: str, en: str) -> str:
-    """A message for people in their language, as domain errors give it."""
-    return DomainError(zh, en).message
-
-
 def parse(text: str) -> tuple[list[Line], list[str]]:
     """Read the CSV text into lines; return the lines and a message per bad row."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -48,9 +44,7 @@ def parse(text: str) -> tuple[list[Line], list[str]]:
     for name, aliases in COLUMNS.items():
         found[name] = next((h for h in reader.fieldnames or [] if h.strip() in aliases), None)
     if not found["date"] or not found["amount"]:
-        return [], [
-            _say("第1行：需要“日期”和“金额”两列。", "Row 1: needs a date and an amount column.")
-        ]
+        return [], [_("Row 1: needs a date and an amount column.")]
     lines, errors = [], []
     for number, row in enumerate(reader, start=2):
 
@@ -61,18 +55,17 @@ def parse(text: str) -> tuple[list[Line], list[str]]:
             received_on = date.fromisoformat(cell("date").replace("/", "-"))
         except ValueError:
             errors.append(
-                _say(
-                    f"第{number}行：日期“{cell('date')}”应写成 2026-11-29。",
-                    f"Row {number}: write the date {cell('date')!r} as 2026-11-29.",
+                _(
+                    "Row %(row)s: write the date '%(date)s' as 2026-11-29.",
+                    row=number,
+                    date=cell("date"),
                 )
             )
             continue
         try:
             amount = parse_yuan(cell("amount"))
         except DomainError as error:
-            errors.append(
-                _say(f"第{number}行：{error.message_zh}", f"Row {number}: {error.message_en}")
-            )
+            errors.append(_("Row %(row)s: %(problem)s", row=number, problem=error.message))
             continue
         lines.append(
             Line(number, received_on, amount, cell("reference"), cell("payer"), cell("mobile"))
@@ -100,7 +93,7 @@ def import_lines(
     if errors:
         return [], errors
     if not lines:
-        return [], [_say("文件中没有数据行。", "The file has no lines.")]
+        return [], [_("The file has no lines.")]
     donations = [
         record_donation(
             sponsor=(sponsor := _sponsor_for(line)),

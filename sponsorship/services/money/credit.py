@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Allocation, LedgerTransaction, Sponsor, User
@@ -57,13 +59,12 @@ def refund_credit(
 ) -> LedgerTransaction:
     """Pay part of a caring parent's unused credit back to them: credit → refunds."""
     if not reason.strip():
-        raise DomainError("请填写退款原因。", "A reason is required for a refund.")
+        raise DomainError(_l("A reason is required for a refund."))
     if not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise DomainError("退款金额必须大于零。", "The refund must be more than zero.")
+        raise DomainError(_l("The refund must be more than zero."))
     if amount_fen > ledger.sponsor_credit(sponsor.id):
         raise DomainError(
-            "退款不能超过这位爱心父母的预存款余额。",
-            "A refund cannot exceed the caring parent's credit.",
+            _l("A refund cannot exceed the caring parent's credit."),
         )
     txn = ledger.post(
         TransactionKind.REFUND,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -29,9 +31,9 @@ def open_batch(
 ) -> DonationBatch:
     """Open a batch for one bank statement."""
     if not title.strip():
-        raise DomainError("请填写批次名称。", "A title is required.")
+        raise DomainError(_l("A title is required."))
     if expected_count < 0 or expected_total_fen < 0:
-        raise DomainError("笔数和合计不能为负。", "The count and total cannot be negative.")
+        raise DomainError(_l("The count and total cannot be negative."))
     batch = DonationBatch(
         title=title.strip(),
         expected_count=expected_count,
@@ -59,7 +61,7 @@ def tally(batch: DonationBatch) -> BatchTally:
 def close_batch(batch: DonationBatch, *, by: User | None = None) -> BatchTally:
     """Close the batch, flagging it when its lines do not match the statement."""
     if batch.status != DonationBatchStatus.OPEN:
-        raise DomainError("这一批已关闭。", "This batch is already closed.")
+        raise DomainError(_l("This batch is already closed."))
     result = tally(batch)
     batch.status = DonationBatchStatus.CLOSED
     batch.mismatch = not result.matches

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today, utcnow
 from sponsorship.errors import DomainError
@@ -29,7 +30,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.models.pledge import OPEN_INSTALMENT
-from sponsorship.money import MAX_FEN
+from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 from sponsorship.services.money import ledger
@@ -87,14 +88,16 @@ def record_donation(
     """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise TypeError("money is integer fen")
-    if amount_fen <= 0 or amount_fen > MAX_FEN:
-        raise DomainError("金额必须大于零。", "The amount must be more than zero.")
+    if amount_fen <= 0:
+        raise DomainError(_l("The amount must be more than zero."))
+    if amount_fen > MAX_FEN:
+        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
     if received_on > today():
-        raise DomainError("到账日期不能晚于今天。", "The date received cannot be in the future.")
+        raise DomainError(_l("The date received cannot be in the future."))
     if sponsor is None:
         remainder_to = RemainderTo.GENERAL
     if batch is not None and batch.status != DonationBatchStatus.OPEN:
-        raise DomainError("这一批已关闭，不能再录入。", "This batch is closed; open a new one.")
+        raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     donation = Donation(
         receipt_no=next_receipt_no(received_on.year),
         sponsor=sponsor,
@@ -167,9 +170,9 @@ def reverse_donation(
 ) -> LedgerTransaction:
     """Reverse a donation with a reason: a mirror ledger transaction, allocations undone."""
     if not reason.strip():
-        raise DomainError("请填写冲销原因。", "A reason is required to reverse a donation.")
+        raise DomainError(_l("A reason is required to reverse a donation."))
     if donation.reversed:
-        raise DomainError("这笔捐款已冲销。", "This donation has already been reversed.")
+        raise DomainError(_l("This donation has already been reversed."))
     original = db.session.scalar(
         sa.select(LedgerTransaction).where(
             LedgerTransaction.donation_id == donation.id,
@@ -183,8 +186,10 @@ def reverse_donation(
             )
             if held < -entry.amount_fen:
                 raise DomainError(
-                    "这笔捐款已有部分被使用（已发放或已转用），不能整笔冲销。",
-                    "Part of this donation has been spent or moved; it cannot be reversed whole.",
+                    _l(
+                        "Part of this donation has been spent or moved; "
+                        "it cannot be reversed whole."
+                    ),
                 )
     for allocation in donation.allocations:
         if allocation.undone:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -110,7 +111,7 @@ def reverse(txn: LedgerTransaction, *, memo: str, by: User | None = None) -> Led
     if db.session.scalar(
         sa.select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == txn.id)
     ):
-        raise DomainError("这笔账已冲销过。", "This transaction has already been reversed.")
+        raise DomainError(_l("This transaction has already been reversed."))
     legs = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in txn.entries]
     donation = db.session.get(Donation, txn.donation_id) if txn.donation_id else None
     return post(TransactionKind.REVERSAL, legs, donation=donation, reverses=txn, memo=memo, by=by)

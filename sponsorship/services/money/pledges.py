@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone, today
 from sponsorship.errors import DomainError
@@ -88,12 +89,11 @@ def change_amount(
 ) -> PledgeChange:
     """Change a pledge's yearly amount from its next unpaid instalment on, keeping the history."""
     if pledge.status != PledgeStatus.ACTIVE:
-        raise DomainError("已结束的认捐不能修改金额。", "An ended pledge cannot be changed.")
+        raise DomainError(_l("An ended pledge cannot be changed."))
     standard = settings.standard_fen(pledge.pairing.child.aid_group)
     if new_amount_fen < standard:
         raise DomainError(
-            "认捐金额不能低于该组儿童的标准金额。",
-            "The pledge cannot be below the standard amount for the child's group.",
+            _l("The pledge cannot be below the standard amount for the child's group."),
         )
     unpaid = [i for i in pledge.instalments if i.status in OPEN_INSTALMENT and i.paid_fen == 0]
     change = PledgeChange(
@@ -127,7 +127,7 @@ def change_amount(
 def end_pledges(pairing: Pairing, reason: str, *, on: date | None = None) -> int:
     """Waive a pairing's unpaid instalments due after `on` (never deleted); return how many."""
     if not reason.strip():
-        raise DomainError("请填写结束原因。", "A reason is required.")
+        raise DomainError(_l("A reason is required."))
     on = on or pairing.ended_on or today()
     waived = 0
     pledges = db.session.scalars(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship import matching
@@ -209,8 +210,7 @@ def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
         db.session.flush()
     except IntegrityError as error:
         raise ConflictError(
-            "另一位工作人员正在为同一范围运行匹配，请稍后刷新再试。",
-            "Someone else is running matching for the same children; refresh and try again.",
+            _l("Someone else is running matching for the same children; refresh and try again."),
         ) from error
     summary = RunSummary(
         children=len(children),

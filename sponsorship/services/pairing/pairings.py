@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sponsorship import matching
 from sponsorship.clock import today
-from sponsorship.errors import ConflictError, DomainError, NotFoundError
+from sponsorship.errors import ConflictError, DomainError, Message, NotFoundError
 from sponsorship.extensions import db
 from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
@@ -32,13 +33,12 @@ from sponsorship.services.pairing.matching import RegionPaths, weights
 
 def _taken() -> ConflictError:
     return ConflictError(
-        "这条结对已被其他工作人员处理，请刷新页面查看最新情况。",
-        "Someone else has already dealt with this pairing; refresh the page to see it.",
+        _l("Someone else has already dealt with this pairing; refresh the page to see it."),
     )
 
 
-def _conflict(message_zh: str, message_en: str) -> ConflictError:
-    return ConflictError(message_zh, message_en)
+def _conflict(message: Message) -> ConflictError:
+    return ConflictError(message)
 
 
 def _flush() -> None:
@@ -47,8 +47,7 @@ def _flush() -> None:
         db.session.flush()
     except IntegrityError as error:
         raise _conflict(
-            "这名儿童刚刚已与另一位爱心父母结对。",
-            "This child has just been paired by someone else.",
+            _l("This child has just been paired by someone else."),
         ) from error
     except OperationalError as error:  # SQLite: another writer committed since we read
         raise _taken() from error
@@ -86,19 +85,15 @@ def _active_count(sponsor_id: int) -> int:
 
 def _check_free_place(sponsor: Sponsor) -> None:
     if sponsor.status != SponsorStatus.APPROVED:
-        raise _conflict("这位爱心父母目前不在审核通过状态。", "This caring parent is not approved.")
+        raise _conflict(_l("This caring parent is not approved."))
     if _active_count(sponsor.id) >= sponsor.capacity:
-        raise _conflict(
-            "这位爱心父母的结对名额已满。", "This caring parent has no free place left."
-        )
+        raise _conflict(_l("This caring parent has no free place left."))
 
 
 def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> None:
     """Make a locked, checked proposal active, and do what follows from it."""
     if child.status != ChildStatus.AWAITING:
-        raise _conflict(
-            "这名儿童已不在等待结对状态。", "This child is no longer awaiting a sponsor."
-        )
+        raise _conflict(_l("This child is no longer awaiting a sponsor."))
     _check_free_place(sponsor)
     pairing.confirm(by)
     register.mark_paired(child)
@@ -165,23 +160,14 @@ def confirm_many(pairing_ids: Iterable[int], *, by: User) -> list[Pairing]:
 def reject_many(pairing_ids: Iterable[int], reason_text: str, *, by: User) -> list[Pairing]:
     """Reject several proposals with one reason, all or none."""
     if not reason_text.strip():
-        raise DomainError("请填写拒绝原因。", "A reason is required to reject a pairing.")
+        raise DomainError(_l("A reason is required to reject a pairing."))
     return [reject(pid, reason_text, by=by) for pid in sorted(set(pairing_ids))]
 
 
 _RULE_MESSAGES = {
-    "aid": (
-        "这位爱心父母希望资助的类别与该儿童不符。",
-        "The caring parent asked for another aid type.",
-    ),
-    "distance": (
-        "该儿童不在这位爱心父母愿意资助的范围内。",
-        "The child lives outside the area the caring parent chose.",
-    ),
-    "gender": (
-        "该儿童的性别与这位爱心父母的意愿不符。",
-        "The child's gender is not the one the caring parent asked for.",
-    ),
+    "aid": _l("The caring parent asked for another aid type."),
+    "distance": _l("The child lives outside the area the caring parent chose."),
+    "gender": _l("The child's gender is not the one the caring parent asked for."),
 }
 
 
@@ -193,7 +179,7 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
     sponsor_rec, child_rec = _sponsor_record(sponsor, paths), _child_record(child, paths)
     broken = matching.broken_rule(sponsor_rec, child_rec)
     if broken is not None:
-        raise DomainError(*_RULE_MESSAGES[broken])
+        raise DomainError(_RULE_MESSAGES[broken])
     closed = db.session.scalar(
         sa.select(Pairing.id).where(
             Pairing.sponsor_id == sponsor.id,
@@ -203,13 +189,10 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
     )
     if closed is not None:
         raise DomainError(
-            "这对结对以前已被拒绝或已结束，不能再次结对。",
-            "This pair was rejected or ended before and cannot be paired again.",
+            _l("This pair was rejected or ended before and cannot be paired again."),
         )
     if child.status != ChildStatus.AWAITING:
-        raise _conflict(
-            "这名儿童已不在等待结对状态。", "This child is no longer awaiting a sponsor."
-        )
+        raise _conflict(_l("This child is no longer awaiting a sponsor."))
     db.session.execute(
         sa.delete(Pairing)
         .where(Pairing.child_id == child.id, Pairing.status == PairingStatus.PROPOSED)
@@ -229,7 +212,7 @@ def end(pairing_id: int, reason_text: str, *, by: User, on: date | None = None) 
     """End an active pairing: both sides are free again and the history stays."""
     found = db.session.get(Pairing, pairing_id)
     if found is None:
-        raise NotFoundError("找不到该结对。", "That pairing does not exist.")
+        raise NotFoundError(_l("That pairing does not exist."))
     _lock(Sponsor, found.sponsor_id)
     child = _lock(Child, found.child_id)
     pairing = _lock(Pairing, pairing_id)

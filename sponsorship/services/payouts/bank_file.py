@@ -15,10 +15,11 @@ import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from sponsorship.clock import utcnow
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Joined
 from sponsorship.extensions import db
 from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus
@@ -68,9 +69,7 @@ def payment_rows(batch: PayoutBatch) -> list[list[str]]:
 def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     """Return the payment file's bytes and file name; the first export moves the batch on."""
     if batch.status not in (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED):
-        raise DomainError(
-            "批次审批通过后才能导出付款文件。", "Only an approved batch can be exported."
-        )
+        raise DomainError(_l("Only an approved batch can be exported."))
     rows = payment_rows(batch)
     if fmt == "csv":
         out = io.StringIO()
@@ -112,8 +111,7 @@ def parse_result(batch: PayoutBatch, text: str) -> Result:
     }
     if not found["reference"] or not found["status"]:
         raise DomainError(
-            "结果文件需要“参考号”和“结果”两列。",
-            "The result file needs reference and status columns.",
+            _l("The result file needs reference and status columns."),
         )
     paid, failed, errors = {}, {}, []
     prefix = f"{batch.key}-"
@@ -124,7 +122,13 @@ def parse_result(batch: PayoutBatch, text: str) -> Result:
 
         reference, status = cell("reference"), cell("status").lower()
         if not reference.startswith(prefix) or not reference[len(prefix) :].isdigit():
-            errors.append(f"第{number}行：参考号“{reference}”不属于本批次")
+            errors.append(
+                _l(
+                    "Row %(row)s: reference %(reference)s is not from this batch",
+                    row=number,
+                    reference=reference,
+                )
+            )
             continue
         payout_id = int(reference[len(prefix) :])
         if status in PAID_WORDS:
@@ -132,7 +136,13 @@ def parse_result(batch: PayoutBatch, text: str) -> Result:
         elif status in FAILED_WORDS:
             failed[payout_id] = cell("reason") or "银行退回"
         else:
-            errors.append(f"第{number}行：结果“{status}”应为“成功”或“失败”")
+            errors.append(
+                _l(
+                    "Row %(row)s: the result %(status)s should be 'success' or 'failed'",
+                    row=number,
+                    status=status,
+                )
+            )
     if errors:
-        raise DomainError("；".join(errors[:5]), "; ".join(errors[:5]))
+        raise DomainError(Joined(errors[:5]))
     return Result(paid, failed)

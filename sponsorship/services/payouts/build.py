@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import local_zone
@@ -51,7 +52,7 @@ def period_key(year: int) -> str:
 def _ensure_new_key(key: str) -> str:
     key = key.strip()
     if not key:
-        raise DomainError("请填写批次编号。", "A batch key is required.")
+        raise DomainError(_l("A batch key is required."))
     if (
         db.session.scalar(
             sa.select(PayoutBatch.id).where(
@@ -60,7 +61,7 @@ def _ensure_new_key(key: str) -> str:
         )
         is not None
     ):
-        raise DomainError(f"批次 {key} 已存在。", f"Batch {key} already exists.")
+        raise DomainError(_l("Batch %(key)s already exists.", key=key))
     return key
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
@@ -40,8 +41,7 @@ from sponsorship.services.payouts.letters import queue_payout_letters
 def _ensure_payable(batch: PayoutBatch) -> None:
     if batch.status != PayoutBatchStatus.EXPORTED:
         raise DomainError(
-            "请先导出银行付款文件，再登记发放结果。",
-            "Export the bank payment file before recording what was paid.",
+            _l("Export the bank payment file before recording what was paid."),
         )
 
 
@@ -130,8 +130,7 @@ def _post_ledger(batch: PayoutBatch, rows, by: User | None) -> None:
         cover = row.shortfall_fen if row.general_fund_cover else 0
         if row.funded_fen + cover != row.amount_fen:
             raise DomainError(
-                f"第 {row.id} 笔款项资金不足，不能发放。",
-                f"Payout {row.id} is not fully funded and cannot be paid.",
+                _l("Payout %(id)s is not fully funded and cannot be paid.", id=row.id),
             )
         if row.funded_fen:
             entries.append((txn_id, Account.RESTRICTED, row.funded_fen, row.pairing_id))
@@ -223,11 +222,9 @@ def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
     """Record that the bank could not pay; the child can be re-issued in a later batch."""
     _ensure_payable(payout.batch)
     if payout.decision != PayoutDecision.INCLUDED or payout.status != PayoutStatus.PROPOSED:
-        raise DomainError(
-            "只有待发放的款项可以登记为失败。", "Only a payout waiting for the bank can fail."
-        )
+        raise DomainError(_l("Only a payout waiting for the bank can fail."))
     if not reason.strip():
-        raise DomainError("请填写失败原因。", "A reason is required for a failed payout.")
+        raise DomainError(_l("A reason is required for a failed payout."))
     payout.status = PayoutStatus.FAILED
     payout.failure_reason = reason.strip()
     payout.settled_at = utcnow()

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, Joined, Message, render
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, Child, Pairing, Payout, PayoutBatch, User
 from sponsorship.models.enums import (
@@ -21,6 +22,7 @@ from sponsorship.models.enums import (
     Role,
 )
 from sponsorship.models.payout import CANCELLABLE
+from sponsorship.money import format_fen
 from sponsorship.services.core import audit, settings
 from sponsorship.services.money import ledger
 from sponsorship.services.money.schedules import school_year_of
@@ -28,9 +30,7 @@ from sponsorship.services.money.schedules import school_year_of
 
 def _ensure_editable(batch: PayoutBatch) -> None:
     if not batch.editable:
-        raise DomainError(
-            "批次已提交，不能再修改。", "The batch has been submitted and can no longer change."
-        )
+        raise DomainError(_l("The batch has been submitted and can no longer change."))
 
 
 def include(payout: Payout, *, general_fund: bool = False, by: User | None = None) -> None:
@@ -38,13 +38,11 @@ def include(payout: Payout, *, general_fund: bool = False, by: User | None = Non
     _ensure_editable(payout.batch)
     if not payout.bank_account:
         raise DomainError(
-            "监护人没有登记银行账户，请先补全后再加入。",
-            "The guardian has no bank account on file: add one first.",
+            _l("The guardian has no bank account on file: add one first."),
         )
     if payout.shortfall_fen and not general_fund:
         raise DomainError(
-            "这笔款项资金不足：请选择由统筹资金补足，或保持暂缓。",
-            "This payout is short of funds: cover it from the general fund or keep it held.",
+            _l("This payout is short of funds: cover it from the general fund or keep it held."),
         )
     payout.decision = PayoutDecision.INCLUDED
     payout.general_fund_cover = bool(payout.shortfall_fen) and general_fund
@@ -63,7 +61,7 @@ def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
     """Leave a payout out of the batch, saying why."""
     _ensure_editable(payout.batch)
     if not reason.strip():
-        raise DomainError("请填写不发放的原因。", "A reason is required to exclude a payout.")
+        raise DomainError(_l("A reason is required to exclude a payout."))
     payout.decision = PayoutDecision.EXCLUDED
     payout.general_fund_cover = False
     payout.decision_reason = reason.strip()
@@ -79,11 +77,9 @@ def add_child(
     if db.session.scalar(
         sa.select(Payout.id).where(Payout.batch_id == batch.id, Payout.child_id == child.id)
     ):
-        raise DomainError("这个孩子已在本批次中。", "This child is already in the batch.")
+        raise DomainError(_l("This child is already in the batch."))
     if _paid_this_school_year(batch, child):
-        raise DomainError(
-            "这个孩子本学年已领过援助款。", "This child has already been paid this school year."
-        )
+        raise DomainError(_l("This child has already been paid this school year."))
     pairing = db.session.scalar(
         sa.select(Pairing)
         .where(Pairing.child_id == child.id, Pairing.status == PairingStatus.ACTIVE)
@@ -91,7 +87,7 @@ def add_child(
     )
     amount = amount_fen if amount_fen is not None else settings.standard_fen(child.aid_group)
     if amount <= 0:
-        raise DomainError("发放金额必须大于零。", "The amount must be more than zero.")
+        raise DomainError(_l("The payout amount must be more than zero."))
     held = ledger.held_for_pairing(pairing.id) if pairing else 0
     funded = min(held, amount)
     guardian = child.guardian
@@ -145,8 +141,7 @@ def submit(batch: PayoutBatch, *, by: User) -> None:
     _ensure_editable(batch)
     if not _included(batch).count:
         raise DomainError(
-            "批次中没有要发放的款项，不能提交。",
-            "The batch has no payout to pay: nothing to submit.",
+            _l("The batch has no payout to pay: nothing to submit."),
         )
     batch.status = PayoutBatchStatus.SUBMITTED
     batch.submitted_by = by
@@ -155,7 +150,7 @@ def submit(batch: PayoutBatch, *, by: User) -> None:
     audit.record("batch.submitted", batch, detail=batch.key, user=by)
 
 
-def funding_problems(batch: PayoutBatch) -> list[str]:
+def funding_problems(batch: PayoutBatch) -> list[Message]:
     """Return why the funds do not cover the batch's included payouts (empty when they do)."""
     problems = []
     held = sa.func.coalesce(-AccountBalance.balance_fen, 0)
@@ -178,7 +173,14 @@ def funding_problems(batch: PayoutBatch) -> list[str]:
         .limit(20)
     )
     for payout_id, funded, have in short:
-        problems.append(f"payout {payout_id}: needs {funded} fen, the pairing's fund holds {have}")
+        problems.append(
+            _l(
+                "payout %(id)s needs %(needed)s, its pairing's fund holds %(held)s",
+                id=payout_id,
+                needed=format_fen(funded),
+                held=format_fen(have),
+            )
+        )
     cover = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Payout.shortfall_fen), 0)).where(
             Payout.batch_id == batch.id,
@@ -189,29 +191,34 @@ def funding_problems(batch: PayoutBatch) -> list[str]:
     )
     general = -ledger.balance(Account.GENERAL)
     if cover > general:
-        problems.append(f"general fund: needs {cover} fen, holds {general}")
+        problems.append(
+            _l(
+                "the general fund needs %(needed)s, it holds %(held)s",
+                # PostgreSQL sums bigints as numeric: back to integer fen to format it.
+                needed=format_fen(int(cover)),
+                held=format_fen(general),
+            )
+        )
     return problems
 
 
 def approve(batch: PayoutBatch, *, by: User) -> None:
     """Approve a submitted batch: finance only, not its builder or submitter, funds covering it."""
     if batch.status != PayoutBatchStatus.SUBMITTED:
-        raise DomainError("只能审批已提交的批次。", "Only a submitted batch can be approved.")
+        raise DomainError(_l("Only a submitted batch can be approved."))
     if by.role != Role.FINANCE:
         _refuse(batch, by, "role")
-        raise DomainError("只有财务人员可以审批。", "Only a finance user can approve a batch.")
+        raise DomainError(_l("Only a finance user can approve a batch."))
     if by.id in (batch.built_by_id, batch.submitted_by_id):
         _refuse(batch, by, "preparer")
         raise DomainError(
-            "编制或提交本批次的人不能审批它，请由另一位财务人员审批。",
-            "Whoever built or submitted a batch cannot approve it: ask another finance user.",
+            _l("Whoever built or submitted a batch cannot approve it: ask another finance user."),
         )
     problems = funding_problems(batch)
     if problems:
-        _refuse(batch, by, "; ".join(problems))
+        _refuse(batch, by, render(Joined(problems), "en"))
         raise DomainError(
-            "资金不足以支付本批次：" + "；".join(problems[:3]),
-            "The funds do not cover the batch: " + "; ".join(problems[:3]),
+            _l("The funds do not cover the batch: %(problems)s", problems=Joined(problems[:3]))
         )
     batch.status = PayoutBatchStatus.APPROVED
     batch.approved_by = by
@@ -229,11 +236,9 @@ def _refuse(batch: PayoutBatch, by: User, why: str) -> None:
 def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
     """Cancel a draft or submitted batch; nothing was paid, nothing is kept pending."""
     if batch.status not in CANCELLABLE:
-        raise DomainError(
-            "已审批的批次不能取消。", "Only a draft or submitted batch can be cancelled."
-        )
+        raise DomainError(_l("Only a draft or submitted batch can be cancelled."))
     if not reason.strip():
-        raise DomainError("请填写取消原因。", "A reason is required to cancel a batch.")
+        raise DomainError(_l("A reason is required to cancel a batch."))
     batch.status = PayoutBatchStatus.CANCELLED
     batch.cancelled_by = by
     batch.cancelled_at = utcnow()
@@ -245,7 +250,7 @@ def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
 def return_to_draft(batch: PayoutBatch, *, by: User) -> None:
     """Send a submitted batch back to its preparers for changes."""
     if batch.status != PayoutBatchStatus.SUBMITTED:
-        raise DomainError("只能退回已提交的批次。", "Only a submitted batch can be sent back.")
+        raise DomainError(_l("Only a submitted batch can be sent back."))
     batch.status = PayoutBatchStatus.DRAFT
     batch.submitted_by = None
     batch.submitted_at = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship.clock import today, utcnow
@@ -85,26 +86,31 @@ def check_details(details: Details, *, sponsor: Sponsor | None = None) -> Detail
     d.address = clean_text(d.address, field="address", max_length=255)
     d.id_number = normalize_id_number(d.id_number, today=today())
     if d.region is None or d.region.level not in (RegionLevel.TOWN, RegionLevel.VILLAGE):
-        raise FieldError("region", "请选择所在的镇和村。", "Choose your town and village.")
+        raise FieldError("region", _l("Choose your town and village."))
     if d.channel == Channel.EMAIL and not d.email:
         raise FieldError(
             "email",
-            "选择以电子邮件接收信件时，请填写电子邮箱。",
-            "Enter an email address to receive letters by email.",
+            _l("Enter an email address to receive letters by email."),
         )
     if not MIN_CAPACITY <= d.capacity <= MAX_CAPACITY:
         raise FieldError(
             "capacity",
-            f"帮扶儿童人数应在 {MIN_CAPACITY} 到 {MAX_CAPACITY} 之间。",
-            f"The number of children is between {MIN_CAPACITY} and {MAX_CAPACITY}.",
+            _l(
+                "The number of children is between %(least)s and %(most)s.",
+                least=MIN_CAPACITY,
+                most=MAX_CAPACITY,
+            ),
         )
     least = minimum_pledge_fen(d.aid_preference)
     if d.pledge_per_child_fen < least:
         yuan = f"{least // 100:,}"
         raise FieldError(
             "pledge",
-            f"每名儿童每年的认捐金额不能低于所选类别的标准 {yuan} 元。",
-            f"The yearly pledge per child cannot be below the standard of ¥{yuan} for this choice.",
+            _l(
+                "The yearly pledge per child cannot be below the standard of ¥%(yuan)s for this "
+                "choice.",
+                yuan=yuan,
+            ),
         )
     _check_unique(d, sponsor)
     return d
@@ -118,26 +124,32 @@ def _check_unique(d: Details, sponsor: Sponsor | None) -> None:
     if db.session.scalar(others.where(Sponsor.mobile == d.mobile)) is not None or (
         sponsor is None and users.find_by_username(d.mobile) is not None
     ):
-        raise _exists("mobile", "手机号", "mobile number", new=sponsor is None)
+        raise _exists("mobile", new=sponsor is None)
     if d.id_number and db.session.scalar(others.where(Sponsor.id_number == d.id_number)):
-        raise _exists("id_number", "身份证号", "ID number", new=sponsor is None)
+        raise _exists("id_number", new=sponsor is None)
 
 
-def _exists(field: str, what_zh: str, what_en: str, *, new: bool) -> FieldError:
-    if not new:
-        return FieldError(
-            field,
-            f"这个{what_zh}已被另一位爱心父母使用。",
-            f"Another caring parent already uses this {what_en}.",
-        )
-    return FieldError(
-        field,
-        f"使用这个{what_zh}的报名申请已经存在，无需重复报名。请用手机号或电子邮箱登录查看进度；"
-        "忘记密码可在登录页点「忘记密码」重设。",
-        f"An application with this {what_en} already exists; there is no need to sign up again. "
+#: Whole sentences per field, not a sentence with the field's name put in: word order differs.
+_USED_BY_ANOTHER = {
+    "mobile": _l("Another caring parent already uses this mobile number."),
+    "id_number": _l("Another caring parent already uses this ID number."),
+}
+_ALREADY_APPLIED = {
+    "mobile": _l(
+        "An application with this mobile number already exists; there is no need to sign up "
+        "again. Log in with your mobile number or email to follow it; if you forgot the password, "
+        "use 'Forgot password' on the login page."
+    ),
+    "id_number": _l(
+        "An application with this ID number already exists; there is no need to sign up again. "
         "Log in with your mobile number or email to follow it; if you forgot the password, use "
-        "'Forgot password' on the login page.",
-    )
+        "'Forgot password' on the login page."
+    ),
+}
+
+
+def _exists(field: str, *, new: bool) -> FieldError:
+    return FieldError(field, (_ALREADY_APPLIED if new else _USED_BY_ANOTHER)[field])
 
 
 def register_sponsor(details: Details, *, password: str, consent: bool) -> Sponsor:
@@ -145,14 +157,13 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
     if not consent:
         raise FieldError(
             "consent",
-            "请阅读并同意隐私说明后再提交。",
-            "Please read and agree to the privacy notice before sending.",
+            _l("Please read and agree to the privacy notice before sending."),
         )
     d = check_details(details)
     try:
         users.check_password_strength(password)
     except DomainError as error:
-        raise FieldError("password", error.message_zh, error.message_en) from error
+        raise FieldError("password", error) from error
     now = utcnow()
     user = User(
         username=d.mobile,
@@ -231,7 +242,7 @@ def _sync_account(sponsor: Sponsor) -> None:
 def request_withdrawal(sponsor: Sponsor) -> None:
     """Record that the caring parent asks to withdraw; staff decide, nothing is deleted."""
     if sponsor.status == SponsorStatus.WITHDRAWN:
-        raise DomainError("您已退出本次帮扶行动。", "You have already withdrawn.")
+        raise DomainError(_l("You have already withdrawn."))
     if sponsor.withdraw_requested_at is None:
         sponsor.withdraw_requested_at = utcnow()
         db.session.flush()

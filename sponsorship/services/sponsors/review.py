@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
 from sponsorship.clock import utcnow
 from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
@@ -27,8 +29,11 @@ def approve(sponsor: Sponsor, *, by: User, note: str = "") -> None:
     """Approve a pending (or earlier rejected) application and tell the caring parent."""
     if sponsor.status not in (SponsorStatus.PENDING, SponsorStatus.REJECTED):
         raise ConflictError(
-            f"{sponsor.name} 的状态已是「{_status_zh(sponsor.status)}」，不能再批准。",
-            f"{sponsor.name} is already {sponsor.status}; it cannot be approved.",
+            _l(
+                "%(name)s is already %(status)s; it cannot be approved.",
+                name=sponsor.name,
+                status=_STATUS_WORDS[sponsor.status],
+            ),
         )
     _decide(sponsor, SponsorStatus.APPROVED, note.strip()[:MAX_REASON], by)
     audit.record("sponsor.approve", sponsor, detail=note.strip(), user=by)
@@ -40,13 +45,15 @@ def reject(sponsor: Sponsor, *, by: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "不予通过时必须填写原因，原因会告知申请人。",
-            "A rejection needs a reason; the applicant is told it.",
+            _l("A rejection needs a reason; the applicant is told it."),
         )
     if sponsor.status != SponsorStatus.PENDING:
         raise ConflictError(
-            f"{sponsor.name} 的状态已是「{_status_zh(sponsor.status)}」，只能处理待审核的申请。",
-            f"{sponsor.name} is already {sponsor.status}; only pending ones can be rejected.",
+            _l(
+                "%(name)s is already %(status)s; only pending ones can be rejected.",
+                name=sponsor.name,
+                status=_STATUS_WORDS[sponsor.status],
+            ),
         )
     _decide(sponsor, SponsorStatus.REJECTED, reason[:MAX_REASON], by)
     audit.record("sponsor.reject", sponsor, detail=reason, user=by)
@@ -56,7 +63,7 @@ def reject(sponsor: Sponsor, *, by: User, reason: str) -> None:
 def deactivate(sponsor: Sponsor, *, by: User, reason: str = "") -> None:
     """Mark a caring parent as withdrawn; the record and its history stay."""
     if sponsor.status == SponsorStatus.WITHDRAWN:
-        raise ConflictError(f"{sponsor.name} 已退出。", f"{sponsor.name} has already withdrawn.")
+        raise ConflictError(_l("%(name)s has already withdrawn.", name=sponsor.name))
     reason = (reason or "").strip()
     if not reason and sponsor.withdraw_requested_at is not None:
         reason = "本人申请退出"
@@ -74,10 +81,10 @@ def bulk_approve(sponsors: Iterable[Sponsor], *, by: User) -> int:
     return approved
 
 
-def _status_zh(status: SponsorStatus) -> str:
-    return {
-        SponsorStatus.PENDING: "待审核",
-        SponsorStatus.APPROVED: "已通过",
-        SponsorStatus.REJECTED: "未通过",
-        SponsorStatus.WITHDRAWN: "已退出",
-    }[status]
+#: A status as a word inside a sentence (the labels on screen are capitalised headings).
+_STATUS_WORDS = {
+    SponsorStatus.PENDING: _l("pending review"),
+    SponsorStatus.APPROVED: _l("approved"),
+    SponsorStatus.REJECTED: _l("not approved"),
+    SponsorStatus.WITHDRAWN: _l("withdrawn"),
+}

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
+from sponsorship.errors import render
 from sponsorship.masking import mask_account, mask_id_number
 from sponsorship.models.enums import Gender, SchoolStage
 from sponsorship.services.children.rules import (
@@ -65,7 +66,7 @@ def test_a_changed_check_digit_is_refused(birth, order, shift):
     wrong = number[:-1] + digits[(digits.index(number[-1]) + shift) % 11]
     with pytest.raises(FieldError) as error:
         clean_id_number(wrong)
-    assert "校验位" in error.value.message_zh
+    assert "校验位" in error.value.message
 
 
 @given(
@@ -122,7 +123,7 @@ def test_no_child_without_guardian_consent():
     with pytest.raises(ChildInvalidError) as error:
         build_child_data(values(consent_given_on=""), TODAY)
     assert fields_of(error.value) == {"consent_given_on"}
-    assert "同意" in error.value.problems[0].message_zh
+    assert "同意" in error.value.problems[0].message
     future = (TODAY + timedelta(days=1)).isoformat()
     with pytest.raises(ChildInvalidError):
         build_child_data(values(consent_given_on=future), TODAY)
@@ -145,6 +146,13 @@ def test_every_problem_is_listed_at_once():
             TODAY,
         )
     assert fields_of(error.value) >= {"name", "gender", "guardian_mobile", "bank_account"}
+
+
+def test_a_record_with_several_problems_lists_them_in_the_readers_language():
+    with pytest.raises(ChildInvalidError) as error:
+        build_child_data(values(name="", guardian_name=""), TODAY)
+    assert error.value.message == "请填写儿童姓名；请填写监护人姓名"
+    assert render(error.value, "en") == "Enter the child's name; Enter the guardian's name"
 
 
 def test_a_clean_record():

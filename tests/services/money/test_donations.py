@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, LedgerEntry, LedgerTransaction, Letter
 from sponsorship.models.enums import (
@@ -17,7 +17,7 @@ from sponsorship.models.enums import (
     RemainderTo,
     TransactionKind,
 )
-from sponsorship.money import format_fen, parse_yuan
+from sponsorship.money import MAX_FEN, format_fen, parse_yuan
 from sponsorship.services.money import donation_batches, ledger, pledges, statements
 from sponsorship.services.money.donations import reverse_donation
 from tests.conftest import count
@@ -99,6 +99,13 @@ def test_donation_writes_one_balanced_transaction_and_an_audit_event():
 def test_amounts_out_of_range_are_refused(amount):
     with pytest.raises(DomainError):
         make_donation(make_sponsor(), amount)
+
+
+def test_an_amount_above_the_maximum_is_refused_as_too_large_not_as_zero():
+    with pytest.raises(DomainError) as caught:
+        make_donation(make_sponsor(), MAX_FEN + 1)
+    assert caught.value.message == "金额不能超过 ¥999,999,999.99。"
+    assert render(caught.value, "en") == "The amount cannot be more than ¥999,999,999.99."
 
 
 def test_money_never_passes_through_float():

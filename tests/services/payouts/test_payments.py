@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, LedgerEntry, Letter, Payout
 from sponsorship.models.enums import (
@@ -164,6 +164,21 @@ def test_a_result_file_from_another_batch_is_refused():
         bank_file.parse_result(batch, "参考号,结果\n2025-09-1,成功\n")
     with pytest.raises(DomainError):
         bank_file.parse_result(batch, "名字,金额\n张三,1\n")
+
+
+def test_every_bad_row_of_a_result_file_is_named_in_the_readers_language():
+    make_paid_pairing()
+    batch = exported_batch()
+    text = f"参考号,结果\n2025-09-1,成功\n{batch.key}-1,也许\n"
+    with pytest.raises(DomainError) as caught:
+        bank_file.parse_result(batch, text)
+    assert caught.value.message == (
+        "第2行：参考号“2025-09-1”不属于本批次；第3行：结果“也许”应为“成功”或“失败”"
+    )
+    assert render(caught.value, "en") == (
+        "Row 2: reference 2025-09-1 is not from this batch; "
+        "Row 3: the result 也许 should be 'success' or 'failed'"
+    )
 
 
 def test_bulk_letters_are_the_letters_queue_letter_writes():

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from sponsorship.errors import DomainError
+from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Payout
 from sponsorship.models.enums import (
@@ -200,6 +200,23 @@ def test_approval_checks_that_the_funds_cover_the_batch():
     fund_general(70_000)
     batches.approve(batch, by=make_user(Role.FINANCE))
     assert batch.status == PayoutBatchStatus.APPROVED
+
+
+def test_a_refused_approval_names_the_shortfall_to_the_reader_and_audits_it_in_english():
+    short = make_paid_pairing(30_000)
+    batch = build_batch("2026-09", CUTOFF)
+    batches.include(payout_of(batch, short), general_fund=True)
+    batches.submit(batch, by=make_user())
+    with pytest.raises(DomainError) as caught:
+        batches.approve(batch, by=make_user(Role.FINANCE))
+    assert caught.value.message == "资金不足以支付本批次：统筹资金需要 ¥700.00，现有 ¥0.00"
+    assert render(caught.value, "en") == (
+        "The funds do not cover the batch: the general fund needs ¥700.00, it holds ¥0.00"
+    )
+    refusal = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "batch.approval_refused")
+    )
+    assert refusal.detail == "the general fund needs ¥700.00, it holds ¥0.00"
 
 
 def test_cancel_from_draft_or_submitted_only():

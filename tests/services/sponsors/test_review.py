@@ -37,7 +37,7 @@ def test_reject_needs_a_reason_and_keeps_it():
     sponsor, staff = pending(), make_user()
     with pytest.raises(DomainError) as caught:
         review.reject(sponsor, by=staff, reason="   ")
-    assert "必须填写原因" in caught.value.message_zh
+    assert "必须填写原因" in caught.value.message
     assert sponsor.status == SponsorStatus.PENDING and event("sponsor.reject") is None
     review.reject(sponsor, by=staff, reason="联系不上本人")
     assert sponsor.status == SponsorStatus.REJECTED and sponsor.review_note == "联系不上本人"
