@@ -112,11 +112,13 @@ def catch_up(app: Flask, scheduler: BaseScheduler | None = None) -> dict[str, Ou
     return outcomes
 
 
-def build_scheduler(app: Flask) -> BlockingScheduler:
+def build_scheduler(
+    app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler
+) -> BaseScheduler:
     """Return a scheduler with every registered job, coalescing missed fires into one."""
     with app.app_context():
         zone = local_zone()
-    scheduler = BlockingScheduler(
+    scheduler = scheduler_class(
         timezone=zone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
