@@ -11,7 +11,7 @@ import logging
 import os
 import secrets
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -214,7 +214,7 @@ def test_a_scheduler_started_while_the_database_is_down_runs_every_due_job_once_
     assert not [job for job in scheduler.get_jobs() if job.id.startswith("retry:")]
 
 
-def test_a_retry_that_meets_the_outage_again_backs_off(tmp_path):
+def test_a_retry_that_meets_the_outage_again_backs_off(tmp_path, caplog):
     app = app_on(sqlite_gone_url(tmp_path))
     app.config["FROZEN_NOW"] = SEPTEMBER_FIRST
     scheduler = build_scheduler(app, BackgroundScheduler)
@@ -226,6 +226,13 @@ def test_a_retry_that_meets_the_outage_again_backs_off(tmp_path):
             job = scheduler.get_job(retry_id("september_batch", "2026"))
             delays.append(job.trigger.run_date - SEPTEMBER_FIRST)
             assert job.func(*job.args) == Outcome.DATABASE_ERROR
+        # Past the job's catch-up window a restart would not run the period either: give up.
+        app.config["FROZEN_NOW"] = SEPTEMBER_FIRST + timedelta(days=61)
+        last = scheduler.get_job(retry_id("september_batch", "2026"))
+        with caplog.at_level(logging.ERROR):
+            assert last.func(*last.args) == Outcome.DATABASE_ERROR
+        assert scheduler.get_job(last.id).trigger.run_date == last.trigger.run_date
+        assert any("giving up" in r.getMessage() for r in caplog.records)
     finally:
         scheduler.shutdown()
     assert [int(d.total_seconds() // 60) for d in delays] == [1, 2, 4, 8, 15, 15]
