@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    register_jobs(app)
     from sponsorship.web import register_web
 
     register_web(app)
@@ -126,6 +127,14 @@ def register_blueprints(app: Flask) -> None:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+
+def register_jobs(app: Flask) -> None:
+    """Install the scheduled jobs' catalogue, so views can list and run them without jobs/."""
+    from sponsorship.jobs.registry import registry
+    from sponsorship.work.job_catalogue import install
+
+    install(app, registry())
 
 
 def register_cli(app: Flask) -> None:

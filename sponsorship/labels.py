@@ -138,6 +138,7 @@ LABELS: dict[type, dict] = {
         JobRunStatus.RUNNING: _l("Running"),
         JobRunStatus.SUCCEEDED: _l("Succeeded"),
         JobRunStatus.FAILED: _l("Failed"),
+        JobRunStatus.ABANDONED: _l("Abandoned (process stopped)"),
     },
     LetterKind: {
         LetterKind.SIGNUP_ACK: _l("Sign-up acknowledgement"),

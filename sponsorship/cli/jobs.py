@@ -3,15 +3,14 @@
 import logging
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from sponsorship.extensions import db
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
-from sponsorship.jobs.scheduler import next_runs, run_forever
-from sponsorship.models import JobRun
+from sponsorship.jobs.registry import registry
+from sponsorship.jobs.scheduler import run_forever
+from sponsorship.services.reports.job_health import last_runs
+from sponsorship.work.job_catalogue import next_runs
+from sponsorship.work.job_runs import Outcome, run_job
 
 cli = AppGroup("jobs", help="Scheduled jobs.")
 
@@ -30,14 +29,14 @@ def run_command() -> None:
 @cli.command("list")
 def list_command() -> None:
     """Show each job, its next run and its last run."""
-    for spec, next_time in next_runs(current_app._get_current_object()):
-        last = db.session.scalar(
-            sa.select(JobRun).where(JobRun.job_id == spec.id).order_by(JobRun.started_at.desc())
-        )
-        last_text = f"{last.period_key} {last.status}" if last else "never"
+    schedule = next_runs()
+    last = last_runs([job.id for job, _ in schedule])
+    for job, next_time in schedule:
+        run = last.get(job.id)
+        last_text = f"{run.period_key} {run.status}" if run else "never"
         click.echo(
-            f"{spec.id:<24} next {next_time:%Y-%m-%d %H:%M %Z}  last {last_text}  "
-            f"— {spec.description}"
+            f"{job.id:<24} next {next_time:%Y-%m-%d %H:%M %Z}  last {last_text}  "
+            f"— {job.description}"
         )
 
 
@@ -50,6 +49,11 @@ def run_once_command(job_id: str, period_key: str | None) -> None:
     if job_id not in specs:
         raise click.UsageError(f"unknown job {job_id!r}; known: {', '.join(sorted(specs))}")
     outcome = run_job(specs[job_id], period_key, trigger="manual")
+    if outcome == Outcome.DATABASE_ERROR:
+        raise click.ClickException(
+            f"{job_id}: the database failed or could not be reached, so the job did not run; "
+            "the error is logged above. Run it again once the database is back."
+        )
     click.echo(f"{job_id}: {outcome}")
     if outcome == Outcome.FAILED:
         raise SystemExit(1)

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
-from sponsorship.jobs import JobContext, JobSpec, daily
+from sponsorship.jobs.spec import JobSpec, daily
 from sponsorship.models import JobRun
 from sponsorship.models.enums import JobRunStatus
+from sponsorship.work.job_runs import JobContext
 
 #: Successful runs older than this are pruned, except the yearly and monthly ones kept for history.
 KEEP_FOR = timedelta(days=90)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
-from sponsorship.jobs import JobContext, JobSpec, minutely
+from sponsorship.jobs.spec import JobSpec, minutely
 from sponsorship.letters.channels import DeliveryError
 from sponsorship.models.enums import LetterStatus
 from sponsorship.services.letters import delivery
+from sponsorship.work.job_runs import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -58,5 +60,7 @@ SPEC = JobSpec(
     cron={"minute": "*"},
     period_of=minutely,
     catch_up_window=None,
+    # A run sends at most BATCH_LIMIT letters; one still "running" after this died mid-way.
+    lease=timedelta(minutes=10),
     description=_l("Deliver queued letters by email and SMS, with retries"),
 )

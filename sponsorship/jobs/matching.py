@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from sponsorship.jobs import JobContext, JobSpec, daily
+from sponsorship.jobs.spec import JobSpec, daily
 from sponsorship.services.pairing.matching import run_matching
+from sponsorship.work.job_runs import JobContext
 
 
 def refresh_proposals(ctx: JobContext) -> str:

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
-from sponsorship.jobs import JobContext, JobSpec, yearly
+from sponsorship.jobs.spec import JobSpec, yearly
 from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
 from sponsorship.services.core import audit
 from sponsorship.services.payouts.build import build_batch, period_key
 from sponsorship.services.payouts.payments import pay_chunk
+from sponsorship.work.job_runs import JobContext
 
 
 def september_batch(ctx: JobContext) -> str:

@@ -7,8 +7,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
-from sponsorship.jobs import JobContext, JobSpec, daily, yearly
+from sponsorship.jobs.spec import JobSpec, daily, yearly
 from sponsorship.services.money import pledges
+from sponsorship.work.job_runs import JobContext
 
 
 def rollover(ctx: JobContext) -> str:

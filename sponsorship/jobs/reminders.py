@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
-from sponsorship.jobs import JobContext, JobSpec, daily
+from sponsorship.jobs.spec import JobSpec, daily
 from sponsorship.services.letters.reminders import open_instalments, queue_reminders
+from sponsorship.work.job_runs import JobContext
 
 
 def remind(ctx: JobContext) -> str:

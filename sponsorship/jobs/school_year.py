@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from sponsorship.jobs import JobContext, JobSpec, yearly
+from sponsorship.jobs.spec import JobSpec, yearly
 from sponsorship.services.children.school_year import promote_school_year
+from sponsorship.work.job_runs import JobContext
 
 
 def promote(ctx: JobContext) -> str:

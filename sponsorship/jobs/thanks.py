@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from sponsorship.jobs import JobContext, JobSpec
+from sponsorship.jobs.spec import JobSpec
 from sponsorship.services.letters.thanks import queue_yearly_thanks, yearly_figures
+from sponsorship.work.job_runs import JobContext
 
 
 def previous_year(moment: datetime) -> str:

@@ -158,6 +158,8 @@ class JobRunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    #: The process running it died; a later claim of the period took over.
+    ABANDONED = "abandoned"
 
 
 class LetterKind(StrEnum):

@@ -1,22 +1,31 @@
 """Admin pages: accounts and scheduled jobs."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from sponsorship.access import roles_required
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.admin import EditUserForm, RunJobForm, UserForm
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
-from sponsorship.jobs.scheduler import next_runs
-from sponsorship.models import JobRun, Region, User
+from sponsorship.models import Region, User
 from sponsorship.models.enums import RegionLevel, Role
 from sponsorship.services.core import users
+from sponsorship.services.reports import job_health
+from sponsorship.work.job_catalogue import catalogue, next_runs
+from sponsorship.work.job_runs import Outcome, run_job
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: How each run was started, as the jobs page names it.
+TRIGGER_LABELS = {
+    "scheduled": _l("Scheduled"),
+    "catch-up": _l("Catch-up after downtime"),
+    "retry": _l("Retry after a database failure"),
+    "manual": _l("Run by hand"),
+}
 
 
 def _scope_choices() -> list[tuple[str, str]]:
@@ -98,11 +107,14 @@ def user_edit(user_id: int):
 @bp.route("/jobs")
 @roles_required(Role.ADMIN)
 def jobs():
-    runs = db.session.scalars(sa.select(JobRun).order_by(JobRun.started_at.desc()).limit(50)).all()
+    schedule = next_runs()
     return render_template(
         "admin/jobs.html",
-        jobs=next_runs(current_app._get_current_object()),
-        runs=runs,
+        jobs=schedule,
+        last=job_health.last_runs(job.id for job, _ in schedule),
+        failures=job_health.unresolved_failures(),
+        runs=job_health.recent_runs(),
+        trigger_labels=TRIGGER_LABELS,
         form=RunJobForm(),
     )
 
@@ -110,16 +122,21 @@ def jobs():
 @bp.route("/jobs/<job_id>/run", methods=["POST"])
 @roles_required(Role.ADMIN)
 def job_run(job_id: str):
-    spec = registry().get(job_id)
-    if spec is None:
+    job = catalogue().get(job_id)
+    if job is None:
         abort(404)
     if not RunJobForm().validate_on_submit():
         abort(400)
-    outcome = run_job(spec, trigger="manual")
+    # The runner is its own unit of work: it claims, commits and records the outcome.
+    outcome = run_job(job, trigger="manual")
     messages = {
         Outcome.SUCCEEDED: (_("The job ran successfully."), "success"),
         Outcome.SKIPPED: (_("This period has already run; nothing was done twice."), "info"),
         Outcome.FAILED: (_("The job failed; see the error in the history below."), "error"),
+        Outcome.DATABASE_ERROR: (
+            _("The database failed or could not be reached; the job did not run."),
+            "error",
+        ),
     }
     flash(*messages[outcome])
     return redirect(url_for("admin.jobs"))

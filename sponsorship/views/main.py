@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from sponsorship.access import READERS, roles_required
 from sponsorship.clock import today
-from sponsorship.jobs.scheduler import next_runs
 from sponsorship.money import format_fen
 from sponsorship.services.payouts.overview import batch_state
-from sponsorship.services.reports import trends
+from sponsorship.services.reports import job_health, trends
 from sponsorship.services.reports.dashboard import area_of, dashboard_for
 from sponsorship.views import charts, public
 from sponsorship.views.auth import home_for
+from sponsorship.work.job_catalogue import next_runs
 
 bp = Blueprint("main", __name__)
 
@@ -45,6 +45,7 @@ def _links() -> dict[str, str | None]:
         "awaiting": _link("children.index", status="awaiting"),
         "statistics": _link("reports.statistics"),
         "overdue": _link("statements.overdue"),
+        "jobs": _link("admin.jobs") if current_user.role == "admin" else None,
     }
 
 
@@ -71,7 +72,7 @@ def _charts(area, board) -> list[charts.Chart]:
 def dashboard():
     board = dashboard_for(current_user)
     jobs = sorted(
-        ((spec, at) for spec, at in next_runs(current_app._get_current_object()) if at),
+        ((spec, at) for spec, at in next_runs() if at),
         key=lambda pair: pair[1],
     )[:NEXT_JOBS]
     return render_template(
@@ -79,6 +80,7 @@ def dashboard():
         board=board,
         charts=_charts(area_of(current_user), board),
         jobs=jobs,
+        job_failures=job_health.unresolved_failures(),
         batch=batch_state(),
         links=_links(),
         money=format_fen,

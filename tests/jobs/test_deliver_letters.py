@@ -10,15 +10,15 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from sponsorship.extensions import db
-from sponsorship.jobs import registry
 from sponsorship.jobs.letters import deliver_pending
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.letters.channels import PermanentDeliveryError
 from sponsorship.letters.sms import LoggingSmsSender, load_sender
 from sponsorship.models import Letter
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus
 from sponsorship.services.letters import delivery
 from sponsorship.services.letters.queue import queue_letter
+from sponsorship.work.job_runs import Outcome, run_job
 from tests import factories
 from tests.conftest import count
 

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.models import JobRun, Pairing
 from sponsorship.models.enums import PairingStatus
+from sponsorship.work.job_runs import Outcome, run_job
 from tests import factories
 from tests.conftest import count
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.models import Instalment, Pledge
 from sponsorship.models.enums import InstalmentStatus, PaymentFrequency
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import count
 from tests.factories import make_donation, make_pledge, make_sponsor
 

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.jobs import JobSpec, registry, yearly
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import build_scheduler, catch_up
+from sponsorship.jobs.spec import JobSpec, yearly
 from sponsorship.models import AuditEvent, JobRun
 from sponsorship.models.enums import JobRunStatus
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import count
 
 
@@ -51,14 +52,34 @@ def test_a_failed_run_leaves_nothing_half_done_and_can_be_retried():
 
     spec = JobSpec(id="test-flaky", func=flaky)
     assert run_job(spec, "2026-11-29") == Outcome.FAILED
-    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "test-flaky"))
-    assert run.status == JobRunStatus.FAILED and "disk on fire" in run.error
+    failed = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "test-flaky"))
+    assert failed.status == JobRunStatus.FAILED and "disk on fire" in failed.error
     assert count(AuditEvent, AuditEvent.action == "test.flaky") == 0
     assert run_job(spec, "2026-11-29") == Outcome.SUCCEEDED
-    db.session.refresh(run)
-    assert run.status == JobRunStatus.SUCCEEDED and run.attempts == 2 and run.error is None
+    runs = db.session.scalars(
+        sa.select(JobRun).where(JobRun.job_id == "test-flaky").order_by(JobRun.attempts)
+    ).all()
+    # The failed attempt stays as history; the retry is attempt 2 and holds the period.
+    assert [(r.attempts, r.status) for r in runs] == [
+        (1, JobRunStatus.FAILED),
+        (2, JobRunStatus.SUCCEEDED),
+    ]
+    assert runs[1].error is None and runs[1].summary == "ok"
     assert count(AuditEvent, AuditEvent.action == "test.flaky") == 1
     assert run_job(spec, "2026-11-29") == Outcome.SKIPPED
+
+
+def test_a_job_that_breaks_the_database_is_a_database_error_not_a_claim():
+    """A database error inside the job is neither 'already claimed' nor the job's own bug."""
+
+    def bad_sql(ctx):
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+        return "unreachable"
+
+    spec = JobSpec(id="test-bad-sql", func=bad_sql)
+    assert run_job(spec, "2026-11-29") == Outcome.DATABASE_ERROR
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "test-bad-sql"))
+    assert run.status == JobRunStatus.FAILED and "no_such_table" in run.error
 
 
 def test_catch_up_runs_a_missed_yearly_period_once(app, frozen):

@@ -8,12 +8,13 @@ import sqlalchemy as sa
 
 import sponsorship.jobs.scheduler as scheduler_module
 from sponsorship.extensions import db
-from sponsorship.jobs import payouts, registry, school_year
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs import payouts, school_year
+from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import catch_up
 from sponsorship.models import AuditEvent, Payout, PayoutBatch
 from sponsorship.models.enums import AidGroup, PayoutBatchStatus, SchoolStage
 from sponsorship.services.core import settings
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import count
 from tests.factories import make_paid_pairing
 

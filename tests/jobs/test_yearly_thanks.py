@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import catch_up
 from sponsorship.models import Letter
 from sponsorship.models.enums import LetterKind, PairingStatus
 from sponsorship.services.letters.thanks import yearly_figures
 from sponsorship.services.money.donations import reverse_donation
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.factories import make_donation, make_pairing, make_sponsor
 
 

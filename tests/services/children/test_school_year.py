@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sponsorship.extensions import db
-from sponsorship.jobs import registry
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.registry import registry
 from sponsorship.models import Child, Pairing
 from sponsorship.models.enums import (
     ChildStatus,
@@ -19,6 +18,7 @@ from sponsorship.models.enums import (
 from sponsorship.services.children.school_year import promote_school_year
 from sponsorship.services.core import settings
 from sponsorship.services.money.schedules import school_year_of
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.factories import make_child, make_pairing, make_pledge
 
 BEFORE = datetime(2026, 6, 1, tzinfo=UTC)
