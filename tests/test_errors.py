@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
-from sponsorship.jobs import JobSpec
-from sponsorship.jobs.runner import Outcome, run_job
+from sponsorship.jobs.spec import JobSpec
 from sponsorship.models import JobRun
 from sponsorship.models.enums import Role
 from sponsorship.services.core import users
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import post_form
 
 
