@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models.enums import (
     AidGroup,
@@ -146,6 +147,24 @@ class Child(db.Model):
     def given_name(self) -> str:
         """The name a sponsor may see: the given name without the family name."""
         return self.name[1:] if len(self.name) >= 2 else self.name
+
+    def mark_paired(self) -> None:
+        """Record that a child awaiting a sponsor now has one."""
+        if self.status != ChildStatus.AWAITING:
+            raise DomainError(
+                "只有待结对的儿童可以结对。", "Only a child awaiting a sponsor can pair."
+            )
+        self.status = ChildStatus.PAIRED
+
+    def mark_unpaired(self, on: date) -> None:
+        """Put a paired child back on the waiting list from `on` (their pairing has ended)."""
+        if self.status != ChildStatus.PAIRED:
+            raise DomainError(
+                "只有已结对的儿童可以回到待结对名单。",
+                "Only a paired child can go back to awaiting a sponsor.",
+            )
+        self.status = ChildStatus.AWAITING
+        self.awaiting_since = on
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

@@ -23,7 +23,6 @@ from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
 from sponsorship.models import Child, Pairing, Sponsor, User
 from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
-from sponsorship.services.children import register
 from sponsorship.services.core import audit
 from sponsorship.services.letters import queue
 from sponsorship.services.money import pledges
@@ -101,7 +100,7 @@ def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> Non
         )
     _check_free_place(sponsor)
     pairing.confirm(by)
-    register.mark_paired(child)
+    child.mark_paired()
     _flush()
     if _active_count(sponsor.id) >= sponsor.capacity:
         # Proposals the caring parent can no longer take go back to the pool.
@@ -237,8 +236,7 @@ def end(pairing_id: int, reason_text: str, *, by: User, on: date | None = None) 
     # Future instalments are waived (kept, never deleted): the caring parent owes no more.
     pledges.end_pledges(pairing, pairing.end_reason or reason_text, on=pairing.ended_on)
     if child.status == ChildStatus.PAIRED:
-        child.status = ChildStatus.AWAITING
-        child.awaiting_since = on or today()
+        child.mark_unpaired(on or today())
     _flush()
     audit.record("pairing.ended", pairing, user=by, detail=pairing.end_reason or "")
     return pairing
