@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sponsorship import matching
 from sponsorship.clock import today
+from sponsorship.database import is_postgresql
 from sponsorship.errors import ConflictError, DomainError, NotFoundError
 from sponsorship.extensions import db
 from sponsorship.matching.reasons import reason
@@ -56,7 +57,7 @@ def _flush() -> None:
 def _lock(model, object_id: int):
     """Return the row, re-read and locked for the rest of the transaction."""
     stmt = sa.select(model).where(model.id == object_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "sqlite":
+    if not is_postgresql():
         try:  # a no-op write takes SQLite's write lock now, or fails if our snapshot is stale
             same = {"id": model.id}
             if hasattr(model, "updated_at"):
