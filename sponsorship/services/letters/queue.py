@@ -106,9 +106,12 @@ def queue_many(letters: Sequence[Rendered], *, about: str) -> int:
     if not letters:
         return 0
     now = utcnow()
-    result = db.session.execute(_insert_new(), [_row(letter, now) for letter in letters])
+    # RETURNING names the rows really inserted: a driver's executemany rowcount may not.
+    new = db.session.execute(
+        _insert_new().returning(Letter.__table__.c.id), [_row(letter, now) for letter in letters]
+    ).all()
     audit.record("letter.queued_bulk", detail=f"{about} ({len(letters)} letters)")
-    return max(result.rowcount, 0)
+    return len(new)
 
 
 def _insert_new():
