@@ -98,19 +98,25 @@ def queue_letter(
 
 
 def queue_many(letters: Sequence[Rendered], *, about: str) -> int:
-    """Queue rendered letters in one statement, skipping any queued before; return how many new.
+    """Queue rendered letters in bulk, skipping any queued before; return how many are new.
 
     The rows and their dedupe keys are the ones `queue_letter` writes, so neither path can
-    queue a letter the other already has.
+    queue a letter the other already has. Like `queue_letter`, it skips the letters it finds
+    already queued, and leaves a racing job's insert of the same key to the database (such a
+    letter, queued meanwhile, is still counted as new here).
     """
-    if not letters:
-        return 0
     now = utcnow()
-    # RETURNING names the rows really inserted: a driver's executemany rowcount may not.
-    new = db.session.execute(
-        _insert_new().returning(Letter.__table__.c.id), [_row(letter, now) for letter in letters]
-    ).all()
-    audit.record("letter.queued_bulk", detail=f"{about} ({len(letters)} letters)")
+    rows = {}
+    for letter in letters:
+        row = _row(letter, now)
+        rows.setdefault(row["dedupe_key"], row)
+    queued = set(
+        db.session.scalars(sa.select(Letter.dedupe_key).where(Letter.dedupe_key.in_(rows)))
+    )
+    new = [row for key, row in rows.items() if key not in queued]
+    if new:
+        db.session.execute(_insert_new(), new)
+        audit.record("letter.queued_bulk", detail=f"{about} ({len(new)} letters)")
     return len(new)
 
 
