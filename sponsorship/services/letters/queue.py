@@ -1,8 +1,9 @@
-"""Queue letters to caring parents and guardians: the one call every other service uses.
+"""Queue letters to caring parents and guardians: one at a time (`queue_letter`) or in bulk
+(`queue_many`), both through the one row builder every other service relies on.
 
 Every letter is rendered once, when it is queued, and stored with its subject and body. Its
 dedupe key (kind + recipient + reference) is unique in the database: queuing the same letter
-again, or two jobs racing to queue it, leaves exactly one row.
+again, by either path, or two jobs racing to queue it, leaves exactly one row.
 """
 
 from __future__ import annotations
