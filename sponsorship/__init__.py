@@ -49,7 +49,11 @@ def register_extensions(app: Flask) -> None:
     database.install_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=database.compare_column_types,
     )
     csrf.init_app(app)
     babel.init_app(

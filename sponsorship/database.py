@@ -1,12 +1,70 @@
-"""Database engine tweaks: make SQLite behave like a real transactional database."""
+"""The database's dialect differences in one place, and SQLite made to behave transactionally.
+
+Services ask here instead of branching on the dialect's name themselves: PostgreSQL in
+production, SQLite in development and most tests.
+"""
 
 import contextlib
 import sqlite3
 
+import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from sponsorship.extensions import db
+
 _installed = False
+
+
+def is_postgresql() -> bool:
+    """Tell whether the session's database is PostgreSQL (else it is SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def insert_ignoring_conflicts(table, *unique_columns: str):
+    """Return an INSERT that skips rows whose `unique_columns` already exist (no error)."""
+    insert = postgresql.insert if is_postgresql() else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique_columns))
+
+
+def skip_locked(stmt: sa.Select) -> sa.Select:
+    """Lock the selected rows, skipping those another worker holds.
+
+    PostgreSQL has row locks; SQLite has one writer at a time, so there is nothing to skip.
+    """
+    return stmt.with_for_update(skip_locked=True) if is_postgresql() else stmt
+
+
+def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = False) -> None:
+    """Set (or add to) `column` of many rows, given (key, value) pairs with distinct keys.
+
+    One UPDATE ... FROM (VALUES ...) on PostgreSQL, where a statement per row costs a round
+    trip; an executemany on SQLite, where it does not.
+    """
+    if not pairs:
+        return
+    table = key_column.table
+    target = table.c[column]
+    if not is_postgresql():
+        new = sa.bindparam("new_v")
+        db.session.execute(
+            sa.update(table)
+            .where(key_column == sa.bindparam("key_k"))
+            .values({column: target + new if add else new})
+            .execution_options(synchronize_session=False),
+            [{"key_k": k, "new_v": v} for k, v in pairs],
+        )
+        return
+    values = sa.values(
+        sa.column("k", key_column.type), sa.column("v", target.type), name="new_values"
+    ).data(pairs)
+    db.session.execute(
+        sa.update(table)
+        .where(key_column == values.c.k)
+        .values({column: target + values.c.v if add else values.c.v})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def install_sqlite_pragmas() -> None:
@@ -33,3 +91,16 @@ def install_sqlite_pragmas() -> None:
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN")
+
+
+def compare_column_types(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """Tell Alembic a VARCHAR(n) and a TEXT column are the same on SQLite; else compare as usual.
+
+    SQLite stores both with TEXT affinity and enforces no length, so a change between them would
+    rebuild the table for nothing (and rebuilding tables that others reference is what we avoid).
+    """
+    if context.dialect.name == "sqlite" and all(
+        isinstance(t, sa.String) for t in (inspected_type, metadata_type)
+    ):
+        return False
+    return None

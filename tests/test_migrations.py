@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship import create_app, database
 from sponsorship.extensions import db as _db
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
@@ -69,7 +69,10 @@ def scratch_url(tmp_path):
 
 def _drift(engine: sa.Engine) -> list:
     with engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn), _db.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": database.compare_column_types}
+        )
+        return compare_metadata(context, _db.metadata)
 
 
 def _tables(engine: sa.Engine) -> set[str]:

@@ -1,6 +1,6 @@
 """Model invariants that the database itself enforces."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Child, Pairing, aid_group_of
-from sponsorship.models.enums import AidGroup, AidType, Hardship, PairingStatus, SchoolStage
+from sponsorship.models.enums import (
+    AidGroup,
+    AidType,
+    ChildStatus,
+    Hardship,
+    PairingStatus,
+    SchoolStage,
+)
 from tests.factories import make_child, make_pairing, make_sponsor, make_user
 
 
@@ -102,3 +109,26 @@ def test_report_groups(aid, stage, group):
 def test_capacity_is_bounded_by_the_database():
     with pytest.raises(IntegrityError), db.session.begin_nested():
         make_sponsor(capacity=11)
+
+
+def test_only_a_child_awaiting_a_sponsor_can_be_marked_paired():
+    child = make_child(status=ChildStatus.AWAITING)
+    child.mark_paired()
+    assert child.status == ChildStatus.PAIRED
+    for status in set(ChildStatus) - {ChildStatus.AWAITING}:
+        other = make_child(status=status)
+        with pytest.raises(DomainError):
+            other.mark_paired()
+        assert other.status == status
+
+
+def test_only_a_paired_child_goes_back_to_waiting_and_waits_from_that_day():
+    child = make_child(status=ChildStatus.PAIRED, awaiting_since=date(2025, 1, 1))
+    child.mark_unpaired(date(2026, 3, 2))
+    assert child.status == ChildStatus.AWAITING
+    assert child.awaiting_since == date(2026, 3, 2)
+    for status in set(ChildStatus) - {ChildStatus.PAIRED}:
+        other = make_child(status=status, awaiting_since=date(2025, 1, 1))
+        with pytest.raises(DomainError):
+            other.mark_unpaired(date(2026, 3, 2))
+        assert other.status == status and other.awaiting_since == date(2025, 1, 1)

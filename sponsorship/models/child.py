@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sponsorship.clock import utcnow
+from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models.enums import (
     AidGroup,
@@ -150,6 +152,19 @@ class Child(db.Model):
     def given_name(self) -> str:
         """The name a sponsor may see: the given name without the family name."""
         return self.name[1:] if len(self.name) >= 2 else self.name
+
+    def mark_paired(self) -> None:
+        """Record that a child awaiting a sponsor now has one."""
+        if self.status != ChildStatus.AWAITING:
+            raise DomainError(_l("Only a child awaiting a sponsor can pair."))
+        self.status = ChildStatus.PAIRED
+
+    def mark_unpaired(self, on: date) -> None:
+        """Put a paired child back on the waiting list from `on` (their pairing has ended)."""
+        if self.status != ChildStatus.PAIRED:
+            raise DomainError(_l("Only a paired child can go back to awaiting a sponsor."))
+        self.status = ChildStatus.AWAITING
+        self.awaiting_since = on
 
     def age_on(self, day: date) -> int:
         """Return the child's age in whole years on `day`."""

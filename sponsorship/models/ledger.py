@@ -28,7 +28,8 @@ class LedgerTransaction(db.Model):
     reverses_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("ledger_transactions.id"), unique=True
     )
-    memo: Mapped[str] = mapped_column(sa.String(255), default="")
+    #: What the transaction is, in words: a receipt number, a payout reference, a reason.
+    memo: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

@@ -39,8 +39,9 @@ class Letter(db.Model):
     language: Mapped[str] = mapped_column(sa.String(5), default="zh")
     recipient_name: Mapped[str] = mapped_column(sa.String(100), default="")
     #: An email address, a mobile number, or the postal address block (lines joined by newlines).
-    to_address: Mapped[str] = mapped_column(sa.String(400), default="")
-    subject: Mapped[str] = mapped_column(sa.String(255))
+    to_address: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Rendered from an editable template with the recipient's data: no natural limit.
+    subject: Mapped[str] = mapped_column(sa.Text)
     body: Mapped[str] = mapped_column(sa.Text)
     template_version: Mapped[int] = mapped_column(default=0)
     status: Mapped[LetterStatus] = mapped_column(

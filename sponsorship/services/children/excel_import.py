@@ -15,7 +15,9 @@ from sponsorship.extensions import db
 from sponsorship.models import Child, ChildHardship, Guardian, Region, User
 from sponsorship.models.enums import ChildStatus, RegionLevel
 from sponsorship.services.children.register import (
+    CHILD_FIELDS,
     EDIT_ROLES,
+    GUARDIAN_FIELDS,
     apply_data,
     child_columns,
     guardian_columns,
@@ -220,8 +222,6 @@ def _load(where) -> list[Child]:
 
 
 def _same(child: Child, data: ChildData, region: Region) -> bool:
-    from sponsorship.services.children.register import CHILD_FIELDS, GUARDIAN_FIELDS
-
     guardian = child.guardian
     return (
         child.region_id == region.id

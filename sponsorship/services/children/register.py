@@ -20,6 +20,7 @@ from sponsorship.services.children.rules import (
     check_child,
 )
 from sponsorship.services.core import audit
+from sponsorship.services.pairing import pairings
 
 #: Roles that may see a resident ID or bank account unmasked (in scope, with a reason).
 REVEAL_ROLES = (Role.ADMIN, Role.STAFF)
@@ -168,13 +169,6 @@ def open_for_sponsors(child: Child, *, by: User) -> None:
     audit.record("child.awaiting", child)
 
 
-def mark_paired(child: Child) -> None:
-    """Record that a child awaiting a sponsor now has one (called by the pairing service)."""
-    if child.status != ChildStatus.AWAITING:
-        raise DomainError(_l("Only a child awaiting a sponsor can pair."))
-    child.status = ChildStatus.PAIRED
-
-
 def exit_child(child: Child, reason: ExitReason, note: str = "", *, by: User) -> None:
     """Take a child out of the programme, with a reason; 'other' needs a note."""
     _ensure_editor(by)
@@ -185,8 +179,6 @@ def exit_child(child: Child, reason: ExitReason, note: str = "", *, by: User) ->
         raise DomainError(_l("Describe the reason for leaving."))
     # A child who leaves takes no more aid: the active pairing ends (its future instalments are
     # waived) and open proposals go, so no batch pays and no sponsor owes for them.
-    from sponsorship.services.pairing import pairings
-
     why = f"儿童退出帮扶：{reason.value} {note.strip()}".strip()
     for pairing in db.session.scalars(
         sa.select(Pairing).where(Pairing.child_id == child.id, Pairing.status.in_(OPEN_STATUSES))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
+from sponsorship.database import skip_locked
 from sponsorship.extensions import db
 from sponsorship.letters import email, sms
 from sponsorship.letters.channels import (
@@ -86,8 +87,7 @@ def claim_next(now: datetime) -> Letter | None:
         .order_by(candidate.id)
         .limit(1)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+    pick = skip_locked(pick)
     token = uuid.uuid4().hex
     result = db.session.execute(
         sa.update(Letter)
@@ -181,6 +181,15 @@ def record_sent(claim: Claim, now: datetime) -> LetterStatus | None:
     )
 
 
+def _shown(message: str) -> str:
+    """Keep the first part of a server's answer for staff to read.
+
+    A mail server or SMS gateway may answer with pages of text; its first lines say what went
+    wrong, and the letter is found again by its id, never by this text.
+    """
+    return message[:2000]
+
+
 def record_failure(claim: Claim, error: DeliveryError, now: datetime) -> LetterStatus | None:
     """Schedule a retry after a temporary failure, or fail the letter with the server's words."""
     if error.temporary and claim.attempts < MAX_ATTEMPTS:
@@ -189,10 +198,10 @@ def record_failure(claim: Claim, error: DeliveryError, now: datetime) -> LetterS
             claim,
             status=LetterStatus.QUEUED,
             next_attempt_at=now + wait,
-            last_error=error.message[:2000],
+            last_error=_shown(error.message),
         )
     reason = error.message if not error.temporary else f"gave up: {error.message}"
-    status = _finish(claim, status=LetterStatus.FAILED, last_error=reason[:2000])
+    status = _finish(claim, status=LetterStatus.FAILED, last_error=_shown(reason))
     if status is not None:
         audit.record("letter.failed", object_type="letters", object_id=claim.id, detail=reason)
     return status

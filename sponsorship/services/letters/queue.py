@@ -1,38 +1,48 @@
-"""Queue letters to caring parents and guardians: the one call every other service uses.
+"""Queue letters to caring parents and guardians: one at a time (`queue_letter`) or in bulk
+(`queue_many`), both through the one row builder every other service relies on.
 
 Every letter is rendered once, when it is queued, and stored with its subject and body. Its
 dedupe key (kind + recipient + reference) is unique in the database: queuing the same letter
-again, or two jobs racing to queue it, leaves exactly one row.
+again, by either path, or two jobs racing to queue it, leaves exactly one row.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sponsorship.clock import utcnow
+from sponsorship.database import insert_ignoring_conflicts
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.letters.rendering import LANGUAGES, LetterTemplateError, default_text, render
 from sponsorship.models import Guardian, Letter, Sponsor, User
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType
 from sponsorship.services.core import audit
-from sponsorship.services.letters.recipients import common_context, plain_context, recipient_of
+from sponsorship.services.letters.recipients import (
+    Recipient,
+    common_context,
+    plain_context,
+    recipient_of,
+)
 from sponsorship.services.letters.templates import current_text
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "LetterKind",
+    "Rendered",
     "dedupe_key",
     "letters_for_sponsor",
     "mark_printed",
     "postal_queue",
     "queue_letter",
+    "queue_many",
     "render_appeal",
     "resend",
 ]
@@ -40,7 +50,23 @@ __all__ = [
 
 def dedupe_key(kind: LetterKind, recipient_type: RecipientType, recipient_id: int, ref: str) -> str:
     """Return the key that makes a letter unique: kind, recipient and what it is about."""
+    # A cut reference would make two different letters one: refuse it whole instead.
+    if len(ref) > Letter.__table__.c.reference.type.length:
+        raise ValueError(f"letter reference too long: {ref!r}")
     return f"{kind}|{recipient_type}:{recipient_id}|{ref}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A letter ready to queue: its recipient, what it is about, and its rendered text."""
+
+    kind: LetterKind
+    recipient: Recipient
+    reference: str
+    language: str
+    subject: str
+    body: str
+    template_version: int
 
 
 def queue_letter(
@@ -61,40 +87,69 @@ def queue_letter(
         return None
     data = {**common_context(who.name, language), **plain_context(context, language)}
     subject, body, version = _render(kind, language, data)
-    values = dict(
-        kind=kind,
-        recipient_type=who.type,
-        recipient_id=who.id,
-        region_id=who.region_id,
-        reference=reference[:120],
-        dedupe_key=key,
-        channel=who.channel,
-        language=language,
-        recipient_name=who.name[:100],
-        to_address=who.to_address[:400],
-        subject=subject[:255],
-        body=body,
-        template_version=version,
-        status=LetterStatus.QUEUED,
-        attempts=0,
-        created_at=utcnow(),
-    )
+    row = _row(Rendered(kind, who, reference, language, subject, body, version), utcnow())
     # A racing job may have inserted the same key since the check: the database decides.
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    stmt = (
-        insert(Letter)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Letter.id)
-    )
-    letter_id = db.session.execute(stmt).scalar()
+    letter_id = db.session.execute(
+        _insert_new().values(**row).returning(Letter.__table__.c.id)
+    ).scalar()
     if letter_id is None:
         return None
     letter = db.session.get(Letter, letter_id)
     audit.record("letter.queued", letter, detail=f"{kind} {who.channel} {reference}")
     return letter
+
+
+def queue_many(letters: Sequence[Rendered], *, about: str) -> int:
+    """Queue rendered letters in bulk, skipping any queued before; return how many are new.
+
+    The rows and their dedupe keys are the ones `queue_letter` writes, so neither path can
+    queue a letter the other already has. Like `queue_letter`, it skips the letters it finds
+    already queued, and leaves a racing job's insert of the same key to the database (such a
+    letter, queued meanwhile, is still counted as new here).
+    """
+    now = utcnow()
+    rows = {}
+    for letter in letters:
+        row = _row(letter, now)
+        rows.setdefault(row["dedupe_key"], row)
+    queued = set(
+        db.session.scalars(sa.select(Letter.dedupe_key).where(Letter.dedupe_key.in_(rows)))
+    )
+    new = [row for key, row in rows.items() if key not in queued]
+    if new:
+        db.session.execute(_insert_new(), new)
+        audit.record("letter.queued_bulk", detail=f"{about} ({len(new)} letters)")
+    return len(new)
+
+
+def _insert_new():
+    """An INSERT into letters that leaves a letter with the same dedupe key as it is."""
+    return insert_ignoring_conflicts(Letter.__table__, "dedupe_key")
+
+
+def _row(letter: Rendered, now: datetime) -> dict:
+    """Build the letters row of a rendered letter: the one place such a row is made."""
+    who = letter.recipient
+    if len(who.name) > Letter.__table__.c.recipient_name.type.length:
+        raise DomainError(_l("The recipient's name is too long for a letter; shorten it first."))
+    return dict(
+        kind=letter.kind,
+        recipient_type=who.type,
+        recipient_id=who.id,
+        region_id=who.region_id,
+        reference=letter.reference,
+        dedupe_key=dedupe_key(letter.kind, who.type, who.id, letter.reference),
+        channel=who.channel,
+        language=letter.language,
+        recipient_name=who.name,
+        to_address=who.to_address,
+        subject=letter.subject,
+        body=letter.body,
+        template_version=letter.template_version,
+        status=LetterStatus.QUEUED,
+        attempts=0,
+        created_at=now,
+    )
 
 
 def _render(kind: LetterKind, language: str, data: dict) -> tuple[str, str, int]:

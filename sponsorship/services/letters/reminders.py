@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from sponsorship.clock import local_zone
 from sponsorship.extensions import db
 from sponsorship.letters.reminders import InstalmentState, reminder_due
-from sponsorship.models import Letter, Sponsor
-from sponsorship.models.enums import LetterKind
+from sponsorship.models import Child, Instalment, Letter, Pairing, Pledge, Sponsor
+from sponsorship.models.enums import InstalmentStatus, LetterKind, PairingStatus
 from sponsorship.services.core import settings
 from sponsorship.services.letters.queue import queue_letter
 
@@ -37,11 +37,6 @@ class ReminderCandidate:
 
 def open_instalments(today: date) -> list[ReminderCandidate]:
     """Return the unpaid instalments of active pairings due within the reminder window."""
-    from datetime import timedelta
-
-    from sponsorship.models import Child, Instalment, Pairing, Pledge
-    from sponsorship.models.enums import InstalmentStatus, PairingStatus
-
     horizon = today + timedelta(days=int(settings.get(SETTING_DAYS_BEFORE)))
     rows = db.session.execute(
         sa.select(Instalment, Sponsor, Child.name)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from sponsorship.models import Sponsor
-from sponsorship.models.enums import LetterKind
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import Donation, Pairing, Payout, Sponsor
+from sponsorship.models.enums import LetterKind, PairingStatus, PayoutStatus
 from sponsorship.services.letters.queue import queue_letter
 
 
@@ -48,14 +52,6 @@ def yearly_figures(year: int) -> list[YearFigures]:
     Children: paired at any time in the year. Donated: received in the year, not reversed.
     Received: payouts for their children paid in the year.
     """
-    from datetime import UTC, date, datetime
-
-    import sqlalchemy as sa
-
-    from sponsorship.extensions import db
-    from sponsorship.models import Donation, Pairing, Payout
-    from sponsorship.models.enums import PairingStatus, PayoutStatus
-
     first, last = date(year, 1, 1), date(year, 12, 31)
     year_end = datetime(year + 1, 1, 1, tzinfo=UTC)
     children = (

@@ -10,26 +10,17 @@ from sponsorship.models import Allocation, LedgerTransaction, Sponsor, User
 from sponsorship.models.enums import Account, TransactionKind
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
+from sponsorship.services.money.instalments import pay_oldest_first
 from sponsorship.services.money.ledger import Leg
 
 
 def apply_credit(sponsor: Sponsor, *, by: User | None = None) -> int:
     """Pay the sponsor's oldest open instalments from their credit; return the fen used."""
-    from sponsorship.services.money.donations import open_instalments
-    from sponsorship.services.money.pledges import refresh_status
-
     credit = ledger.sponsor_credit(sponsor.id)
     if credit <= 0:
         return 0
-    plan: list[tuple] = []
-    left = credit
-    for instalment in open_instalments(sponsor):
-        if left == 0:
-            break
-        part = min(left, instalment.amount_fen - instalment.paid_fen)
-        plan.append((instalment, part))
-        left -= part
-    used = credit - left
+    plan = pay_oldest_first(sponsor, credit)
+    used = sum(part for _, part in plan)
     if used == 0:
         return 0
     per_pairing: dict[int, int] = {}
@@ -47,8 +38,6 @@ def apply_credit(sponsor: Sponsor, *, by: User | None = None) -> int:
                 instalment=instalment, amount_fen=part, from_credit=True, transaction_id=txn.id
             )
         )
-        instalment.paid_fen += part
-        refresh_status(instalment)
     db.session.flush()
     audit.record("credit.applied", sponsor, detail=f"used_fen={used}", user=by)
     return used

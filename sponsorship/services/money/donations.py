@@ -14,10 +14,7 @@ from sponsorship.models import (
     Allocation,
     Donation,
     DonationBatch,
-    Instalment,
     LedgerTransaction,
-    Pairing,
-    Pledge,
     ReceiptSequence,
     Sponsor,
     User,
@@ -29,13 +26,12 @@ from sponsorship.models.enums import (
     RemainderTo,
     TransactionKind,
 )
-from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 from sponsorship.services.money import ledger
+from sponsorship.services.money.instalments import pay_oldest_first, refresh_status
 from sponsorship.services.money.ledger import Leg
-from sponsorship.services.money.pledges import refresh_status
 
 
 def next_receipt_no(year: int) -> str:
@@ -51,24 +47,6 @@ def next_receipt_no(year: int) -> str:
         db.session.flush()
         bumped = 1
     return f"HD-{year}-{bumped:06d}"
-
-
-def open_instalments(sponsor: Sponsor) -> list[Instalment]:
-    """Return the sponsor's instalments still owed, oldest due first."""
-    return list(
-        db.session.scalars(
-            sa.select(Instalment)
-            .join(Instalment.pledge)
-            .join(Pledge.pairing)
-            .where(
-                Pairing.sponsor_id == sponsor.id,
-                Instalment.status.in_(OPEN_INSTALMENT),
-                Instalment.paid_fen < Instalment.amount_fen,
-            )
-            .order_by(Instalment.due_on, Instalment.id)
-            .with_for_update()
-        )
-    )
 
 
 def record_donation(
@@ -118,13 +96,8 @@ def record_donation(
     receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
     legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
     left = amount_fen
-    for instalment in open_instalments(sponsor) if sponsor else []:
-        if left == 0:
-            break
-        part = min(left, instalment.amount_fen - instalment.paid_fen)
+    for instalment, part in pay_oldest_first(sponsor, amount_fen) if sponsor else []:
         db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
-        instalment.paid_fen += part
-        refresh_status(instalment)
         pairing_id = instalment.pledge.pairing_id
         legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
         left -= part

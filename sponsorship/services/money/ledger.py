@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from sponsorship.clock import utcnow
+from sponsorship.database import insert_ignoring_conflicts, is_postgresql, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -38,6 +39,22 @@ class Leg:
     sponsor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One transaction for `post_many`: its legs and its memo."""
+
+    legs: Sequence[Leg]
+    memo: str = ""
+
+
+def _balanced(legs: Sequence[Leg]) -> list[Leg]:
+    """Return the legs that move money, or raise if they do not make a transaction."""
+    legs = [leg for leg in legs if leg.amount_fen != 0]
+    if len(legs) < 2 or sum(leg.amount_fen for leg in legs) != 0:
+        raise ValueError(f"unbalanced transaction: {legs}")
+    return legs
+
+
 def post(
     kind: TransactionKind,
     legs: list[Leg],
@@ -48,14 +65,12 @@ def post(
     by: User | None = None,
 ) -> LedgerTransaction:
     """Post one transaction whose legs sum to zero, and move the running balances with it."""
-    legs = [leg for leg in legs if leg.amount_fen != 0]
-    if len(legs) < 2 or sum(leg.amount_fen for leg in legs) != 0:
-        raise ValueError(f"unbalanced transaction: {legs}")
+    legs = _balanced(legs)
     txn = LedgerTransaction(
         kind=kind,
         donation_id=donation.id if donation else None,
         reverses_id=reverses.id if reverses else None,
-        memo=memo[:255],
+        memo=memo,
         created_by=by,
     )
     db.session.add(txn)
@@ -70,39 +85,115 @@ def post(
                 sponsor_id=leg.sponsor_id,
             )
         )
-        move_balance(leg)
+    _move_balances(legs)
     db.session.flush()
     return txn
 
 
-def move_balance(leg: Leg) -> None:
-    """Add a leg to its account's running balance, creating the row on first use.
+def post_many(
+    kind: TransactionKind, postings: Sequence[Posting], *, by: User | None = None
+) -> list[int]:
+    """Post many transactions of one kind set-based; return their ids in the postings' order.
 
-    The row is first made to exist at zero (INSERT … ON CONFLICT DO NOTHING), then moved by an
-    UPDATE that adds in place: two transactions posting to the same new account at once both
-    land, instead of one failing on the primary key. (A single upsert would not do: the CHECK
-    that funds are never overdrawn is tested on the row proposed for insertion.)
+    Every transaction is checked to sum to zero before anything is written, so one unbalanced
+    posting leaves the ledger untouched. A few statements post them all, however many.
     """
-    key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id)
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    checked = [_balanced(posting.legs) for posting in postings]
+    if not checked:
+        return []
+    txn_ids = _reserve_transaction_ids(len(checked))
+    now = utcnow()
+    by_id = by.id if by else None
     db.session.execute(
-        insert(AccountBalance)
-        .values(
-            key=key,
-            account=leg.account,
-            pairing_id=leg.pairing_id if leg.account == Account.RESTRICTED else None,
-            sponsor_id=leg.sponsor_id if leg.account == Account.SPONSOR_CREDIT else None,
-            balance_fen=0,
-        )
-        .on_conflict_do_nothing(index_elements=[AccountBalance.key])
-        .execution_options(synchronize_session=False)
+        sa.insert(LedgerTransaction.__table__),
+        [
+            {
+                "id": txn_id,
+                "kind": kind.value,
+                "memo": posting.memo,
+                "created_at": now,
+                "created_by_id": by_id,
+            }
+            for txn_id, posting in zip(txn_ids, postings, strict=True)
+        ],
     )
     db.session.execute(
-        sa.update(AccountBalance)
-        .where(AccountBalance.key == key)
-        .values(balance_fen=AccountBalance.balance_fen + leg.amount_fen)
-        .execution_options(synchronize_session=False)
+        sa.insert(LedgerEntry.__table__),
+        [
+            {
+                "transaction_id": txn_id,
+                "account": leg.account.value,
+                "amount_fen": leg.amount_fen,
+                "pairing_id": leg.pairing_id,
+                "sponsor_id": leg.sponsor_id,
+                "created_at": now,
+            }
+            for txn_id, legs in zip(txn_ids, checked, strict=True)
+            for leg in legs
+        ],
+    )
+    _move_balances([leg for legs in checked for leg in legs])
+    return txn_ids
+
+
+def _reserve_transaction_ids(count: int) -> list[int]:
+    """Take `count` ledger transaction ids, so one multi-row INSERT can write them all.
+
+    PostgreSQL draws them from the table's sequence. SQLite numbers them max(id) + 1 on: it has
+    one writer at a time, and a writer whose snapshot went stale meanwhile is refused its first
+    write (SQLITE_BUSY_SNAPSHOT) rather than reusing an id.
+    """
+    if is_postgresql():
+        return list(
+            db.session.scalars(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+    start = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(LedgerTransaction.id), 0)))
+    return list(range(start + 1, start + 1 + count))
+
+
+def _move_balances(legs: Sequence[Leg]) -> None:
+    """Add legs to their accounts' running balances, creating a balance row on first use.
+
+    Each row is first made to exist at zero (INSERT … ON CONFLICT DO NOTHING), then moved by an
+    UPDATE that adds in place: two transactions posting to the same new account at once both
+    land, instead of one failing on the primary key. (A single upsert would not do: the CHECK
+    that funds are never overdrawn is tested on the row proposed for insertion.) Rows are
+    touched in key order, so two bulk posts cannot deadlock on each other.
+    """
+    totals: dict[str, int] = {}
+    first: dict[str, Leg] = {}
+    for leg in legs:
+        key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id)
+        totals[key] = totals.get(key, 0) + leg.amount_fen
+        first.setdefault(key, leg)
+    keys = sorted(key for key, total in totals.items() if total)
+    if not keys:
+        return
+    db.session.execute(
+        insert_ignoring_conflicts(AccountBalance.__table__, "key"),
+        [
+            {
+                "key": key,
+                "account": first[key].account.value,
+                "pairing_id": first[key].pairing_id
+                if first[key].account == Account.RESTRICTED
+                else None,
+                "sponsor_id": first[key].sponsor_id
+                if first[key].account == Account.SPONSOR_CREDIT
+                else None,
+                "balance_fen": 0,
+            }
+            for key in keys
+        ],
+    )
+    update_many(
+        AccountBalance.__table__.c.key, "balance_fen", [(k, totals[k]) for k in keys], add=True
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,8 @@ from sponsorship.models import Instalment, Pairing, Pledge, PledgeChange, User
 from sponsorship.models.enums import InstalmentStatus, PairingStatus, PledgeStatus
 from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.services.core import audit, settings
+from sponsorship.services.money.credit import apply_credit
+from sponsorship.services.money.instalments import grace
 from sponsorship.services.money.schedules import plan, school_year_of, split_fen
 
 
@@ -51,10 +53,6 @@ def _create(pairing: Pairing, year: int, amount_fen: int, start_on: date) -> Ple
         db.session.add(Instalment(pledge=pledge, seq=seq, due_on=due_on, amount_fen=fen))
     db.session.flush()
     audit.record("pledge.started", pledge, detail=f"year={year} amount_fen={amount_fen}")
-    from sponsorship.services.money.credit import (
-        apply_credit,  # credit pays through donations' rules
-    )
-
     apply_credit(pairing.sponsor)
     return pledge
 
@@ -148,23 +146,6 @@ def end_pledges(pairing: Pairing, reason: str, *, on: date | None = None) -> int
     if pledges:
         audit.record("pledge.ended", pairing, detail=f"waived={waived} reason={reason.strip()}")
     return waived
-
-
-def grace() -> timedelta:
-    return timedelta(days=int(settings.get("instalment.grace_days")))
-
-
-def refresh_status(instalment: Instalment, *, on: date | None = None) -> None:
-    """Set an instalment's status from what is paid and its due date (waived stays waived)."""
-    if instalment.status == InstalmentStatus.WAIVED:
-        return
-    on = on or today()
-    if instalment.paid_fen >= instalment.amount_fen:
-        instalment.status = InstalmentStatus.PAID
-    elif instalment.due_on + grace() < on:
-        instalment.status = InstalmentStatus.OVERDUE
-    else:
-        instalment.status = InstalmentStatus.DUE
 
 
 def mark_overdue(on: date | None = None) -> int:

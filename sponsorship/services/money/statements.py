@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import Child, Donation, Instalment, LedgerEntry, Pairing, Pledge, Sponsor
+from sponsorship.models import (
+    AccountBalance,
+    Child,
+    Donation,
+    Instalment,
+    LedgerEntry,
+    Pairing,
+    Pledge,
+    Sponsor,
+)
 from sponsorship.models.enums import Account, InstalmentStatus
 from sponsorship.services.money import ledger
 
@@ -141,8 +150,6 @@ def programme_totals() -> ProgrammeTotals:
 
 def held_per_pairing(stmt_filter=None) -> list[tuple[Pairing, int]]:
     """Return each pairing with money in its restricted fund, largest first."""
-    from sponsorship.models import AccountBalance
-
     stmt = (
         sa.select(Pairing, -AccountBalance.balance_fen)
         .join(AccountBalance, AccountBalance.pairing_id == Pairing.id)

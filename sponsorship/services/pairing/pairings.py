@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sponsorship import matching
 from sponsorship.clock import today
+from sponsorship.database import is_postgresql
 from sponsorship.errors import ConflictError, DomainError, Message, NotFoundError
 from sponsorship.extensions import db
 from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
 from sponsorship.models import Child, Pairing, Sponsor, User
 from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
-from sponsorship.services.children import register
 from sponsorship.services.core import audit
 from sponsorship.services.letters import queue
 from sponsorship.services.money import pledges
@@ -56,7 +56,7 @@ def _flush() -> None:
 def _lock(model, object_id: int):
     """Return the row, re-read and locked for the rest of the transaction."""
     stmt = sa.select(model).where(model.id == object_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "sqlite":
+    if not is_postgresql():
         try:  # a no-op write takes SQLite's write lock now, or fails if our snapshot is stale
             same = {"id": model.id}
             if hasattr(model, "updated_at"):
@@ -96,7 +96,7 @@ def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> Non
         raise _conflict(_l("This child is no longer awaiting a sponsor."))
     _check_free_place(sponsor)
     pairing.confirm(by)
-    register.mark_paired(child)
+    child.mark_paired()
     _flush()
     if _active_count(sponsor.id) >= sponsor.capacity:
         # Proposals the caring parent can no longer take go back to the pool.
@@ -220,8 +220,7 @@ def end(pairing_id: int, reason_text: str, *, by: User, on: date | None = None) 
     # Future instalments are waived (kept, never deleted): the caring parent owes no more.
     pledges.end_pledges(pairing, pairing.end_reason or reason_text, on=pairing.ended_on)
     if child.status == ChildStatus.PAIRED:
-        child.status = ChildStatus.AWAITING
-        child.awaiting_since = on or today()
+        child.mark_unpaired(on or today())
     _flush()
     audit.record("pairing.ended", pairing, user=by, detail=pairing.end_reason or "")
     return pairing

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import local_zone
+from sponsorship.database import is_postgresql
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -180,7 +181,7 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
         "added_by_hand",
         "status",
     ]
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         # Compiling this one big statement just in time costs more than running it.
         db.session.execute(sa.text("SET LOCAL jit = off"))
     inserted = db.session.execute(sa.insert(Payout).from_select(columns, select))

@@ -1,6 +1,7 @@
 """Queue the two letters of each paid payout in bulk: a notice to the guardian, and to the
 sponsor "your child has received ...". The same letters `queue_letter` would write (same text,
-recipient, channel and dedupe key), rendered from templates compiled once per chunk."""
+recipient, channel and dedupe key), rendered from templates compiled once per chunk and queued
+through `queue_many`."""
 
 from __future__ import annotations
 
@@ -10,16 +11,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
-from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.letters.rendering import LetterTemplateError, compile_text, default_text
-from sponsorship.models import Child, Guardian, Letter, Pairing, Payout, Region, Sponsor
-from sponsorship.models.enums import LetterKind, LetterStatus
-from sponsorship.services.core import audit
-from sponsorship.services.letters.queue import dedupe_key
+from sponsorship.models import Child, Guardian, Pairing, Payout, Region, Sponsor
+from sponsorship.models.enums import LetterKind
+from sponsorship.services.letters.queue import Rendered, queue_many
 from sponsorship.services.letters.recipients import child_card, common_context, recipient_of
 from sponsorship.services.letters.templates import current_text
 
@@ -99,14 +97,13 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
         kind: _Renderer(kind) for kind in (LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED)
     }
     with force_locale(LANGUAGE):
-        values = _letter_rows(rows, renderers, paid_on)
-    return _insert(values, len(rows))
+        letters = _render_letters(rows, renderers, paid_on)
+    return queue_many(letters, about=f"payout letters for {len(rows)} payouts")
 
 
-def _letter_rows(rows, renderers: dict, paid_on: date) -> list[dict]:
-    """Render both letters of each payout into rows for the letters table."""
-    now = utcnow()
-    values = []
+def _render_letters(rows, renderers: dict, paid_on: date) -> list[Rendered]:
+    """Render both letters of each payout."""
+    letters = []
     for payout_id, amount_fen, child, guardian, sponsor in rows:
         context = _context(child, amount_fen, paid_on)
         reference = f"payout:{payout_id}"
@@ -120,41 +117,5 @@ def _letter_rows(rows, renderers: dict, paid_on: date) -> list[dict]:
             subject, body, version = renderers[kind](
                 {**common_context(who.name, LANGUAGE), **context}
             )
-            values.append(
-                dict(
-                    kind=kind,
-                    recipient_type=who.type,
-                    recipient_id=who.id,
-                    region_id=who.region_id,
-                    reference=reference,
-                    dedupe_key=dedupe_key(kind, who.type, who.id, reference),
-                    channel=who.channel,
-                    language=LANGUAGE,
-                    recipient_name=who.name[:100],
-                    to_address=who.to_address[:400],
-                    subject=subject[:255],
-                    body=body,
-                    template_version=version,
-                    status=LetterStatus.QUEUED,
-                    attempts=0,
-                    created_at=now,
-                )
-            )
-    return values
-
-
-def _insert(values: list[dict], payouts: int) -> int:
-    """Insert the letters, leaving any queued before (same dedupe key) as they are."""
-    if not values:
-        return 0
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    result = db.session.execute(
-        insert(Letter.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), values
-    )
-    audit.record(
-        "letter.queued_bulk",
-        detail=f"payout letters for {payouts} payouts ({len(values)} letters)",
-    )
-    return max(result.rowcount, 0)
+            letters.append(Rendered(kind, who, reference, LANGUAGE, subject, body, version))
+    return letters

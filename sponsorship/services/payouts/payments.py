@@ -14,16 +14,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
+from sponsorship.database import skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import (
-    AccountBalance,
-    LedgerEntry,
-    LedgerTransaction,
-    Payout,
-    PayoutBatch,
-    User,
-)
+from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import (
     Account,
     PayoutBatchStatus,
@@ -31,10 +25,10 @@ from sponsorship.models.enums import (
     PayoutStatus,
     TransactionKind,
 )
-from sponsorship.models.ledger import balance_key
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
+from sponsorship.services.money.ledger import Leg, Posting
 from sponsorship.services.payouts.letters import queue_payout_letters
 
 
@@ -65,12 +59,12 @@ def pay_chunk(
 ) -> int:
     """Mark up to `size` unpaid payouts paid, posting their ledger transactions; return how many."""
     _ensure_payable(batch)
+    refs = bank_references or {}
+    _check_references(refs)
     stmt = unpaid(batch).order_by(Payout.id).limit(size)
     if only is not None:
         stmt = stmt.where(Payout.id.in_(list(only)))
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(stmt))
+    ids = list(db.session.scalars(skip_locked(stmt)))
     if not ids:
         return 0
     now = utcnow()
@@ -95,127 +89,54 @@ def pay_chunk(
         .order_by(Payout.id)
     ).all()
     _post_ledger(batch, rows, by)
-    refs = bank_references or {}
-    if refs:
-        _update_from(
-            Payout.__table__.c.id,
-            "bank_reference",
-            [(pid, refs[pid][:80]) for pid in ids if refs.get(pid)],
-            sa.String,
-        )
+    update_many(
+        Payout.__table__.c.id, "bank_reference", [(pid, refs[pid]) for pid in ids if refs.get(pid)]
+    )
     queue_payout_letters(ids, paid_on)
     db.session.expire_all()
     close_if_done(batch, by=by)
     return len(ids)
 
 
+def _check_references(refs: dict[int, str]) -> None:
+    """Refuse a bank reference longer than its column, rather than store part of it."""
+    limit = Payout.__table__.c.bank_reference.type.length
+    for payout_id, ref in refs.items():
+        if ref and len(ref) > limit:
+            raise DomainError(
+                _l(
+                    "The bank reference of payout %(id)s is longer than %(limit)s characters.",
+                    id=payout_id,
+                    limit=limit,
+                )
+            )
+
+
 def _post_ledger(batch: PayoutBatch, rows, by: User | None) -> None:
-    """Post one payout transaction per row, set-based: restricted (and general) → payouts."""
-    txn_ids = _reserve_transaction_ids(len(rows))
-    db.session.execute(
-        sa.insert(LedgerTransaction.__table__),
-        [
-            {
-                "id": txn_id,
-                "kind": TransactionKind.PAYOUT.value,
-                "memo": f"payout {payment_reference(batch.key, row.id)}",
-                "created_at": utcnow(),
-                "created_by_id": by.id if by else None,
-            }
-            for txn_id, row in zip(txn_ids, rows, strict=True)
-        ],
-    )
-    entries, restricted, general, total = [], [], 0, 0
-    for txn_id, row in zip(txn_ids, rows, strict=True):
+    """Post each row's payout transaction: restricted (and general) → payouts."""
+    postings, total = [], 0
+    for row in rows:
         cover = row.shortfall_fen if row.general_fund_cover else 0
         if row.funded_fen + cover != row.amount_fen:
             raise DomainError(
                 _l("Payout %(id)s is not fully funded and cannot be paid.", id=row.id),
             )
-        if row.funded_fen:
-            entries.append((txn_id, Account.RESTRICTED, row.funded_fen, row.pairing_id))
-            restricted.append(
-                (balance_key(Account.RESTRICTED, row.pairing_id, None), row.funded_fen)
-            )
-        if cover:
-            entries.append((txn_id, Account.GENERAL, cover, None))
-            general += cover
-        entries.append((txn_id, Account.PAYOUTS, -row.amount_fen, row.pairing_id))
+        legs = [
+            Leg(Account.RESTRICTED, row.funded_fen, pairing_id=row.pairing_id),
+            Leg(Account.GENERAL, cover),
+            Leg(Account.PAYOUTS, -row.amount_fen, pairing_id=row.pairing_id),
+        ]
+        postings.append(Posting(legs, memo=f"payout {payment_reference(batch.key, row.id)}"))
         total += row.amount_fen
-    db.session.execute(
-        sa.insert(LedgerEntry.__table__),
-        [
-            {
-                "transaction_id": t,
-                "account": a.value,
-                "amount_fen": amt,
-                "pairing_id": p,
-                "created_at": utcnow(),
-            }
-            for t, a, amt, p in entries
-        ],
-    )
-    table = AccountBalance.__table__
-    if restricted:
-        _update_from(table.c.key, "balance_fen", restricted, sa.BigInteger, add=True)
-    _add_to_balance(Account.GENERAL, general)
-    _add_to_balance(Account.PAYOUTS, -total)
-    _update_from(
+    txn_ids = ledger.post_many(TransactionKind.PAYOUT, postings, by=by)
+    update_many(
         Payout.__table__.c.id,
         "transaction_id",
         [(row.id, t) for t, row in zip(txn_ids, rows, strict=True)],
-        sa.Integer,
     )
     audit.record(
         "batch.paid_chunk", batch, detail=f"payouts={len(rows)} total_fen={total}", user=by
     )
-
-
-def _update_from(key_column, column: str, pairs: list[tuple], type_, *, add: bool = False) -> None:
-    """Set (or add to) `column` for many rows: one UPDATE ... FROM (VALUES ...) on PostgreSQL,
-    where a statement per row costs a round trip; an executemany on SQLite, where it does not."""
-    if not pairs:
-        return
-    table = key_column.table
-    if db.session.get_bind().dialect.name != "postgresql":
-        new = sa.bindparam("new_v")
-        db.session.execute(
-            sa.update(table)
-            .where(key_column == sa.bindparam("key_k"))
-            .values({column: table.c[column] + new if add else new}),
-            [{"key_k": k, "new_v": v} for k, v in pairs],
-        )
-        return
-    values = sa.values(
-        sa.column("k", key_column.type), sa.column("v", type_()), name="new_values"
-    ).data(pairs)
-    target = table.c[column] + values.c.v if add else values.c.v
-    db.session.execute(sa.update(table).where(key_column == values.c.k).values({column: target}))
-
-
-def _reserve_transaction_ids(count: int) -> list[int]:
-    """Take `count` ledger transaction ids, so one multi-row INSERT can write them all.
-
-    PostgreSQL draws them from the table's sequence. SQLite numbers rows max(id) + 1 on: the
-    chunk's UPDATE of the payouts already holds the database's only write lock.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return list(
-            db.session.scalars(
-                sa.text(
-                    "SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": count},
-            )
-        )
-    start = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(LedgerTransaction.id), 0)))
-    return list(range(start + 1, start + 1 + count))
-
-
-def _add_to_balance(account: Account, amount_fen: int) -> None:
-    if amount_fen:
-        ledger.move_balance(ledger.Leg(account, amount_fen))
 
 
 def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:

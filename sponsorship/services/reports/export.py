@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -105,8 +106,6 @@ def _categories(book: Workbook, stats: Statistics) -> None:
 
 def statistics_workbook(stats: Statistics) -> BytesIO:
     """Return the statistics as an .xlsx file in memory."""
-    from flask_babel import force_locale
-
     book = Workbook()
     _summary(book.active, stats)
     _towns(book.create_sheet("按镇"), stats)

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from sponsorship.clock import local_zone, localnow
+from sponsorship.database import is_postgresql
 from sponsorship.extensions import db
 from sponsorship.models import Donation, Region, Sponsor
 from sponsorship.models.enums import RegionLevel
@@ -44,7 +45,7 @@ def _label(period: Period) -> str:
 
 def _month_of(column, *, timestamp: bool) -> sa.ColumnElement[str]:
     """The local calendar month of a date or UTC timestamp column, as 'YYYY-MM', in SQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         if timestamp:
             column = sa.func.timezone(local_zone().key, column)
         return sa.func.to_char(column, "YYYY-MM")

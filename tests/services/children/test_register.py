@@ -79,7 +79,7 @@ def test_workflow_registered_verified_awaiting_paired_exited(village):
         register.verify_child(child, by=checker)
     register.open_for_sponsors(child, by=registrar)
     assert child.status == ChildStatus.AWAITING and child.awaiting_since is not None
-    register.mark_paired(child)
+    child.mark_paired()
     assert child.status == ChildStatus.PAIRED
     with pytest.raises(DomainError):
         register.exit_child(child, ExitReason.OTHER, "  ", by=checker)

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
@@ -10,12 +11,15 @@ from sponsorship.models import AuditEvent, Letter, LetterTemplate
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType, SchoolStage
 from sponsorship.services.letters import templates
 from sponsorship.services.letters.queue import (
+    Rendered,
     letters_for_sponsor,
     mark_printed,
     queue_letter,
+    queue_many,
     render_appeal,
     resend,
 )
+from sponsorship.services.letters.recipients import Recipient, recipient_of
 from tests import factories
 from tests.conftest import count
 
@@ -201,3 +205,89 @@ def test_a_pairing_handed_over_stands_for_its_child():
         LetterKind.PAIRING_NOTICE, pairing.sponsor, f"pairing:{pairing.id}", pairing=pairing
     )
     assert pairing.child.given_name in letter.body and pairing.child.name not in letter.body
+
+
+def _rendered(kind, recipient, reference, subject="批量", body="正文") -> Rendered:
+    return Rendered(kind, recipient_of(recipient, kind), reference, "zh", subject, body, 0)
+
+
+def _letters_to(sponsor) -> list[Letter]:
+    return list(
+        db.session.scalars(
+            sa.select(Letter).where(
+                Letter.recipient_type == RecipientType.SPONSOR, Letter.recipient_id == sponsor.id
+            )
+        )
+    )
+
+
+def test_queue_many_never_duplicates_a_letter_queue_letter_queued():
+    sponsor, newcomer = factories.make_letter_sponsor(), factories.make_letter_sponsor()
+    single = queue_letter(LetterKind.APPROVAL, sponsor, "batch:1")
+    new = queue_many(
+        [
+            _rendered(LetterKind.APPROVAL, sponsor, "batch:1"),
+            _rendered(LetterKind.APPROVAL, newcomer, "batch:1"),
+        ],
+        about="test letters",
+    )
+    assert new == 1
+    assert [letter.id for letter in _letters_to(sponsor)] == [single.id]
+    assert _letters_to(sponsor)[0].subject == single.subject != "批量"  # left as it was
+    assert [letter.subject for letter in _letters_to(newcomer)] == ["批量"]
+    assert count(AuditEvent, AuditEvent.action == "letter.queued_bulk") == 1
+
+
+def test_queue_letter_never_duplicates_a_letter_queue_many_queued():
+    sponsor = factories.make_letter_sponsor()
+    assert queue_many([_rendered(LetterKind.APPROVAL, sponsor, "batch:2")], about="test") == 1
+    assert queue_letter(LetterKind.APPROVAL, sponsor, "batch:2") is None
+    assert [letter.subject for letter in _letters_to(sponsor)] == ["批量"]
+    assert queue_many([_rendered(LetterKind.APPROVAL, sponsor, "batch:2")], about="test") == 0
+    assert len(_letters_to(sponsor)) == 1
+
+
+def test_a_reference_too_long_for_its_column_is_refused_never_cut():
+    sponsor = factories.make_letter_sponsor()
+    too_long = "payout:" + "9" * 120
+    with pytest.raises(ValueError, match="too long"):
+        queue_letter(LetterKind.APPROVAL, sponsor, too_long)
+    with pytest.raises(ValueError, match="too long"):
+        queue_many([_rendered(LetterKind.APPROVAL, sponsor, too_long)], about="test")
+    assert _letters_to(sponsor) == []
+
+
+def test_a_long_subject_and_address_are_stored_whole():
+    sponsor = factories.make_letter_sponsor()
+    subject = "感谢您对困境儿童的长期资助" * 25  # 325 characters
+    recipient = recipient_of(sponsor, LetterKind.APPROVAL)
+    long_address = Recipient(
+        recipient.type,
+        recipient.id,
+        recipient.name,
+        recipient.region_id,
+        Channel.POST,
+        "广东省某市某县某镇某村" * 50,
+    )
+    letter = Rendered(LetterKind.APPROVAL, long_address, "long", "zh", subject, "正文", 0)
+    assert queue_many([letter], about="test") == 1
+    db.session.expire_all()
+    (stored,) = _letters_to(sponsor)
+    assert stored.subject == subject and stored.to_address == long_address.to_address
+
+
+def test_a_recipient_name_too_long_for_its_column_is_refused_with_a_message():
+    sponsor = factories.make_letter_sponsor()
+    recipient = recipient_of(sponsor, LetterKind.APPROVAL)
+    named = Recipient(
+        recipient.type,
+        recipient.id,
+        "名" * 101,
+        recipient.region_id,
+        recipient.channel,
+        recipient.to_address,
+    )
+    letter = Rendered(LetterKind.APPROVAL, named, "name", "zh", "主题", "正文", 0)
+    with pytest.raises(DomainError):
+        queue_many([letter], about="test")
+    assert _letters_to(sponsor) == []

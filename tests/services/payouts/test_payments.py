@@ -18,6 +18,7 @@ from sponsorship.models.enums import (
     PayoutStatus,
     Role,
 )
+from sponsorship.services.letters.queue import queue_letter
 from sponsorship.services.money import ledger, statements
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts import review as batches
@@ -204,3 +205,29 @@ def test_bulk_letters_are_the_letters_queue_letter_writes():
         fields = ("subject", "body", "channel", "to_address", "region_id", "recipient_id")
         assert [getattr(bulk, f) for f in fields] == [getattr(single, f) for f in fields]
         assert bulk.reference == f"payout:{payout.id}"
+
+
+def test_a_bank_reference_too_long_for_its_column_is_refused_and_nothing_is_paid():
+    pairing = make_paid_pairing()
+    batch = exported_batch()
+    payout = db.session.scalar(sa.select(Payout))
+    with pytest.raises(DomainError):
+        pay_chunk(batch, paid_on=PAID_ON, bank_references={payout.id: "B" * 81})
+    db.session.refresh(payout)
+    assert payout.status == PayoutStatus.PROPOSED and payout.bank_reference is None
+    assert ledger.held_for_pairing(pairing.id) == 100_000
+    assert count(LedgerEntry, LedgerEntry.account == Account.PAYOUTS) == 0
+
+
+def test_paying_never_queues_a_second_payout_notice_queued_before():
+    pairing = make_paid_pairing()
+    batch = exported_batch()
+    payout = db.session.scalar(sa.select(Payout))
+    guardian = pairing.child.guardian
+    early = queue_letter(LetterKind.PAYOUT_NOTICE, guardian, f"payout:{payout.id}")
+    pay_chunk(batch, paid_on=PAID_ON)
+    notices = db.session.scalars(
+        sa.select(Letter.id).where(Letter.kind == LetterKind.PAYOUT_NOTICE)
+    ).all()
+    assert notices == [early.id]
+    assert count(Letter, Letter.kind == LetterKind.CHILD_RECEIVED) == 1
