@@ -79,9 +79,6 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def can_see(self, region: Region | None) -> bool:
         """Tell whether a record in `region` lies within this user's scope."""
         if self.role == Role.ADMIN or self.scope_region is None:
