@@ -218,7 +218,7 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
     near = matching.closeness(sponsor_rec.region, child_rec.region)
     zh, _en = reason(near, child_rec)
     cost = distance_cost(near, weights())
-    pairing = Pairing(sponsor=sponsor, child=child, score=cost, reason=f"人工结对 · {zh}"[:255])
+    pairing = Pairing(sponsor=sponsor, child=child, score=cost, reason=f"人工结对 · {zh}")
     db.session.add(pairing)
     _flush()
     _activate(pairing, sponsor, child, by)
