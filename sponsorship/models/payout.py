@@ -19,6 +19,8 @@ from sponsorship.models.user import User
 EDITABLE = (PayoutBatchStatus.DRAFT,)
 #: Statuses from which a batch may be cancelled.
 CANCELLABLE = (PayoutBatchStatus.DRAFT, PayoutBatchStatus.SUBMITTED)
+#: Statuses in which the bank payment file may be downloaded (again).
+EXPORTABLE = (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED)
 
 
 _LIVE_SQL = sa.text("status <> 'cancelled'")
@@ -73,6 +75,14 @@ class PayoutBatch(db.Model):
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def cancellable(self) -> bool:
+        return self.status in CANCELLABLE
+
+    @property
+    def exportable(self) -> bool:
+        return self.status in EXPORTABLE
 
 
 class Payout(db.Model):

@@ -17,6 +17,7 @@ from sponsorship.extensions import db
 from sponsorship.letters.reminders import InstalmentState, reminder_due
 from sponsorship.models import Letter, Sponsor
 from sponsorship.models.enums import LetterKind
+from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.services.core import settings
 from sponsorship.services.letters.queue import queue_letter
 
@@ -40,7 +41,7 @@ def open_instalments(today: date) -> list[ReminderCandidate]:
     from datetime import timedelta
 
     from sponsorship.models import Child, Instalment, Pairing, Pledge
-    from sponsorship.models.enums import InstalmentStatus, PairingStatus
+    from sponsorship.models.enums import PairingStatus
 
     horizon = today + timedelta(days=int(settings.get(SETTING_DAYS_BEFORE)))
     rows = db.session.execute(
@@ -50,7 +51,7 @@ def open_instalments(today: date) -> list[ReminderCandidate]:
         .join(Sponsor, Pairing.sponsor_id == Sponsor.id)
         .join(Child, Pairing.child_id == Child.id)
         .where(
-            Instalment.status.in_([InstalmentStatus.DUE, InstalmentStatus.OVERDUE]),
+            Instalment.status.in_(OPEN_INSTALMENT),
             Instalment.due_on <= horizon,
             Pairing.status == PairingStatus.ACTIVE,
         )

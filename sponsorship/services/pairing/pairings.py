@@ -23,6 +23,7 @@ from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
 from sponsorship.models import Child, Pairing, Sponsor, User
 from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
+from sponsorship.models.pairing import CLOSED_STATUSES
 from sponsorship.services.children import register
 from sponsorship.services.core import audit
 from sponsorship.services.letters import queue
@@ -198,7 +199,7 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
         sa.select(Pairing.id).where(
             Pairing.sponsor_id == sponsor.id,
             Pairing.child_id == child.id,
-            Pairing.status.in_((PairingStatus.REJECTED, PairingStatus.ENDED)),
+            Pairing.status.in_(CLOSED_STATUSES),
         )
     )
     if closed is not None:

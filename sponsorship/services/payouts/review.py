@@ -20,7 +20,6 @@ from sponsorship.models.enums import (
     PayoutStatus,
     Role,
 )
-from sponsorship.models.payout import CANCELLABLE
 from sponsorship.services.core import audit, settings
 from sponsorship.services.money import ledger
 from sponsorship.services.money.schedules import school_year_of
@@ -228,7 +227,7 @@ def _refuse(batch: PayoutBatch, by: User, why: str) -> None:
 
 def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
     """Cancel a draft or submitted batch; nothing was paid, nothing is kept pending."""
-    if batch.status not in CANCELLABLE:
+    if not batch.cancellable:
         raise DomainError(
             "已审批的批次不能取消。", "Only a draft or submitted batch can be cancelled."
         )

@@ -25,7 +25,7 @@ def _decide(sponsor: Sponsor, status: SponsorStatus, note: str | None, by: User)
 
 def approve(sponsor: Sponsor, *, by: User, note: str = "") -> None:
     """Approve a pending (or earlier rejected) application and tell the caring parent."""
-    if sponsor.status not in (SponsorStatus.PENDING, SponsorStatus.REJECTED):
+    if not sponsor.approvable:
         raise ConflictError(
             f"{sponsor.name} 的状态已是「{_status_zh(sponsor.status)}」，不能再批准。",
             f"{sponsor.name} is already {sponsor.status}; it cannot be approved.",
