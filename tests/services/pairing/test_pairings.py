@@ -113,7 +113,7 @@ def test_pairing_by_hand_replaces_the_childs_proposal(staff):
     old = proposal(factories.make_sponsor(village), child)
     pairing = pairings.pair_by_hand(chosen.id, child.id, by=staff)
     assert pairing.status == PairingStatus.ACTIVE
-    assert pairing.reason.startswith("人工结对 · 同村")
+    assert pairing.reason == "人工结对 · 同村 · 小学"
     assert count(Pairing, Pairing.sponsor_id == old.sponsor_id) == 0
     assert child.status == ChildStatus.PAIRED
 
