@@ -1,5 +1,6 @@
 """The application shell: configuration, headers, error pages, language."""
 
+import re
 import subprocess
 import sys
 
@@ -61,13 +62,21 @@ def test_not_found_page_in_both_languages(client):
     assert "Not found" in client.get("/no-such-page").get_data(as_text=True)
 
 
-def test_upload_size_is_capped(app):
-    assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+def test_an_upload_over_the_cap_is_refused_before_it_is_read(app, client):
+    cap = app.config["MAX_CONTENT_LENGTH"]
+    assert cap == 16 * 1024 * 1024
+    response = client.post(
+        "/login", data=b"x" * (cap + 1), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
 
 
 def test_static_assets_are_served_locally(client):
     page = client.get("/login").get_data(as_text=True)
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
-    assert client.get("/static/css/app.css").status_code == 200
-    assert client.get("/static/js/app.js").status_code == 200
+    assets = re.findall(r'<(?:link|script)[^>]*(?:href|src)="([^"]+)"', page)
+    assert sorted(assets) == ["/static/css/app.css", "/static/js/app.js"]
+    for url, kind in zip(sorted(assets), ["text/css", "text/javascript"], strict=True):
+        response = client.get(url)
+        assert response.mimetype == kind and len(response.data) > 100, url

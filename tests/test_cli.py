@@ -81,8 +81,10 @@ def test_children_import_from_the_command_line(runner, tmp_path):
     assert result.exit_code != 0 and "第 2 行 · 学段 · 不是可选的值：大学" in result.output
     assert count(Child) == 0
     result = runner.invoke(args=["children", "import", str(good), "--dry-run"])
-    assert result.exit_code == 0 and "新增 1" in result.output and count(Child) == 0
+    assert result.exit_code == 0 and count(Child) == 0
+    assert "检查通过（未写入）：新增 1，更新 0，未变 0。" in result.output
     result = runner.invoke(args=["children", "import", str(good)])
-    assert result.exit_code == 0 and "导入完成：新增 1" in result.output and count(Child) == 1
+    assert result.exit_code == 0 and "导入完成：新增 1，更新 0，未变 0。" in result.output
+    assert count(Child, Child.name == "陈小雨") == 1 and count(Child) == 1
     again = runner.invoke(args=["children", "import", str(good)])
-    assert "新增 0" in again.output and "未变 1" in again.output and count(Child) == 1
+    assert "导入完成：新增 0，更新 0，未变 1。" in again.output and count(Child) == 1

@@ -54,13 +54,13 @@ def test_index_holds_against_raw_sql_too():
 
 def test_pairing_transitions_guard_themselves():
     pairing = make_pairing(status=PairingStatus.PROPOSED)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只能结束进行中的结对"):
         pairing.end(pairing.created_at.date(), "moved")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请填写拒绝原因"):
         pairing.reject("   ")
     pairing.confirm(make_user())
     assert pairing.status == PairingStatus.ACTIVE and pairing.confirmed_at.tzinfo is not None
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只能确认待确认的结对建议"):
         pairing.confirm(make_user())
     pairing.end(pairing.created_at.date(), "moved away")
     assert pairing.status == PairingStatus.ENDED

@@ -58,11 +58,6 @@ class Weights:
         """Return the hardship part of the unmatched cost: each category counted once."""
         return sum(self.hardship.get(h, 0) for h in set(hardships))
 
-    def max_pair_cost(self, capacity: int) -> int:
-        """Return the dearest pair cost possible for a caring parent of `capacity` slots."""
-        distances = (self.same_village, self.same_town, self.same_zone, self.same_county)
-        return max(distances) + self.extra_slot * max(capacity - 1, 0)
-
 
 def setting_defaults() -> dict[str, int]:
     """Return the `Setting` keys admins may change, with their defaults."""

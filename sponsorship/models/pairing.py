@@ -19,7 +19,9 @@ from sponsorship.models.user import User
 
 #: Statuses that hold a child: at most one such pairing per child, enforced by the database.
 OPEN_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
-_OPEN_SQL = sa.text("status IN ('proposed', 'active')")
+_OPEN_SQL = sa.text("status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")")
+#: A pair that was rejected, or paired and ended, is never proposed or paired again.
+CLOSED_STATUSES = (PairingStatus.REJECTED, PairingStatus.ENDED)
 
 
 class Pairing(db.Model):

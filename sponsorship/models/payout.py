@@ -19,6 +19,8 @@ from sponsorship.models.user import User
 EDITABLE = (PayoutBatchStatus.DRAFT,)
 #: Statuses from which a batch may be cancelled.
 CANCELLABLE = (PayoutBatchStatus.DRAFT, PayoutBatchStatus.SUBMITTED)
+#: Statuses in which the bank payment file may be downloaded (again).
+EXPORTABLE = (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED)
 
 
 _LIVE_SQL = sa.text("status <> 'cancelled'")
@@ -76,6 +78,14 @@ class PayoutBatch(db.Model):
     def editable(self) -> bool:
         """Whether the batch's payouts may still change: only in a draft."""
         return self.status in EDITABLE
+
+    @property
+    def cancellable(self) -> bool:
+        return self.status in CANCELLABLE
+
+    @property
+    def exportable(self) -> bool:
+        return self.status in EXPORTABLE
 
 
 class Payout(db.Model):

@@ -22,6 +22,9 @@ from sponsorship.models.region import Region
 from sponsorship.models.types import UTCDateTime, str_enum
 from sponsorship.models.user import User
 
+#: Statuses from which an application may be approved: waiting, or rejected before.
+APPROVABLE = (SponsorStatus.PENDING, SponsorStatus.REJECTED)
+
 
 class Sponsor(db.Model):
     """A caring parent: who they are, which children they would help, what they pledge."""
@@ -80,3 +83,7 @@ class Sponsor(db.Model):
 
     def __repr__(self) -> str:
         return f"<Sponsor {self.id} {self.name} {self.status}>"
+
+    @property
+    def approvable(self) -> bool:
+        return self.status in APPROVABLE

@@ -86,10 +86,6 @@ class User(UserMixin, db.Model):
         """Whether the user works in the back office rather than in the portal."""
         return self.role in STAFF_ROLES
 
-    def has_role(self, *roles: Role) -> bool:
-        """Tell whether the user has one of `roles`."""
-        return self.role in roles
-
     def can_see(self, region: Region | None) -> bool:
         """Tell whether a record in `region` lies within this user's scope."""
         if self.role == Role.ADMIN or self.scope_region is None:

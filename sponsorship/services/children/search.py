@@ -71,7 +71,7 @@ class ChildFilters:
 
         sort = args.get("sort", "id")
         return cls(
-            q=args.get("q", "").strip()[:50],
+            q=args.get("q", "").strip(),
             town=number("town"),
             village=number("village"),
             status=member("status", ChildStatus),

@@ -16,7 +16,8 @@ from sponsorship.clock import local_zone
 from sponsorship.extensions import db
 from sponsorship.letters.reminders import InstalmentState, reminder_due
 from sponsorship.models import Child, Instalment, Letter, Pairing, Pledge, Sponsor
-from sponsorship.models.enums import InstalmentStatus, LetterKind, PairingStatus
+from sponsorship.models.enums import LetterKind, PairingStatus
+from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.services.core import settings
 from sponsorship.services.letters.queue import queue_letter
 
@@ -45,7 +46,7 @@ def open_instalments(today: date) -> list[ReminderCandidate]:
         .join(Sponsor, Pairing.sponsor_id == Sponsor.id)
         .join(Child, Pairing.child_id == Child.id)
         .where(
-            Instalment.status.in_([InstalmentStatus.DUE, InstalmentStatus.OVERDUE]),
+            Instalment.status.in_(OPEN_INSTALMENT),
             Instalment.due_on <= horizon,
             Pairing.status == PairingStatus.ACTIVE,
         )

@@ -18,11 +18,9 @@ from sponsorship.matching import ChildRecord, SponsorRecord, Weights
 from sponsorship.models import Child, ChildHardship, Pairing, Region, Setting, Sponsor, User
 from sponsorship.models.child import aid_group_of
 from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, SponsorStatus
+from sponsorship.models.pairing import CLOSED_STATUSES as CLOSED
+from sponsorship.models.pairing import OPEN_STATUSES as OPEN
 from sponsorship.services.core import audit
-
-OPEN = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
-#: A pair that was rejected, or paired and ended, is never proposed again.
-CLOSED = (PairingStatus.REJECTED, PairingStatus.ENDED)
 
 
 @dataclass(frozen=True)
@@ -199,7 +197,7 @@ def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
             child_id=p.child_id,
             status=PairingStatus.PROPOSED,
             score=p.cost,
-            reason=p.reason_zh[:255],
+            reason=p.reason_zh,  # bounded parts: it fits (tests/matching/test_reasons.py)
             created_at=now,
         )
         for p in result.proposals

@@ -25,6 +25,7 @@ from sponsorship.matching.reasons import reason
 from sponsorship.matching.rules import distance_cost
 from sponsorship.models import Child, Pairing, Sponsor, User
 from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
+from sponsorship.models.pairing import CLOSED_STATUSES
 from sponsorship.services.core import audit
 from sponsorship.services.letters import queue
 from sponsorship.services.money import pledges
@@ -184,7 +185,7 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
         sa.select(Pairing.id).where(
             Pairing.sponsor_id == sponsor.id,
             Pairing.child_id == child.id,
-            Pairing.status.in_((PairingStatus.REJECTED, PairingStatus.ENDED)),
+            Pairing.status.in_(CLOSED_STATUSES),
         )
     )
     if closed is not None:
@@ -201,7 +202,7 @@ def pair_by_hand(sponsor_id: int, child_id: int, *, by: User) -> Pairing:
     near = matching.closeness(sponsor_rec.region, child_rec.region)
     zh, _en = reason(near, child_rec)
     cost = distance_cost(near, weights())
-    pairing = Pairing(sponsor=sponsor, child=child, score=cost, reason=f"人工结对 · {zh}"[:255])
+    pairing = Pairing(sponsor=sponsor, child=child, score=cost, reason=f"人工结对 · {zh}")
     db.session.add(pairing)
     _flush()
     _activate(pairing, sponsor, child, by)

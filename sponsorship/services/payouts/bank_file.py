@@ -68,7 +68,7 @@ def payment_rows(batch: PayoutBatch) -> list[list[str]]:
 
 def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     """Return the payment file's bytes and file name; the first export moves the batch on."""
-    if batch.status not in (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED):
+    if not batch.exportable:
         raise DomainError(_l("Only an approved batch can be exported."))
     rows = payment_rows(batch)
     if fmt == "csv":

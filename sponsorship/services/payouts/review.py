@@ -21,7 +21,6 @@ from sponsorship.models.enums import (
     PayoutStatus,
     Role,
 )
-from sponsorship.models.payout import CANCELLABLE
 from sponsorship.money import format_fen
 from sponsorship.services.core import audit, settings
 from sponsorship.services.money import ledger
@@ -235,7 +234,7 @@ def _refuse(batch: PayoutBatch, by: User, why: str) -> None:
 
 def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
     """Cancel a draft or submitted batch; nothing was paid, nothing is kept pending."""
-    if batch.status not in CANCELLABLE:
+    if not batch.cancellable:
         raise DomainError(_l("Only a draft or submitted batch can be cancelled."))
     if not reason.strip():
         raise DomainError(_l("A reason is required to cancel a batch."))

@@ -31,6 +31,7 @@ from sponsorship.models.enums import (
     PairingStatus,
     SponsorStatus,
 )
+from sponsorship.models.pairing import OPEN_STATUSES
 from sponsorship.services.core.scope import scope_path
 from sponsorship.services.reports import measures, trends
 from sponsorship.services.reports.measures import Period, within
@@ -206,7 +207,7 @@ def dashboard_for(user: User) -> Dashboard:
             sa.select(Pairing.status, Child.region_id, group, sa.func.count())
             .select_from(Pairing)
             .join(Child, Child.id == Pairing.child_id)
-            .where(Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PROPOSED]))
+            .where(Pairing.status.in_(OPEN_STATUSES))
             .group_by(Pairing.status, Child.region_id, group),
             Child.region_id,
             area,

@@ -27,7 +27,7 @@ def _decide(sponsor: Sponsor, status: SponsorStatus, note: str | None, by: User)
 
 def approve(sponsor: Sponsor, *, by: User, note: str = "") -> None:
     """Approve a pending (or earlier rejected) application and tell the caring parent."""
-    if sponsor.status not in (SponsorStatus.PENDING, SponsorStatus.REJECTED):
+    if not sponsor.approvable:
         raise ConflictError(
             _l(
                 "%(name)s is already %(status)s; it cannot be approved.",

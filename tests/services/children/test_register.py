@@ -51,7 +51,7 @@ def test_staff_cannot_register_outside_their_town(village):
     with pytest.raises(NotFoundError):
         register.register_child(data(village), by=clerk)
     viewer = make_user(Role.VIEWER)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只能查看，不能修改"):
         register.register_child(data(village), by=viewer)
     assert count(Child) == 0
 
@@ -71,28 +71,28 @@ def test_workflow_registered_verified_awaiting_paired_exited(village):
     child = register.register_child(data(village), by=registrar)
     with pytest.raises(DomainError, match="登记人不能审核"):
         register.verify_child(child, by=registrar)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只有已审核的儿童可以进入待结对名单"):
         register.open_for_sponsors(child, by=checker)
     register.verify_child(child, by=checker)
     assert child.status == ChildStatus.VERIFIED and child.verified_by == checker
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只能审核刚登记的儿童"):
         register.verify_child(child, by=checker)
     register.open_for_sponsors(child, by=registrar)
     assert child.status == ChildStatus.AWAITING and child.awaiting_since is not None
     child.mark_paired()
     assert child.status == ChildStatus.PAIRED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请说明退出原因"):
         register.exit_child(child, ExitReason.OTHER, "  ", by=checker)
     register.exit_child(child, ExitReason.MOVED_AWAY, by=checker)
     assert child.status == ChildStatus.EXITED and child.exit_reason == ExitReason.MOVED_AWAY
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="该儿童已退出帮扶"):
         register.exit_child(child, ExitReason.GRADUATED, by=checker)
 
 
 def test_reveal_needs_a_reason_a_right_and_scope_and_is_audited(village):
     child = make_child(region=village, id_number=id_number())
     staff = make_user(Role.STAFF, scope=village.parent)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请写明查看原因"):
         register.reveal(child, " ", by=staff)
     for outsider in (
         make_user(Role.VIEWER),

@@ -132,7 +132,7 @@ def test_ending_waives_future_unpaid_instalments_and_keeps_them():
 
 def test_ending_needs_a_reason():
     pledge = make_pledge()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请填写结束原因"):
         pledges.end_pledges(pledge.pairing, "  ")
 
 
@@ -156,7 +156,7 @@ def test_amount_change_skips_a_partly_paid_instalment():
 
 def test_amount_change_below_the_standard_is_refused():
     pledge = make_pledge()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="认捐金额不能低于该组儿童的标准金额"):
         pledges.change_amount(pledge, 99_999)
 
 

@@ -61,7 +61,7 @@ def test_a_full_caring_parent_cannot_be_confirmed_again_and_loses_other_proposal
     pairings.confirm(first.id, by=staff)
     assert count(Pairing, Pairing.child_id == second.child_id) == 0  # back to the pool
     third = proposal(sponsor)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="结对名额已满"):
         pairings.confirm(third.id, by=staff)
 
 
@@ -70,7 +70,7 @@ def test_rejecting_needs_a_reason_and_the_pair_never_returns(staff):
     sponsor, child = factories.make_sponsor(village), factories.make_child(village)
     run_matching(None)
     pairing = db.session.scalar(sa.select(Pairing))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请填写拒绝原因"):
         pairings.reject(pairing.id, "  ", by=staff)
     pairings.reject(pairing.id, "家长不同意", by=staff)
     assert pairing.status == PairingStatus.REJECTED and pairing.rejected_reason == "家长不同意"
@@ -100,8 +100,13 @@ def test_pairing_by_hand_keeps_the_hard_rules(staff):
         factories.make_village(town), aid_preference=AidPreference.FOSTERING
     )
     girl = factories.make_child(factories.make_village(other_town), gender=Gender.FEMALE)
-    for sponsor in (near_only, boys_only, fostering):
-        with pytest.raises(DomainError):
+    refusals = [
+        (near_only, "不在这位爱心父母愿意资助的范围内"),
+        (boys_only, "性别"),
+        (fostering, "类别"),
+    ]
+    for sponsor, why in refusals:
+        with pytest.raises(DomainError, match=why):
             pairings.pair_by_hand(sponsor.id, girl.id, by=staff)
     assert count(Pairing) == 0
 
@@ -113,7 +118,7 @@ def test_pairing_by_hand_replaces_the_childs_proposal(staff):
     old = proposal(factories.make_sponsor(village), child)
     pairing = pairings.pair_by_hand(chosen.id, child.id, by=staff)
     assert pairing.status == PairingStatus.ACTIVE
-    assert pairing.reason.startswith("人工结对 · 同村")
+    assert pairing.reason == "人工结对 · 同村 · 小学"
     assert count(Pairing, Pairing.sponsor_id == old.sponsor_id) == 0
     assert child.status == ChildStatus.PAIRED
 
@@ -121,7 +126,7 @@ def test_pairing_by_hand_replaces_the_childs_proposal(staff):
 def test_pairing_by_hand_refuses_a_pair_rejected_before(staff):
     sponsor, child = factories.make_sponsor(), factories.make_child()
     factories.make_pairing(sponsor, child, status=PairingStatus.REJECTED)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="以前已被拒绝或已结束"):
         pairings.pair_by_hand(sponsor.id, child.id, by=staff)
 
 

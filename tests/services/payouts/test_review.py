@@ -86,14 +86,14 @@ def test_a_guardian_without_a_bank_account_is_held_and_cannot_be_included():
     batch = build_batch("2026-09", CUTOFF)
     payout = payout_of(batch, pairing)
     assert payout.decision == PayoutDecision.HELD and payout.decision_reason
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="监护人没有登记银行账户"):
         batches.include(payout)
 
 
 def test_staff_include_a_short_payout_only_with_general_fund_cover():
     short = make_paid_pairing(30_000)
     payout = payout_of(build_batch("2026-09", CUTOFF), short)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="这笔款项资金不足"):
         batches.include(payout)
     batches.include(payout, general_fund=True)
     assert payout.decision == PayoutDecision.INCLUDED and payout.general_fund_cover
@@ -102,7 +102,7 @@ def test_staff_include_a_short_payout_only_with_general_fund_cover():
 def test_exclusion_needs_a_reason_and_leaves_the_totals():
     a, b = make_paid_pairing(), make_paid_pairing()
     batch = build_batch("2026-09", CUTOFF)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请填写不发放的原因"):
         batches.exclude(payout_of(batch, a), " ")
     batches.exclude(payout_of(batch, a), "已转学外县")
     totals = figures.totals(batch)
@@ -128,7 +128,7 @@ def test_add_a_child_by_hand_once():
     pairing = make_paid_pairing()
     payout = batches.add_child(batch, pairing.child)
     assert payout.added_by_hand and payout.decision == PayoutDecision.INCLUDED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="这个孩子已在本批次中"):
         batches.add_child(batch, pairing.child)
     orphan = make_child()
     assert batches.add_child(batch, orphan).decision == PayoutDecision.HELD
@@ -136,7 +136,7 @@ def test_add_a_child_by_hand_once():
 
 def test_the_period_key_is_unique():
     build_batch("2026-09", CUTOFF)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="批次 2026-09 已存在"):
         build_batch("2026-09", CUTOFF)
 
 
@@ -152,26 +152,26 @@ def test_nothing_changes_after_submit():
     pairing = make_paid_pairing()
     batch = build_batch("2026-09", CUTOFF)
     batches.submit(batch, by=make_user(Role.STAFF))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="批次已提交，不能再修改"):
         batches.exclude(payout_of(batch, pairing), "改主意")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="批次已提交，不能再修改"):
         batches.add_child(batch, make_child())
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="批次已提交，不能再修改"):
         batches.submit(batch, by=make_user(Role.STAFF))
 
 
 def test_an_empty_batch_cannot_be_submitted():
     batch = open_adhoc_batch("空批次", cutoff=CUTOFF)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="批次中没有要发放的款项"):
         batches.submit(batch, by=make_user())
 
 
 def test_the_approver_is_finance_and_neither_builder_nor_submitter():
     finance_builder = make_user(Role.FINANCE)
     batch = submitted_batch(builder=finance_builder)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="编制或提交本批次的人不能审批它"):
         batches.approve(batch, by=finance_builder)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="只有财务人员可以审批"):
         batches.approve(batch, by=make_user(Role.STAFF))
     assert count(AuditEvent, AuditEvent.action == "batch.approval_refused") == 2
     approver = make_user(Role.FINANCE)
@@ -185,7 +185,7 @@ def test_the_submitter_cannot_approve_either():
     make_paid_pairing()
     batch = build_batch("2026-09", CUTOFF, by=builder)
     batches.submit(batch, by=submitter)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="编制或提交本批次的人不能审批它"):
         batches.approve(batch, by=submitter)
 
 
@@ -194,7 +194,7 @@ def test_approval_checks_that_the_funds_cover_the_batch():
     batch = build_batch("2026-09", CUTOFF)
     batches.include(payout_of(batch, short), general_fund=True)
     batches.submit(batch, by=make_user())
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="资金不足以支付本批次"):
         batches.approve(batch, by=make_user(Role.FINANCE))
     assert batch.status == PayoutBatchStatus.SUBMITTED
     fund_general(70_000)
@@ -221,7 +221,7 @@ def test_a_refused_approval_names_the_shortfall_to_the_reader_and_audits_it_in_e
 
 def test_cancel_from_draft_or_submitted_only():
     draft = build_batch("2026-09", CUTOFF)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="请填写取消原因"):
         batches.cancel(draft, " ", by=make_user())
     batches.cancel(draft, "重新编制", by=make_user())
     assert draft.status == PayoutBatchStatus.CANCELLED
@@ -232,5 +232,5 @@ def test_cancel_from_draft_or_submitted_only():
     batches.add_child(approved, make_paid_pairing().child)
     batches.submit(approved, by=make_user())
     batches.approve(approved, by=make_user(Role.FINANCE))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="已审批的批次不能取消"):
         batches.cancel(approved, "太晚了", by=make_user())

@@ -49,13 +49,13 @@ def test_reject_needs_a_reason_and_keeps_it():
 def test_decisions_follow_the_status():
     sponsor, staff = pending(), make_user()
     review.approve(sponsor, by=staff)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="不能再批准"):
         review.approve(sponsor, by=staff)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="只能处理待审核的申请"):
         review.reject(sponsor, by=staff, reason="太迟")
     review.deactivate(sponsor, by=staff, reason="搬离本县")
     assert sponsor.status == SponsorStatus.WITHDRAWN and sponsor.review_note == "搬离本县"
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="已退出"):
         review.deactivate(sponsor, by=staff)
 
 
