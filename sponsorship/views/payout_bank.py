@@ -8,11 +8,11 @@ from sponsorship.access import roles_required
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.payouts import ExportForm, PayAllForm, ReasonForm, ResultForm
-from sponsorship.jobs.payouts import pay_batch
 from sponsorship.models.enums import Role
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts.payments import mark_failed
 from sponsorship.views.payouts import back, batch_or_404, fail, payout_or_404
+from sponsorship.work.payments import pay_in_chunks
 
 bp = Blueprint("payout_bank", __name__, url_prefix="/payouts")
 
@@ -54,7 +54,7 @@ def pay_all(batch_id: int):
         flash(_("Give the date the bank paid."), "error")
         return back(batch)
     try:
-        paid = pay_batch(batch.id, paid_on=form.paid_on.data, by_id=current_user.id)
+        paid = pay_in_chunks(batch.id, paid_on=form.paid_on.data, by_id=current_user.id)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -87,7 +87,7 @@ def result(batch_id: int):
         db.session.commit()
         paid = 0
         if outcome.paid:
-            paid = pay_batch(
+            paid = pay_in_chunks(
                 batch.id, paid_on=form.paid_on.data, by_id=current_user.id, only=outcome.paid
             )
     except DomainError as error:
