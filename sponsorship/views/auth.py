@@ -13,12 +13,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.auth import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
 from sponsorship.views import safe_next
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -81,14 +81,14 @@ def change_password():
         if not user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
-            try:
-                users.change_password(user, form.new.data)
-            except DomainError as error:
-                form.new.errors.append(error.message)
-            else:
-                db.session.commit()
+            done = attempt(
+                lambda: users.change_password(user, form.new.data),
+                success=_("Your password has been changed."),
+                form=form,
+                field="new",
+            )
+            if done:
                 login_user(user)  # stay signed in here; every other session has ended
-                flash(_("Your password has been changed."), "success")
                 return redirect(home_for(user))
     return render_template("auth/password.html", form=form)
 

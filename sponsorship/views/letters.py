@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import localnow
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
 from sponsorship.models import Letter
@@ -17,6 +16,7 @@ from sponsorship.services.core import audit
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.letters import printing
 from sponsorship.services.letters import queue as letter_queue
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -26,9 +26,7 @@ def _scoped(stmt: sa.Select) -> sa.Select:
 
 
 def _letter_or_404(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        abort(404)
+    letter = db.get_or_404(Letter, letter_id)
     ensure_in_scope(letter.region, f"letter={letter_id}")
     return letter
 
@@ -110,11 +108,8 @@ def mark_printed():
     form = MarkPrintedForm()
     if form.validate_on_submit():
         chosen = _postal(_ids(form.letter_ids.data))
-        try:
-            done = letter_queue.mark_printed(chosen, by=current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(count)d letters marked printed.", count=done), "success")
+        attempt(
+            lambda: letter_queue.mark_printed(chosen, by=current_user),
+            success=lambda done: _("%(count)d letters marked printed.", count=done),
+        )
     return redirect(url_for("letters.print_queue"))

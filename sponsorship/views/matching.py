@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
 from sponsorship.models import Child, Pairing, Region
@@ -19,6 +18,7 @@ from sponsorship.models.enums import PairingStatus, RegionLevel
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.services.pairing.matching import run_matching
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -64,9 +64,7 @@ def _page(form: ProposalsForm, status: int = 200):
 
 
 def _pairing_in_scope(pairing_id: int) -> Pairing:
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = db.get_or_404(Pairing, pairing_id)
     ensure_in_scope(pairing.child.region, f"pairing={pairing_id}")
     return pairing
 
@@ -149,14 +147,12 @@ def reject(pairing_id: int):
     pairing = _pairing_in_scope(pairing_id)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            pairings.reject(pairing_id, form.reason.data, by=current_user)
-        except DomainError as error:
-            if error.status_code == 409:
-                raise
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Proposal rejected; it will not be proposed again."), "success")
+        done = attempt(
+            lambda: pairings.reject(pairing_id, form.reason.data, by=current_user),
+            success=_("Proposal rejected; it will not be proposed again."),
+            form=form,
+            field="reason",
+        )
+        if done:
             return redirect(url_for("matching.proposals"))
     return render_template("matching/reject.html", form=form, pairing=pairing)
