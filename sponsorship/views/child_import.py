@@ -98,8 +98,15 @@ def confirm():
         discard_upload(form.token.data)
         return _preview(plan, "", "", status=409)
     try:
-        counts = apply_import(plan, current_user)
-        db.session.commit()
+        done = attempt(
+            lambda: apply_import(plan, current_user),
+            success=lambda counts: _(
+                "Import finished: %(created)d registered, %(updated)d updated, %(same)d unchanged.",
+                created=counts["create"],
+                updated=counts["update"],
+                same=counts["unchanged"],
+            ),
+        )
     except IntegrityError:
         # Someone registered one of these children between our check and our insert.
         db.session.rollback()
@@ -111,14 +118,7 @@ def confirm():
             "error",
         )
         return redirect(url_for("child_import.upload"))
+    if not done:
+        return redirect(url_for("child_import.upload"))
     discard_upload(form.token.data)
-    flash(
-        _(
-            "Import finished: %(created)d registered, %(updated)d updated, %(same)d unchanged.",
-            created=counts["create"],
-            updated=counts["update"],
-            same=counts["unchanged"],
-        ),
-        "success",
-    )
     return redirect(url_for("children.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -134,8 +135,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
 @roles_required(*READERS)
 def detail(child_id: int):
     child = get_child(child_id)
-    register.record_view(child, by=current_user)
-    db.session.commit()
+    attempt(lambda: register.record_view(child, by=current_user))
     return _render_detail(child)
 
 
@@ -220,8 +220,10 @@ def export():
         reason = form.reason.data.strip()
         args = MultiDict(_parse_qs(form.args.data or ""))
     filters = ChildFilters.from_args(args)
-    stream = export_children(current_user, filters, reveal_reason=reason)
-    db.session.commit()
+    done = attempt(lambda: export_children(current_user, filters, reveal_reason=reason))
+    if not done:
+        return redirect(url_for("children.index"))
+    stream = done.value
     name = f"children-{today():%Y%m%d}.xlsx"
     return send_file(stream, as_attachment=True, download_name=name, mimetype=XLSX)
 
@@ -230,6 +232,4 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _parse_qs(text: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(text, keep_blank_values=False)

@@ -122,12 +122,16 @@ def reverse(donation_id: int):
 def batches_list():
     form = BatchForm()
     if form.validate_on_submit():
-        batch = donation_batches.open_batch(
-            form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
+        done = attempt(
+            lambda: donation_batches.open_batch(
+                form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
+            ),
+            success=_("Batch opened: enter the statement's lines."),
+            form=form,
+            field="title",
         )
-        db.session.commit()
-        flash(_("Batch opened: enter the statement's lines."), "success")
-        return redirect(url_for("donations.batch", batch_id=batch.id))
+        if done:
+            return redirect(url_for("donations.batch", batch_id=done.value.id))
     rows = db.session.scalars(
         sa.select(DonationBatch).order_by(DonationBatch.created_at.desc()).limit(50)
     ).all()
@@ -154,11 +158,10 @@ def batch_close(batch_id: int):
     batch = _batch_or_404(batch_id)
     if not CloseBatchForm().validate_on_submit():
         abort(400)
-    result = donation_batches.close_batch(batch, by=current_user)
-    db.session.commit()
-    if result.matches:
+    done = attempt(lambda: donation_batches.close_batch(batch, by=current_user))
+    if done and done.value.matches:
         flash(_("Batch closed: the lines match the statement."), "success")
-    else:
+    elif done:
         flash(_("Batch closed with a mismatch: check the lines against the statement."), "error")
     return redirect(url_for("donations.batch", batch_id=batch.id))
 

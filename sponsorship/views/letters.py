@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -59,9 +59,10 @@ def detail(letter_id: int):
 def resend(letter_id: int):
     letter = _letter_or_404(letter_id)
     if ResendForm().validate_on_submit():
-        letter_queue.resend(letter, by=current_user)
-        db.session.commit()
-        flash(_("The letter is back in the queue and will be sent within a minute."), "success")
+        attempt(
+            lambda: letter_queue.resend(letter, by=current_user),
+            success=_("The letter is back in the queue and will be sent within a minute."),
+        )
     return redirect(url_for("letters.detail", letter_id=letter.id))
 
 
@@ -88,9 +89,10 @@ def print_queue():
 @roles_required(*EDITORS)
 def print_pdf():
     chosen = _postal(_ids(request.args.get("ids")) if request.args.get("ids") else None)
-    pdf = printing.print_pdf(chosen)
-    audit.record("letter.print_pdf", detail=",".join(str(letter.id) for letter in chosen))
-    db.session.commit()
+    done = attempt(lambda: _printed(chosen))
+    if not done:
+        return redirect(url_for("letters.print_queue"))
+    pdf = done.value
     name = f"letters-{localnow():%Y%m%d-%H%M}.pdf"
     return (
         pdf,
@@ -100,6 +102,12 @@ def print_pdf():
             "Content-Disposition": f'attachment; filename="{name}"',
         },
     )
+
+
+def _printed(chosen: list[Letter]) -> bytes:
+    pdf = printing.print_pdf(chosen)
+    audit.record("letter.print_pdf", detail=",".join(str(letter.id) for letter in chosen))
+    return pdf
 
 
 @bp.route("/print/mark", methods=["POST"])

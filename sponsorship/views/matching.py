@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -81,17 +81,15 @@ def run():
     if not RunMatchingForm().validate_on_submit():
         abort(400)
     scope = current_user.scope_region if scope_path(current_user) is not None else None
-    summary = run_matching(scope, by=current_user)
-    db.session.commit()
-    flash(
-        _(
+    attempt(
+        lambda: run_matching(scope, by=current_user),
+        success=lambda summary: _(
             "Matching done: %(proposed)s proposals for %(children)s children awaiting; "
             "%(unmatched)s could not be matched yet.",
             proposed=summary.proposed,
             children=summary.children,
             unmatched=summary.unmatched,
         ),
-        "success",
     )
     return redirect(url_for("matching.proposals"))
 
@@ -112,13 +110,15 @@ def bulk():
         if not (form.reason.data or "").strip():
             form.reason.errors.append(_("Say why the ticked proposals are rejected."))
             return _page(form, 422)
-        done = pairings.reject_many(ids, form.reason.data, by=current_user)
-        message = _("%(n)s proposals rejected.", n=len(done))
+        attempt(
+            lambda: pairings.reject_many(ids, form.reason.data, by=current_user),
+            success=lambda done: _("%(n)s proposals rejected.", n=len(done)),
+        )
     else:
-        done = pairings.confirm_many(ids, by=current_user)
-        message = _("%(n)s pairings confirmed.", n=len(done))
-    db.session.commit()
-    flash(message, "success")
+        attempt(
+            lambda: pairings.confirm_many(ids, by=current_user),
+            success=lambda done: _("%(n)s pairings confirmed.", n=len(done)),
+        )
     return redirect(url_for("matching.proposals"))
 
 
@@ -128,15 +128,13 @@ def confirm(pairing_id: int):
     _pairing_in_scope(pairing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pairing = pairings.confirm(pairing_id, by=current_user)
-    db.session.commit()
-    flash(
-        _(
+    attempt(
+        lambda: pairings.confirm(pairing_id, by=current_user),
+        success=lambda pairing: _(
             "Pairing confirmed: %(sponsor)s and %(child)s.",
             sponsor=pairing.sponsor.name,
             child=pairing.child.given_name,
         ),
-        "success",
     )
     return redirect(url_for("matching.proposals"))
 

@@ -173,11 +173,13 @@ def _form_limit() -> str:
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        password_reset.request_reset(
-            form.login.data,
-            lambda token: url_for("portal.reset_password", token=token, _external=True),
+        attempt(
+            lambda: password_reset.request_reset(
+                form.login.data,
+                lambda token: url_for("portal.reset_password", token=token, _external=True),
+            )
         )
-        db.session.commit()
+        # The same words whether or not an account matched: they must not tell which.
         flash(
             _(
                 "If an account uses these details, we have sent it a link to set a new password. "

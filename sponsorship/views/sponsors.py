@@ -143,11 +143,10 @@ def bulk_approve():
     chosen = db.session.scalars(
         in_scope(sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user)
     ).all()
-    approved = review.bulk_approve(chosen, by=current_user)
-    db.session.commit()
-    if approved:
-        flash(_("%(n)d applications approved.", n=approved), "success")
-    else:
+    done = attempt(lambda: review.bulk_approve(chosen, by=current_user))
+    if done and done.value:
+        flash(_("%(n)d applications approved.", n=done.value), "success")
+    elif done:
         flash(_("Nothing approved: tick pending applications first."), "info")
     return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
 
