@@ -75,8 +75,9 @@ def _roll_back(error: DomainError, refusal: Audit | None) -> None:
 def _explain(error: DomainError, form: FlaskForm | None, field: str | None) -> None:
     # A record that breaks several rules at once lists each, to show beside its own field.
     for problem in getattr(error, "problems", None) or [error]:
-        name = getattr(problem, "field", None)
-        target = _field(form, name) or _field(form, field)
+        target = _field(form, getattr(problem, "field", None))
+        if target is None:
+            target = _field(form, field)
         if target is None:
             flash(problem.message, "error")
         else:
