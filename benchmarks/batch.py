@@ -207,11 +207,11 @@ def main() -> None:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
 
-        from sponsorship.jobs.payouts import pay_batch
         from sponsorship.services.money import ledger
         from sponsorship.services.payouts import bank_file
         from sponsorship.services.payouts import review as batches
         from sponsorship.services.payouts.build import build_batch
+        from sponsorship.work.payments import pay_in_chunks
 
         started = time.perf_counter()
         batch = build_batch("2026-09", date(2026, 9, 1))
@@ -230,7 +230,7 @@ def main() -> None:
         export_s = time.perf_counter() - started
 
         started = time.perf_counter()
-        paid = pay_batch(batch.id, paid_on=date(2026, 9, 10), by_id=finance.id, size=args.chunk)
+        paid = pay_in_chunks(batch.id, paid_on=date(2026, 9, 10), by_id=finance.id, size=args.chunk)
         pay_s = time.perf_counter() - started
         payouts = db.session.scalar(sa.select(sa.func.count()).select_from(Payout))
         problems = ledger.verify()

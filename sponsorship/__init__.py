@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    from sponsorship import models  # noqa: F401 - register every table with the metadata
+    from sponsorship import models
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -16,6 +17,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.labels import label
 from sponsorship.money import format_fen
+from sponsorship.views import safe_next
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -71,7 +73,20 @@ def _security_headers(response):
 
 def _render_error(code: int, message: str | None = None):
     title = str(ERROR_TITLES.get(code, _l("Error")))
+    if code == 409:
+        page = render_template(
+            "errors/409.html", title=title, message=message, came_from=_came_from()
+        )
+        return page, code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _came_from() -> str | None:
+    """Return the page of this site the request was sent from, to open it again."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""), "") or None
 
 
 def _csrf_error(error: CSRFError):

@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 
 from sponsorship.clock import today
 from sponsorship.extensions import db
-from sponsorship.jobs.payouts import pay_batch
 from sponsorship.models import PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
+from sponsorship.work.payments import pay_in_chunks
 
 cli = AppGroup("payouts", help="Payout batches.")
 
@@ -31,7 +31,7 @@ def pay_command(key: str, paid_on, username: str, chunk: int) -> None:
     if batch is None or user is None:
         raise click.ClickException(f"no batch {key!r} or no user {username!r}")
     day: date = paid_on.date() if paid_on else today()
-    paid = pay_batch(
+    paid = pay_in_chunks(
         batch.id,
         paid_on=day,
         by_id=user.id,

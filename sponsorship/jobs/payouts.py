@@ -1,8 +1,7 @@
-"""1 September 08:00: build the September batch's draft; and paying a batch chunk by chunk."""
+"""1 September 08:00: build the September batch's draft and tell finance it waits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -10,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
 from sponsorship.jobs.spec import JobSpec, yearly
-from sponsorship.models import Payout, PayoutBatch, User
+from sponsorship.models import Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus
 from sponsorship.services.core import audit
 from sponsorship.services.payouts.build import build_batch, period_key
-from sponsorship.services.payouts.payments import pay_chunk
 from sponsorship.work.job_runs import JobContext
 
 
@@ -47,35 +45,3 @@ SPEC = JobSpec(
     catch_up_window=timedelta(days=60),
     description=_l("Build the September payout batch as a draft and tell finance"),
 )
-
-
-def pay_batch(
-    batch_id: int,
-    *,
-    paid_on: date,
-    by_id: int | None = None,
-    size: int = 500,
-    only: dict[int, str] | None = None,
-    after_chunk: Callable[[int], None] | None = None,
-) -> int:
-    """Pay every unpaid payout of a batch, committing after each chunk; safe to re-run."""
-    total = 0
-    while True:
-        batch = db.session.get(PayoutBatch, batch_id)
-        if batch.status == PayoutBatchStatus.CLOSED:  # the last chunk closed it
-            return total
-        by = db.session.get(User, by_id) if by_id else None
-        done = pay_chunk(
-            batch,
-            paid_on=paid_on,
-            size=size,
-            only=None if only is None else list(only),
-            bank_references=only,
-            by=by,
-        )
-        db.session.commit()
-        if not done:
-            return total
-        total += done
-        if after_chunk:
-            after_chunk(total)

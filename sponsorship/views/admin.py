@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from sponsorship.access import roles_required
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.admin import EditUserForm, RunJobForm, UserForm
 from sponsorship.models import Region, User
 from sponsorship.models.enums import RegionLevel, Role
 from sponsorship.services.core import users
 from sponsorship.services.reports import job_health
+from sponsorship.views.unit_of_work import attempt
 from sponsorship.work.job_catalogue import catalogue, next_runs
 from sponsorship.work.job_runs import Outcome, run_job
 
@@ -55,8 +55,8 @@ def users_list():
 def user_new():
     form = UserForm(scope_choices=_scope_choices())
     if form.validate_on_submit():
-        try:
-            user = users.create_user(
+        done = attempt(
+            lambda: users.create_user(
                 form.username.data,
                 form.password.data,
                 Role(form.role.data),
@@ -64,12 +64,12 @@ def user_new():
                 email=form.email.data,
                 scope=_region(form.scope.data),
                 by=current_user,
-            )
-        except DomainError as error:
-            form.username.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
+            ),
+            success=lambda user: _("Account %(name)s created.", name=user.username),
+            form=form,
+            field="username",
+        )
+        if done:
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -77,31 +77,35 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or user.role == Role.SPONSOR:
+    user = db.get_or_404(User, user_id)
+    if user.role == Role.SPONSOR:
         abort(404)
     form = EditUserForm(obj=user, scope_choices=_scope_choices())
     if not form.is_submitted():
         form.role.data = user.role.value
         form.scope.data = str(user.scope_region_id or "")
     if form.validate_on_submit():
-        try:
-            users.update_user(
-                user,
-                role=Role(form.role.data),
-                scope=_region(form.scope.data),
-                display_name=form.display_name.data or "",
-                active=form.active.data,
-                by=current_user,
-            )
-            user.email = form.email.data or None
-        except DomainError as error:
-            form.role.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s saved.", name=user.username), "success")
+        done = attempt(
+            lambda: _update(user, form),
+            success=_("Account %(name)s saved.", name=user.username),
+            form=form,
+            field="role",
+        )
+        if done:
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _update(user: User, form: EditUserForm) -> None:
+    users.update_user(
+        user,
+        role=Role(form.role.data),
+        scope=_region(form.scope.data),
+        display_name=form.display_name.data or "",
+        active=form.active.data,
+        by=current_user,
+    )
+    user.email = form.email.data or None
 
 
 @bp.route("/jobs")

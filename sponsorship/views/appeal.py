@@ -1,6 +1,6 @@
 """The admin edits the appeal (倡议书) shown on the public landing page."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,9 +9,9 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from sponsorship.access import roles_required
-from sponsorship.extensions import db
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, settings
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("appeal", __name__, url_prefix="/admin/appeal")
 KEY = "appeal_text"
@@ -32,9 +32,17 @@ def edit():
     if not form.is_submitted():
         form.text.data = settings.get(KEY)
     if form.validate_on_submit():
-        settings.put(KEY, form.text.data.replace("\r\n", "\n").strip(), by=current_user)
-        audit.record("setting.change", object_type="settings", object_id=KEY)
-        db.session.commit()
-        flash(_("The appeal is saved; visitors see it on the front page."), "success")
-        return redirect(url_for("appeal.edit"))
+        done = attempt(
+            lambda: _save(form.text.data.replace("\r\n", "\n").strip()),
+            success=_("The appeal is saved; visitors see it on the front page."),
+            form=form,
+            field="text",
+        )
+        if done:
+            return redirect(url_for("appeal.edit"))
     return render_template("appeal/edit.html", form=form, default=settings.DEFAULTS[KEY])
+
+
+def _save(text: str) -> None:
+    settings.put(KEY, text, by=current_user)
+    audit.record("setting.change", object_type="settings", object_id=KEY)

@@ -13,12 +13,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sponsorship.errors import DomainError
-from sponsorship.extensions import db, limiter
+from sponsorship.extensions import limiter
 from sponsorship.forms.auth import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
 from sponsorship.views import safe_next
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -41,9 +41,9 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.username.data, form.password.data)
+        # A failed login is audited too: the unit of work is kept either way.
+        user = attempt(lambda: users.authenticate(form.username.data, form.password.data)).value
         if user is None:
-            db.session.commit()  # keep the failed-login audit event
             flash(_("Wrong login name or password."), "error")
             return render_template("auth/login.html", form=form), 200
         lang = session.get("lang")
@@ -51,7 +51,6 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
-        db.session.commit()
         return redirect(safe_next(request.args.get("next"), home_for(user)))
     return render_template("auth/login.html", form=form)
 
@@ -59,10 +58,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
-        user = current_user._get_current_object()
-        user.rotate_session_token()
-        audit.record("auth.logout", user)
-        db.session.commit()
+        attempt(lambda: _end_sessions(current_user._get_current_object()))
         logout_user()
         lang = session.get("lang")
         session.clear()
@@ -70,6 +66,12 @@ def logout():
             session["lang"] = lang
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _end_sessions(user) -> None:
+    # A new token invalidates every session cookie that carries the old one.
+    user.rotate_session_token()
+    audit.record("auth.logout", user)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -81,14 +83,14 @@ def change_password():
         if not user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
-            try:
-                users.change_password(user, form.new.data)
-            except DomainError as error:
-                form.new.errors.append(error.message)
-            else:
-                db.session.commit()
+            done = attempt(
+                lambda: users.change_password(user, form.new.data),
+                success=_("Your password has been changed."),
+                form=form,
+                field="new",
+            )
+            if done:
                 login_user(user)  # stay signed in here; every other session has ended
-                flash(_("Your password has been changed."), "success")
                 return redirect(home_for(user))
     return render_template("auth/password.html", form=form)
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import EDITORS, roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
-from sponsorship.extensions import db
 from sponsorship.forms.children import ChildForm
 from sponsorship.models import Child
 from sponsorship.models.enums import RegionLevel
 from sponsorship.services.children import register
-from sponsorship.services.children.rules import ChildInvalidError, build_child_data
+from sponsorship.services.children.rules import build_child_data
 from sponsorship.services.children.search import places_in_scope
 from sponsorship.views.children import get_child
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("child_edit", __name__, url_prefix="/children")
 
@@ -26,26 +25,17 @@ def _village_choices() -> list[tuple[str, str]]:
     return [(str(v.id), f"{v.parent.name if v.parent else ''} · {v.name}") for v in villages]
 
 
-def _save(form: ChildForm, child: Child | None):
-    """Check the form with the shared rules and save; return the child, or None with errors."""
+def _save(form: ChildForm, child: Child | None) -> Child:
+    """Check the form with the shared rules and register or update the child."""
     values = form.values()
     if child is not None:
         # The protected numbers are never put back into the page: blank keeps what is stored.
         values["id_number"] = values["id_number"] or child.id_number or ""
         values["bank_account"] = values["bank_account"] or child.guardian.bank_account or ""
-    try:
-        data = build_child_data(values, today())
-        if child is None:
-            return register.register_child(data, by=current_user)
-        return register.update_child(child, data, by=current_user)
-    except ChildInvalidError as invalid:
-        db.session.rollback()
-        for problem in invalid.problems:
-            getattr(form, problem.field, form.name).errors.append(problem.message)
-    except DomainError as error:
-        db.session.rollback()
-        form.region_id.errors.append(error.message)
-    return None
+    data = build_child_data(values, today())
+    if child is None:
+        return register.register_child(data, by=current_user)
+    return register.update_child(child, data, by=current_user)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -55,14 +45,16 @@ def new():
     if not form.is_submitted():
         form.consent_given_on.data = today().isoformat()
     if form.validate_on_submit():
-        child = _save(form, None)
-        if child is not None:
-            db.session.commit()
-            flash(
-                _("%(name)s is registered. Another user verifies the record.", name=child.name),
-                "success",
-            )
-            return redirect(url_for("children.detail", child_id=child.id))
+        done = attempt(
+            lambda: _save(form, None),
+            success=lambda child: _(
+                "%(name)s is registered. Another user verifies the record.", name=child.name
+            ),
+            form=form,
+            field="region_id",
+        )
+        if done:
+            return redirect(url_for("children.detail", child_id=done.value.id))
     return render_template("children/form.html", form=form, child=None)
 
 
@@ -73,10 +65,15 @@ def edit(child_id: int):
     form = ChildForm(village_choices=_village_choices())
     if not form.is_submitted():
         _fill(form, child)
-    if form.validate_on_submit() and _save(form, child) is not None:
-        db.session.commit()
-        flash(_("The record of %(name)s is saved.", name=child.name), "success")
-        return redirect(url_for("children.detail", child_id=child.id))
+    if form.validate_on_submit():
+        done = attempt(
+            lambda: _save(form, child),
+            success=lambda saved: _("The record of %(name)s is saved.", name=saved.name),
+            form=form,
+            field="region_id",
+        )
+        if done:
+            return redirect(url_for("children.detail", child_id=child.id))
     return render_template("children/form.html", form=form, child=child)
 
 

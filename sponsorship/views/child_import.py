@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship.access import EDITORS, roles_required
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.children import ConfirmImportForm, UploadForm
 from sponsorship.models.enums import RegionLevel
@@ -19,6 +18,7 @@ from sponsorship.services.children.search import places_in_scope
 from sponsorship.services.children.sheet import read_rows, template_workbook
 from sponsorship.services.core.uploads import discard_upload, load_upload, save_upload
 from sponsorship.views.children import XLSX
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("child_import", __name__, url_prefix="/children/import")
 #: Rows listed in the preview; the counts and every error are always shown in full.
@@ -53,15 +53,17 @@ def upload():
             )
             form.file.errors.append(_("Choose an Excel file ending in .xlsx.") + " " + hint)
         else:
-            try:
-                rows = read_rows(io.BytesIO(content))
-                plan = plan_import(rows, current_user)
-            except DomainError as error:
-                form.file.errors.append(error.message)
-            else:
+            done = attempt(lambda: _plan(content), form=form, field="file")
+            if done:
+                rows, plan = done.value
                 token = save_upload(rows, current_user.id) if plan.ok else ""
                 return _preview(plan, token, upload_file.filename)
     return render_template("children/import.html", form=form), 422 if form.errors else 200
+
+
+def _plan(content: bytes):
+    rows = read_rows(io.BytesIO(content))
+    return rows, plan_import(rows, current_user)
 
 
 def _preview(plan, token: str, filename: str, status: int = 200):
@@ -96,8 +98,15 @@ def confirm():
         discard_upload(form.token.data)
         return _preview(plan, "", "", status=409)
     try:
-        counts = apply_import(plan, current_user)
-        db.session.commit()
+        done = attempt(
+            lambda: apply_import(plan, current_user),
+            success=lambda counts: _(
+                "Import finished: %(created)d registered, %(updated)d updated, %(same)d unchanged.",
+                created=counts["create"],
+                updated=counts["update"],
+                same=counts["unchanged"],
+            ),
+        )
     except IntegrityError:
         # Someone registered one of these children between our check and our insert.
         db.session.rollback()
@@ -109,14 +118,7 @@ def confirm():
             "error",
         )
         return redirect(url_for("child_import.upload"))
+    if not done:
+        return redirect(url_for("child_import.upload"))
     discard_upload(form.token.data)
-    flash(
-        _(
-            "Import finished: %(created)d registered, %(updated)d updated, %(same)d unchanged.",
-            created=counts["create"],
-            updated=counts["update"],
-            same=counts["unchanged"],
-        ),
-        "success",
-    )
     return redirect(url_for("children.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -15,7 +16,6 @@ from werkzeug.datastructures import MultiDict
 
 from sponsorship.access import EDITORS, READERS, ensure_in_scope, roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.children import ActionForm, ExitForm, ExportForm, RevealForm
 from sponsorship.labels import choices, label
@@ -33,6 +33,7 @@ from sponsorship.services.children import register
 from sponsorship.services.children.excel_export import export_children
 from sponsorship.services.children.search import ChildFilters, find_children
 from sponsorship.services.core.places import Places
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 FILTER_LABELS = {
@@ -55,13 +56,11 @@ def _mask_account(value: str | None) -> str:
 
 def get_child(child_id: int) -> Child:
     """Load a child with its guardian and village, or answer 404 (also outside the scope)."""
-    child = db.session.scalar(
+    child = db.one_or_404(
         sa.select(Child)
         .where(Child.id == child_id)
         .options(joinedload(Child.region).joinedload(Region.parent), joinedload(Child.guardian))
     )
-    if child is None:
-        abort(404)
     ensure_in_scope(child.region, f"child={child_id}")
     return child
 
@@ -136,8 +135,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
 @roles_required(*READERS)
 def detail(child_id: int):
     child = get_child(child_id)
-    register.record_view(child, by=current_user)
-    db.session.commit()
+    attempt(lambda: register.record_view(child, by=current_user))
     return _render_detail(child)
 
 
@@ -148,27 +146,19 @@ def reveal(child_id: int):
     form = RevealForm()
     if not form.validate_on_submit():
         return _render_detail(child, reveal_form=form, status=422)
-    try:
-        shown = register.reveal(child, form.reason.data, by=current_user)
-    except DomainError as error:
-        form.reason.errors.append(error.message)
+    done = attempt(
+        lambda: register.reveal(child, form.reason.data, by=current_user), form=form, field="reason"
+    )
+    if not done:
         return _render_detail(child, reveal_form=form, status=422)
-    db.session.commit()
-    return _render_detail(child, revealed=shown)
+    return _render_detail(child, revealed=done.value)
 
 
 def _status_action(child_id: int, verb, message: str):
     child = get_child(child_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        verb(child, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    attempt(lambda: verb(child, by=current_user), success=message)
     return redirect(url_for("children.detail", child_id=child_id))
 
 
@@ -192,15 +182,15 @@ def exit_programme(child_id: int):
     child = get_child(child_id)
     form = ExitForm()
     if form.validate_on_submit():
-        try:
-            register.exit_child(
+        done = attempt(
+            lambda: register.exit_child(
                 child, ExitReason(form.reason.data), form.note.data or "", by=current_user
-            )
-        except DomainError as error:
-            form.note.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The child has left the programme."), "success")
+            ),
+            success=_("The child has left the programme."),
+            form=form,
+            field="note",
+        )
+        if done:
             return redirect(url_for("children.detail", child_id=child_id))
     return _render_detail(child, exit_form=form, status=422)
 
@@ -230,8 +220,10 @@ def export():
         reason = form.reason.data.strip()
         args = MultiDict(_parse_qs(form.args.data or ""))
     filters = ChildFilters.from_args(args)
-    stream = export_children(current_user, filters, reveal_reason=reason)
-    db.session.commit()
+    done = attempt(lambda: export_children(current_user, filters, reveal_reason=reason))
+    if not done:
+        return redirect(url_for("children.index"))
+    stream = done.value
     name = f"children-{today():%Y%m%d}.xlsx"
     return send_file(stream, as_attachment=True, download_name=name, mimetype=XLSX)
 
@@ -240,6 +232,4 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _parse_qs(text: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(text, keep_blank_values=False)

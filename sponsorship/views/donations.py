@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from sponsorship.access import roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.donations import (
     BatchForm,
@@ -27,6 +26,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.services.money import bank_statements, credit, donation_batches
 from sponsorship.services.money.donations import record_donation, reverse_donation
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
 
@@ -44,10 +44,7 @@ def _sponsor_choices() -> list[tuple[str, str]]:
 
 
 def _batch_or_404(batch_id: int) -> DonationBatch:
-    batch = db.session.get(DonationBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
+    return db.get_or_404(DonationBatch, batch_id)
 
 
 @bp.route("/")
@@ -69,8 +66,8 @@ def new():
         form.received_on.data = today()
     if form.validate_on_submit():
         sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
-        try:
-            donation = record_donation(
+        done = attempt(
+            lambda: record_donation(
                 sponsor=sponsor,
                 amount_fen=form.amount.fen,
                 received_on=form.received_on.data,
@@ -82,42 +79,40 @@ def new():
                 note=form.note.data or "",
                 batch=batch,
                 by=current_user,
-            )
-        except DomainError as error:
-            form.amount.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Donation recorded, receipt %(no)s.", no=donation.receipt_no), "success")
-            if batch is not None:
-                return redirect(url_for("donations.batch", batch_id=batch.id))
-            return redirect(url_for("donations.detail", donation_id=donation.id))
+            ),
+            success=lambda donation: _(
+                "Donation recorded, receipt %(no)s.", no=donation.receipt_no
+            ),
+            form=form,
+            field="amount",
+        )
+        if done and batch is not None:
+            return redirect(url_for("donations.batch", batch_id=batch.id))
+        if done:
+            return redirect(url_for("donations.detail", donation_id=done.value.id))
     return render_template("donations/form.html", form=form, batch=batch)
 
 
 @bp.route("/<int:donation_id>")
 @roles_required(*MONEY_ROLES)
 def detail(donation_id: int):
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     return render_template("donations/detail.html", donation=donation, form=ReverseForm())
 
 
 @bp.route("/<int:donation_id>/reverse", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def reverse(donation_id: int):
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     form = ReverseForm()
     if form.validate_on_submit():
-        try:
-            reverse_donation(donation, form.reason.data, by=current_user)
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Donation %(no)s reversed.", no=donation.receipt_no), "success")
+        done = attempt(
+            lambda: reverse_donation(donation, form.reason.data, by=current_user),
+            success=_("Donation %(no)s reversed.", no=donation.receipt_no),
+            form=form,
+            field="reason",
+        )
+        if done:
             return redirect(url_for("donations.detail", donation_id=donation.id))
     return render_template("donations/detail.html", donation=donation, form=form), 422
 
@@ -127,12 +122,16 @@ def reverse(donation_id: int):
 def batches_list():
     form = BatchForm()
     if form.validate_on_submit():
-        batch = donation_batches.open_batch(
-            form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
+        done = attempt(
+            lambda: donation_batches.open_batch(
+                form.title.data, form.expected_count.data, form.expected_total.fen, by=current_user
+            ),
+            success=_("Batch opened: enter the statement's lines."),
+            form=form,
+            field="title",
         )
-        db.session.commit()
-        flash(_("Batch opened: enter the statement's lines."), "success")
-        return redirect(url_for("donations.batch", batch_id=batch.id))
+        if done:
+            return redirect(url_for("donations.batch", batch_id=done.value.id))
     rows = db.session.scalars(
         sa.select(DonationBatch).order_by(DonationBatch.created_at.desc()).limit(50)
     ).all()
@@ -159,11 +158,10 @@ def batch_close(batch_id: int):
     batch = _batch_or_404(batch_id)
     if not CloseBatchForm().validate_on_submit():
         abort(400)
-    result = donation_batches.close_batch(batch, by=current_user)
-    db.session.commit()
-    if result.matches:
+    done = attempt(lambda: donation_batches.close_batch(batch, by=current_user))
+    if done and done.value.matches:
         flash(_("Batch closed: the lines match the statement."), "success")
-    else:
+    elif done:
         flash(_("Batch closed with a mismatch: check the lines against the statement."), "error")
     return redirect(url_for("donations.batch", batch_id=batch.id))
 
@@ -182,15 +180,16 @@ def batch_import(batch_id: int):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("gb18030", errors="replace")
-        try:
-            donations, errors = bank_statements.import_lines(batch, text, by=current_user)
-        except DomainError as error:
-            donations, errors = [], [error.message]
-        if not errors:
-            db.session.commit()
+        # A sheet with bad lines records none and returns them, so there is nothing to keep.
+        done = attempt(
+            lambda: bank_statements.import_lines(batch, text, by=current_user),
+            form=form,
+            field="file",
+        )
+        donations, errors = done.value if done else ([], [])
+        if done and not errors:
             flash(_("%(n)d lines imported.", n=len(donations)), "success")
             return redirect(url_for("donations.batch", batch_id=batch.id))
-        db.session.rollback()
     return (
         render_template(
             "donations/batch.html",
@@ -207,18 +206,15 @@ def batch_import(batch_id: int):
 @bp.route("/refunds/<int:sponsor_id>", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def refund(sponsor_id: int):
-    sponsor = db.session.get(Sponsor, sponsor_id)
-    if sponsor is None:
-        abort(404)
+    sponsor = db.get_or_404(Sponsor, sponsor_id)
     form = RefundForm()
     if form.validate_on_submit():
-        try:
-            credit.refund_credit(sponsor, form.amount.fen, form.reason.data, by=current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Refund recorded."), "success")
+        attempt(
+            lambda: credit.refund_credit(
+                sponsor, form.amount.fen, form.reason.data, by=current_user
+            ),
+            success=_("Refund recorded."),
+        )
     else:
         for errors in form.errors.values():
             for message in errors:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import roles_required
-from sponsorship.errors import DomainError
-from sponsorship.extensions import db
 from sponsorship.forms.letters import TemplateForm
 from sponsorship.letters.rendering import LANGUAGES, sample_context
 from sponsorship.models.enums import LetterKind, Role
 from sponsorship.services.letters import templates
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("letter_templates", __name__, url_prefix="/letters/templates")
 
@@ -55,18 +54,23 @@ def edit(kind: str, language: str):
         form.subject.data, form.body.data = subject, body
     preview = None
     if form.validate_on_submit():
-        try:
-            preview = templates.preview(letter_kind, language, form.subject.data, form.body.data)
-            if form.save.data:
-                row = templates.save_template(
+        shown = attempt(
+            lambda: templates.preview(letter_kind, language, form.subject.data, form.body.data),
+            form=form,
+            field="body",
+        )
+        preview = shown.value
+        if shown and form.save.data:
+            saved = attempt(
+                lambda: templates.save_template(
                     letter_kind, language, form.subject.data, form.body.data, by=current_user
-                )
-                db.session.commit()
-                flash(_("Version %(number)d saved and in use.", number=row.version), "success")
+                ),
+                success=lambda row: _("Version %(number)d saved and in use.", number=row.version),
+                form=form,
+                field="body",
+            )
+            if saved:
                 return redirect(url_for("letter_templates.edit", kind=kind, language=language))
-        except DomainError as error:
-            db.session.rollback()
-            form.body.errors.append(error.message)
     elif not form.is_submitted():
         preview = templates.preview(letter_kind, language, subject, body)
     return render_template(

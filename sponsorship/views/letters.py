@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import localnow
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
 from sponsorship.models import Letter
@@ -17,6 +16,7 @@ from sponsorship.services.core import audit
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.letters import printing
 from sponsorship.services.letters import queue as letter_queue
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -26,9 +26,7 @@ def _scoped(stmt: sa.Select) -> sa.Select:
 
 
 def _letter_or_404(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        abort(404)
+    letter = db.get_or_404(Letter, letter_id)
     ensure_in_scope(letter.region, f"letter={letter_id}")
     return letter
 
@@ -61,9 +59,10 @@ def detail(letter_id: int):
 def resend(letter_id: int):
     letter = _letter_or_404(letter_id)
     if ResendForm().validate_on_submit():
-        letter_queue.resend(letter, by=current_user)
-        db.session.commit()
-        flash(_("The letter is back in the queue and will be sent within a minute."), "success")
+        attempt(
+            lambda: letter_queue.resend(letter, by=current_user),
+            success=_("The letter is back in the queue and will be sent within a minute."),
+        )
     return redirect(url_for("letters.detail", letter_id=letter.id))
 
 
@@ -90,9 +89,10 @@ def print_queue():
 @roles_required(*EDITORS)
 def print_pdf():
     chosen = _postal(_ids(request.args.get("ids")) if request.args.get("ids") else None)
-    pdf = printing.print_pdf(chosen)
-    audit.record("letter.print_pdf", detail=",".join(str(letter.id) for letter in chosen))
-    db.session.commit()
+    done = attempt(lambda: _printed(chosen))
+    if not done:
+        return redirect(url_for("letters.print_queue"))
+    pdf = done.value
     name = f"letters-{localnow():%Y%m%d-%H%M}.pdf"
     return (
         pdf,
@@ -104,17 +104,20 @@ def print_pdf():
     )
 
 
+def _printed(chosen: list[Letter]) -> bytes:
+    pdf = printing.print_pdf(chosen)
+    audit.record("letter.print_pdf", detail=",".join(str(letter.id) for letter in chosen))
+    return pdf
+
+
 @bp.route("/print/mark", methods=["POST"])
 @roles_required(*EDITORS)
 def mark_printed():
     form = MarkPrintedForm()
     if form.validate_on_submit():
         chosen = _postal(_ids(form.letter_ids.data))
-        try:
-            done = letter_queue.mark_printed(chosen, by=current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(count)d letters marked printed.", count=done), "success")
+        attempt(
+            lambda: letter_queue.mark_printed(chosen, by=current_user),
+            success=lambda done: _("%(count)d letters marked printed.", count=done),
+        )
     return redirect(url_for("letters.print_queue"))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
 from sponsorship.models import Child, Pairing, Region
@@ -19,6 +18,7 @@ from sponsorship.models.enums import PairingStatus, RegionLevel
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.services.pairing.matching import run_matching
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -64,9 +64,7 @@ def _page(form: ProposalsForm, status: int = 200):
 
 
 def _pairing_in_scope(pairing_id: int) -> Pairing:
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = db.get_or_404(Pairing, pairing_id)
     ensure_in_scope(pairing.child.region, f"pairing={pairing_id}")
     return pairing
 
@@ -83,17 +81,15 @@ def run():
     if not RunMatchingForm().validate_on_submit():
         abort(400)
     scope = current_user.scope_region if scope_path(current_user) is not None else None
-    summary = run_matching(scope, by=current_user)
-    db.session.commit()
-    flash(
-        _(
+    attempt(
+        lambda: run_matching(scope, by=current_user),
+        success=lambda summary: _(
             "Matching done: %(proposed)s proposals for %(children)s children awaiting; "
             "%(unmatched)s could not be matched yet.",
             proposed=summary.proposed,
             children=summary.children,
             unmatched=summary.unmatched,
         ),
-        "success",
     )
     return redirect(url_for("matching.proposals"))
 
@@ -114,13 +110,15 @@ def bulk():
         if not (form.reason.data or "").strip():
             form.reason.errors.append(_("Say why the ticked proposals are rejected."))
             return _page(form, 422)
-        done = pairings.reject_many(ids, form.reason.data, by=current_user)
-        message = _("%(n)s proposals rejected.", n=len(done))
+        attempt(
+            lambda: pairings.reject_many(ids, form.reason.data, by=current_user),
+            success=lambda done: _("%(n)s proposals rejected.", n=len(done)),
+        )
     else:
-        done = pairings.confirm_many(ids, by=current_user)
-        message = _("%(n)s pairings confirmed.", n=len(done))
-    db.session.commit()
-    flash(message, "success")
+        attempt(
+            lambda: pairings.confirm_many(ids, by=current_user),
+            success=lambda done: _("%(n)s pairings confirmed.", n=len(done)),
+        )
     return redirect(url_for("matching.proposals"))
 
 
@@ -130,15 +128,13 @@ def confirm(pairing_id: int):
     _pairing_in_scope(pairing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pairing = pairings.confirm(pairing_id, by=current_user)
-    db.session.commit()
-    flash(
-        _(
+    attempt(
+        lambda: pairings.confirm(pairing_id, by=current_user),
+        success=lambda pairing: _(
             "Pairing confirmed: %(sponsor)s and %(child)s.",
             sponsor=pairing.sponsor.name,
             child=pairing.child.given_name,
         ),
-        "success",
     )
     return redirect(url_for("matching.proposals"))
 
@@ -149,14 +145,12 @@ def reject(pairing_id: int):
     pairing = _pairing_in_scope(pairing_id)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            pairings.reject(pairing_id, form.reason.data, by=current_user)
-        except DomainError as error:
-            if error.status_code == 409:
-                raise
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Proposal rejected; it will not be proposed again."), "success")
+        done = attempt(
+            lambda: pairings.reject(pairing_id, form.reason.data, by=current_user),
+            success=_("Proposal rejected; it will not be proposed again."),
+            form=form,
+            field="reason",
+        )
+        if done:
             return redirect(url_for("matching.proposals"))
     return render_template("matching/reject.html", form=form, pairing=pairing)

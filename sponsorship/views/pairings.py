@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.matching import EndPairingForm, ManualPairingForm
 from sponsorship.models import Child, Pairing, Region, Sponsor
@@ -18,6 +17,7 @@ from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, Sp
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.views.matching import town_name
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -78,22 +78,17 @@ def manual():
     if form.validate_on_submit():
         child = db.session.get(Child, form.child.data)
         ensure_in_scope(child.region if child else None, f"child={form.child.data}")
-        try:
-            pairing = pairings.pair_by_hand(form.sponsor.data, form.child.data, by=current_user)
-        except DomainError as error:
-            if error.status_code == 409:
-                raise
-            form.child.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Pairing confirmed: %(sponsor)s and %(child)s.",
-                    sponsor=pairing.sponsor.name,
-                    child=pairing.child.given_name,
-                ),
-                "success",
-            )
+        done = attempt(
+            lambda: pairings.pair_by_hand(form.sponsor.data, form.child.data, by=current_user),
+            success=lambda pairing: _(
+                "Pairing confirmed: %(sponsor)s and %(child)s.",
+                sponsor=pairing.sponsor.name,
+                child=pairing.child.given_name,
+            ),
+            form=form,
+            field="child",
+        )
+        if done:
             return redirect(url_for("pairings.index"))
     return render_template("pairings/manual.html", form=form)
 
@@ -101,22 +96,20 @@ def manual():
 @bp.route("/<int:pairing_id>/end", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def end(pairing_id: int):
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = db.get_or_404(Pairing, pairing_id)
     ensure_in_scope(pairing.child.region, f"pairing={pairing_id}")
     form = EndPairingForm()
     if not form.is_submitted():
         form.ended_on.data = today()
     if form.validate_on_submit():
-        try:
-            pairings.end(pairing_id, form.reason.data, by=current_user, on=form.ended_on.data)
-        except DomainError as error:
-            if error.status_code == 409:
-                raise
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Pairing ended; the child awaits a caring parent again."), "success")
+        done = attempt(
+            lambda: pairings.end(
+                pairing_id, form.reason.data, by=current_user, on=form.ended_on.data
+            ),
+            success=_("Pairing ended; the child awaits a caring parent again."),
+            form=form,
+            field="reason",
+        )
+        if done:
             return redirect(url_for("pairings.index"))
     return render_template("pairings/end.html", form=form, pairing=pairing)

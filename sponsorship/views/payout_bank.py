@@ -1,18 +1,20 @@
 """Finance's side of a payout batch: the bank file, and what the bank paid or returned."""
 
+from datetime import date
+
 from flask import Blueprint, Response, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import roles_required
-from sponsorship.errors import DomainError
-from sponsorship.extensions import db
 from sponsorship.forms.payouts import ExportForm, PayAllForm, ReasonForm, ResultForm
-from sponsorship.jobs.payouts import pay_batch
+from sponsorship.models import PayoutBatch
 from sponsorship.models.enums import Role
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts.payments import mark_failed
-from sponsorship.views.payouts import back, batch_or_404, fail, payout_or_404
+from sponsorship.views.payouts import back, batch_or_404, payout_or_404
+from sponsorship.views.unit_of_work import attempt
+from sponsorship.work.payments import pay_in_chunks
 
 bp = Blueprint("payout_bank", __name__, url_prefix="/payouts")
 
@@ -31,12 +33,10 @@ def export(batch_id: int):
     form = ExportForm()
     if not form.validate_on_submit():
         return back(batch)
-    try:
-        data, name = bank_file.export(batch, form.fmt.data, by=current_user)
-    except DomainError as error:
-        fail(error)
+    done = attempt(lambda: bank_file.export(batch, form.fmt.data, by=current_user))
+    if not done:
         return back(batch)
-    db.session.commit()
+    data, name = done.value
     fmt = name.rsplit(".", 1)[-1]
     return Response(
         data,
@@ -53,13 +53,10 @@ def pay_all(batch_id: int):
     if not form.validate_on_submit():
         flash(_("Give the date the bank paid."), "error")
         return back(batch)
-    try:
-        paid = pay_batch(batch.id, paid_on=form.paid_on.data, by_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return back(batch)
-    flash(_("%(n)d payouts marked paid; the letters are queued.", n=paid), "success")
+    attempt(
+        lambda: pay_in_chunks(batch.id, paid_on=form.paid_on.data, by_id=current_user.id),
+        success=lambda paid: _("%(n)d payouts marked paid; the letters are queued.", n=paid),
+    )
     return back(batch)
 
 
@@ -78,31 +75,27 @@ def result(batch_id: int):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
-    try:
-        outcome = bank_file.parse_result(batch, text)
-        for payout_id, reason in outcome.failed.items():
-            payout = payout_or_404(payout_id)
-            if payout.batch_id == batch.id:
-                mark_failed(payout, reason, by=current_user)
-        db.session.commit()
-        paid = 0
-        if outcome.paid:
-            paid = pay_batch(
-                batch.id, paid_on=form.paid_on.data, by_id=current_user.id, only=outcome.paid
-            )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    read = attempt(lambda: _record_failures(batch, text))
+    if not read:
         return back(batch)
-    flash(
-        _(
-            "%(paid)d paid and %(failed)d failed, from the bank's file.",
-            paid=paid,
-            failed=len(outcome.failed),
+    failed, listed = len(read.value.failed), read.value.paid
+    # The failures are kept first: paying the rest commits chunk by chunk on its own.
+    attempt(
+        lambda: _pay_listed(batch, form.paid_on.data, listed),
+        success=lambda paid: _(
+            "%(paid)d paid and %(failed)d failed, from the bank's file.", paid=paid, failed=failed
         ),
-        "success",
     )
     return back(batch)
+
+
+def _record_failures(batch: PayoutBatch, text: str) -> bank_file.Result:
+    outcome = bank_file.parse_result(batch, text)
+    for payout_id, reason in outcome.failed.items():
+        payout = payout_or_404(payout_id)
+        if payout.batch_id == batch.id:
+            mark_failed(payout, reason, by=current_user)
+    return outcome
 
 
 @bp.route("/payout/<int:payout_id>/fail", methods=["POST"])
@@ -113,10 +106,14 @@ def failed(payout_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the bank could not pay."), "error")
         return back(payout.batch)
-    try:
-        mark_failed(payout, form.reason.data, by=current_user)
-        db.session.commit()
-        flash(_("Marked failed: the child can be paid in a later batch."), "success")
-    except DomainError as error:
-        fail(error)
+    attempt(
+        lambda: mark_failed(payout, form.reason.data, by=current_user),
+        success=_("Marked failed: the child can be paid in a later batch."),
+    )
     return back(payout.batch)
+
+
+def _pay_listed(batch: PayoutBatch, paid_on: date, listed: dict[int, str]) -> int:
+    if not listed:
+        return 0
+    return pay_in_chunks(batch.id, paid_on=paid_on, by_id=current_user.id, only=listed)

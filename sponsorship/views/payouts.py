@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from sponsorship.access import READERS, ensure_in_scope, roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.payouts import (
     ActionForm,
@@ -28,6 +27,7 @@ from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import figures, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
+from sponsorship.views.unit_of_work import Audit, attempt
 
 bp = Blueprint("payouts", __name__, url_prefix="/payouts")
 
@@ -45,28 +45,17 @@ PAGE_SIZE = 100
 
 
 def batch_or_404(batch_id: int) -> PayoutBatch:
-    batch = db.session.get(PayoutBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
+    return db.get_or_404(PayoutBatch, batch_id)
 
 
 def payout_or_404(payout_id: int) -> Payout:
-    payout = db.session.get(Payout, payout_id)
-    if payout is None:
-        abort(404)
+    payout = db.get_or_404(Payout, payout_id)
     ensure_in_scope(payout.child.region, f"payout {payout_id}")
     return payout
 
 
 def back(batch: PayoutBatch, **kw):
     return redirect(url_for("payouts.batch", batch_id=batch.id, **kw))
-
-
-def fail(error: DomainError) -> None:
-    # Keep what the refusal audited (an approval refused), drop anything half-done.
-    db.session.commit()
-    flash(error.message, "error")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -79,23 +68,14 @@ def index():
     if form.validate_on_submit():
         if current_user.role not in PREPARERS:
             abort(403)
-        try:
-            if form.adhoc.data:
-                batch = open_adhoc_batch(
-                    form.key.data,
-                    cutoff=form.cutoff_on.data,
-                    note=form.note.data or "",
-                    by=current_user,
-                )
-            else:
-                batch = build_batch(form.key.data, form.cutoff_on.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.key.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Batch %(key)s is ready as a draft.", key=batch.key), "success")
-            return back(batch)
+        done = attempt(
+            lambda: _build(form),
+            success=lambda batch: _("Batch %(key)s is ready as a draft.", key=batch.key),
+            form=form,
+            field="key",
+        )
+        if done:
+            return back(done.value)
     batches = db.session.scalars(
         sa.select(PayoutBatch).order_by(PayoutBatch.built_at.desc(), PayoutBatch.id.desc())
     )
@@ -109,6 +89,14 @@ def index():
         can_build=current_user.role in PREPARERS,
         waiting=waiting,
     )
+
+
+def _build(form: BuildForm) -> PayoutBatch:
+    if form.adhoc.data:
+        return open_adhoc_batch(
+            form.key.data, cutoff=form.cutoff_on.data, note=form.note.data or "", by=current_user
+        )
+    return build_batch(form.key.data, form.cutoff_on.data, by=current_user)
 
 
 @bp.route("/<int:batch_id>")
@@ -149,12 +137,10 @@ def batch(batch_id: int):
 def submit(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
-        try:
-            review.submit(batch, by=current_user)
-            db.session.commit()
-            flash(_("Submitted: a finance colleague can now approve it."), "success")
-        except DomainError as error:
-            fail(error)
+        attempt(
+            lambda: review.submit(batch, by=current_user),
+            success=_("Submitted: a finance colleague can now approve it."),
+        )
     return back(batch)
 
 
@@ -163,12 +149,10 @@ def submit(batch_id: int):
 def send_back(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
-        try:
-            review.return_to_draft(batch, by=current_user)
-            db.session.commit()
-            flash(_("Sent back to draft for changes."), "success")
-        except DomainError as error:
-            fail(error)
+        attempt(
+            lambda: review.return_to_draft(batch, by=current_user),
+            success=_("Sent back to draft for changes."),
+        )
     return back(batch)
 
 
@@ -177,12 +161,11 @@ def send_back(batch_id: int):
 def approve(batch_id: int):
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
-        try:
-            review.approve(batch, by=current_user)
-            db.session.commit()
-            flash(_("Approved: download the bank file next."), "success")
-        except DomainError as error:
-            fail(error)
+        attempt(
+            lambda: review.approve(batch, by=current_user),
+            success=_("Approved: download the bank file next."),
+            refusal=Audit("batch.approval_refused", batch),
+        )
     return back(batch)
 
 
@@ -194,12 +177,10 @@ def cancel(batch_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the batch is cancelled."), "error")
         return back(batch)
-    try:
-        review.cancel(batch, form.reason.data, by=current_user)
-        db.session.commit()
-        flash(_("The batch is cancelled."), "success")
-    except DomainError as error:
-        fail(error)
+    attempt(
+        lambda: review.cancel(batch, form.reason.data, by=current_user),
+        success=_("The batch is cancelled."),
+    )
     return back(batch)
 
 
@@ -235,13 +216,12 @@ def add_child(batch_id: int):
             "error",
         )
         return back(batch)
-    try:
-        amount = getattr(form.amount, "fen", None) if form.amount.data else None
-        review.add_child(batch, found[0], amount_fen=amount, by=current_user)
-        db.session.commit()
-        flash(_("%(name)s is added to the batch.", name=found[0].name), "success")
-    except DomainError as error:
-        fail(error)
+    child = found[0]
+    amount = getattr(form.amount, "fen", None) if form.amount.data else None
+    attempt(
+        lambda: review.add_child(batch, child, amount_fen=amount, by=current_user),
+        success=_("%(name)s is added to the batch.", name=child.name),
+    )
     return back(batch)
 
 
@@ -251,12 +231,10 @@ def include(payout_id: int):
     payout = payout_or_404(payout_id)
     form = IncludeForm()
     if form.validate_on_submit():
-        try:
-            review.include(payout, general_fund=form.general_fund.data, by=current_user)
-            db.session.commit()
-            flash(_("The payout is included."), "success")
-        except DomainError as error:
-            fail(error)
+        attempt(
+            lambda: review.include(payout, general_fund=form.general_fund.data, by=current_user),
+            success=_("The payout is included."),
+        )
     return back(payout.batch, show=request.args.get("show", "all"))
 
 
@@ -268,10 +246,8 @@ def exclude(payout_id: int):
     if not form.validate_on_submit():
         flash(_("Say why this payout is left out."), "error")
         return back(payout.batch)
-    try:
-        review.exclude(payout, form.reason.data, by=current_user)
-        db.session.commit()
-        flash(_("The payout is excluded."), "success")
-    except DomainError as error:
-        fail(error)
+    attempt(
+        lambda: review.exclude(payout, form.reason.data, by=current_user),
+        success=_("The payout is excluded."),
+    )
     return back(payout.batch, show=request.args.get("show", "all"))

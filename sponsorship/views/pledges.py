@@ -1,15 +1,15 @@
 """Pledges: change a pledge's yearly amount from its next unpaid instalment (staff, admin)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.donations import PledgeAmountForm
 from sponsorship.models import Pledge
 from sponsorship.services.money import pledges
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 
@@ -17,18 +17,18 @@ bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 @bp.route("/<int:pledge_id>/amount", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def amount(pledge_id: int):
-    pledge = db.session.get(Pledge, pledge_id)
-    if pledge is None:
-        abort(404)
+    pledge = db.get_or_404(Pledge, pledge_id)
     ensure_in_scope(pledge.pairing.child.region, f"pledge {pledge_id}")
     form = PledgeAmountForm()
     if form.validate_on_submit():
-        try:
-            pledges.change_amount(pledge, form.amount.fen, reason=form.reason.data, by=current_user)
-        except DomainError as error:
-            form.amount.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The pledge amount was changed from the next unpaid instalment."), "success")
+        done = attempt(
+            lambda: pledges.change_amount(
+                pledge, form.amount.fen, reason=form.reason.data, by=current_user
+            ),
+            success=_("The pledge amount was changed from the next unpaid instalment."),
+            form=form,
+            field="amount",
+        )
+        if done:
             return redirect(url_for("statements.sponsor", sponsor_id=pledge.pairing.sponsor_id))
     return render_template("pledges/amount.html", pledge=pledge, form=form)

@@ -10,13 +10,11 @@ from flask_login import current_user
 
 from sponsorship.access import roles_required
 from sponsorship.clock import today
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetRequestForm, WithdrawForm
 from sponsorship.models import Pairing, Payout
 from sponsorship.models.enums import Channel, PairingStatus, PayoutStatus, Role
 from sponsorship.services.core import password_reset
-from sponsorship.services.core.validators import FieldError
 from sponsorship.services.letters.queue import letters_for_sponsor
 from sponsorship.services.money.statements import sponsor_statement
 from sponsorship.services.sponsors.applications import (
@@ -24,6 +22,7 @@ from sponsorship.services.sponsors.applications import (
     sponsor_of,
     update_contact,
 )
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -87,8 +86,8 @@ def children():
 @bp.route("/children/<int:pairing_id>")
 @sponsor_required
 def child(pairing_id: int):
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None or pairing.sponsor_id != g.sponsor.id:
+    pairing = db.get_or_404(Pairing, pairing_id)
+    if pairing.sponsor_id != g.sponsor.id:
         abort(404)
     return render_template("portal/child.html", pairing=pairing, today=today())
 
@@ -134,21 +133,20 @@ def contact():
         form.region.data = str(sponsor.region_id)
         form.channel.data = sponsor.channel.value
     if form.validate_on_submit():
-        try:
-            update_contact(
+        done = attempt(
+            lambda: update_contact(
                 sponsor,
                 mobile=form.mobile.data,
                 email=form.email.data,
                 address=form.address.data,
                 region=form.selected_region(),
                 channel=Channel(form.channel.data),
-            )
-        except FieldError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.mobile).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your contact details are saved."), "success")
+            ),
+            success=_("Your contact details are saved."),
+            form=form,
+            field="mobile",
+        )
+        if done:
             return redirect(url_for("portal.home"))
     return render_template("portal/contact.html", form=form)
 
@@ -158,13 +156,10 @@ def contact():
 def withdraw():
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            request_withdrawal(g.sponsor)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("We have your request; staff will contact you. Nothing is deleted."), "success")
+        attempt(
+            lambda: request_withdrawal(g.sponsor),
+            success=_("We have your request; staff will contact you. Nothing is deleted."),
+        )
         return redirect(url_for("portal.home"))
     return render_template("portal/withdraw.html", form=form, sponsor=g.sponsor)
 
@@ -178,11 +173,13 @@ def _form_limit() -> str:
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        password_reset.request_reset(
-            form.login.data,
-            lambda token: url_for("portal.reset_password", token=token, _external=True),
+        attempt(
+            lambda: password_reset.request_reset(
+                form.login.data,
+                lambda token: url_for("portal.reset_password", token=token, _external=True),
+            )
         )
-        db.session.commit()
+        # The same words whether or not an account matched: they must not tell which.
         flash(
             _(
                 "If an account uses these details, we have sent it a link to set a new password. "
@@ -200,12 +197,12 @@ def reset_password(token: str):
         return render_template("portal/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            password_reset.reset_password(token, form.new.data)
-        except DomainError as error:
-            form.new.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed; please log in."), "success")
+        done = attempt(
+            lambda: password_reset.reset_password(token, form.new.data),
+            success=_("Your password has been changed; please log in."),
+            form=form,
+            field="new",
+        )
+        if done:
             return redirect(url_for("auth.login"))
     return render_template("portal/reset_password.html", form=form)

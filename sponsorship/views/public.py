@@ -4,12 +4,12 @@ import logging
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
-from sponsorship.extensions import db, limiter
+from sponsorship.extensions import limiter
 from sponsorship.forms.signup import SignUpForm
 from sponsorship.models.enums import AidGroup
 from sponsorship.services.core import settings
-from sponsorship.services.core.validators import FieldError
 from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION, register_sponsor
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
@@ -38,13 +38,12 @@ def signup():
         log.info("sign-up honeypot filled; nothing stored")
         return redirect(url_for("public.signup_done"))
     if form.validate_on_submit():
-        try:
-            register_sponsor(form.to_details(), password=form.password.data, consent=True)
-        except FieldError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.name).errors.append(error.message)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: register_sponsor(form.to_details(), password=form.password.data, consent=True),
+            form=form,
+            field="name",
+        )
+        if done:
             return redirect(url_for("public.signup_done"))
     return render_template("public/signup.html", form=form, standards=_standards())
 

@@ -1,7 +1,7 @@
 """The region tree as staff see it: their own area, town by town."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from sponsorship.access import READERS, ensure_in_scope, roles_required
@@ -47,9 +47,7 @@ def index():
 @bp.route("/<int:region_id>")
 @roles_required(*READERS)
 def detail(region_id: int):
-    region = db.session.get(Region, region_id)
-    if region is None:
-        abort(404)
+    region = db.get_or_404(Region, region_id)
     ensure_in_scope(region, f"region={region_id}")
     villages = db.session.scalars(
         sa.select(Region).where(Region.parent_id == region.id).order_by(Region.code)

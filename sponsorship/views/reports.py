@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sponsorship.access import READERS, roles_required
-from sponsorship.extensions import db
 from sponsorship.forms.reports import PeriodForm
 from sponsorship.services.core import audit
 from sponsorship.services.core.scope import towns_in_scope
@@ -15,6 +14,7 @@ from sponsorship.services.reports.dashboard import area_of
 from sponsorship.services.reports.export import XLSX_MIME, statistics_workbook
 from sponsorship.services.reports.measures import Period, current_half_year
 from sponsorship.services.reports.statistics import Statistics, statistics_for
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -60,13 +60,11 @@ def statistics_xlsx():
     _form, stats = _statistics()
     area = stats.area.name if stats.area is not None else "全县"
     name = f"statistics-{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}.xlsx"
-    audit.record(
-        "report.exported",
-        object_type="report",
-        object_id="statistics",
-        detail=f"{name} {area}",
+    attempt(
+        lambda: audit.record(
+            "report.exported", object_type="report", object_id="statistics", detail=f"{name} {area}"
+        )
     )
-    db.session.commit()
     return send_file(
         statistics_workbook(stats), mimetype=XLSX_MIME, as_attachment=True, download_name=name
     )

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from sponsorship.access import EDITORS, ensure_in_scope, roles_required
 from sponsorship.clock import local_zone
-from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.forms.sponsors import (
     WITHDRAW_REQUESTED,
@@ -24,19 +23,17 @@ from sponsorship.models import Region, Sponsor
 from sponsorship.models.enums import SponsorStatus
 from sponsorship.money import format_fen
 from sponsorship.services.core.scope import in_scope, towns_in_scope
-from sponsorship.services.core.validators import FieldError
 from sponsorship.services.sponsors import review
 from sponsorship.services.sponsors.applications import edit_sponsor
 from sponsorship.views import safe_next
+from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("sponsors", __name__, url_prefix="/sponsors")
 PER_PAGE = 50
 
 
 def _load(sponsor_id: int) -> Sponsor:
-    sponsor = db.session.get(Sponsor, sponsor_id)
-    if sponsor is None:
-        abort(404)
+    sponsor = db.get_or_404(Sponsor, sponsor_id)
     ensure_in_scope(sponsor.region, f"sponsor={sponsor_id}")
     return sponsor
 
@@ -100,14 +97,7 @@ def _decide(sponsor_id: int, form_class, action, success: str):
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
-    try:
-        action(sponsor, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success % {"name": sponsor.name}, "success")
+    attempt(lambda: action(sponsor, form), success=success % {"name": sponsor.name})
     return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
 
 
@@ -153,11 +143,10 @@ def bulk_approve():
     chosen = db.session.scalars(
         in_scope(sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user)
     ).all()
-    approved = review.bulk_approve(chosen, by=current_user)
-    db.session.commit()
-    if approved:
-        flash(_("%(n)d applications approved.", n=approved), "success")
-    else:
+    done = attempt(lambda: review.bulk_approve(chosen, by=current_user))
+    if done and done.value:
+        flash(_("%(n)d applications approved.", n=done.value), "success")
+    elif done:
         flash(_("Nothing approved: tick pending applications first."), "info")
     return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
 
@@ -177,14 +166,19 @@ def edit(sponsor_id: int):
         form.capacity.data = str(sponsor.capacity)
         form.pledge.data = format_fen(sponsor.pledge_per_child_fen, symbol=False)
     if form.validate_on_submit():
-        try:
-            edit_sponsor(sponsor, form.to_details(), by=current_user)
-            ensure_in_scope(sponsor.region, f"sponsor={sponsor_id} moved")
-        except FieldError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.name).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s saved.", name=sponsor.name), "success")
+        done = attempt(
+            lambda: _edit(sponsor, form),
+            success=lambda saved: _("%(name)s saved.", name=saved.name),
+            form=form,
+            field="name",
+        )
+        if done:
             return redirect(url_for("sponsors.detail", sponsor_id=sponsor.id))
     return render_template("sponsors/edit.html", form=form, sponsor=sponsor)
+
+
+def _edit(sponsor: Sponsor, form: EditSponsorForm) -> Sponsor:
+    edit_sponsor(sponsor, form.to_details(), by=current_user)
+    # Moving the record out of one's own area is refused like any other look outside it.
+    ensure_in_scope(sponsor.region, f"sponsor={sponsor.id} moved")
+    return sponsor

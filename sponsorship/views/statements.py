@@ -1,7 +1,7 @@
 """Statements: programme totals, per caring parent, per child, overdue instalments."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from sponsorship.access import READERS, ensure_in_scope, roles_required
@@ -46,9 +46,7 @@ def sponsors():
 @bp.route("/statements/sponsors/<int:sponsor_id>")
 @roles_required(*READERS)
 def sponsor(sponsor_id: int):
-    found = db.session.get(Sponsor, sponsor_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Sponsor, sponsor_id)
     ensure_in_scope(found.region, f"sponsor {sponsor_id}")
     refund_form = RefundForm() if current_user.role in (Role.FINANCE, Role.ADMIN) else None
     return render_template(
@@ -62,9 +60,7 @@ def sponsor(sponsor_id: int):
 @bp.route("/my/statement")
 @roles_required(Role.SPONSOR)
 def mine():
-    found = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == current_user.id))
-    if found is None:
-        abort(404)
+    found = db.first_or_404(sa.select(Sponsor).where(Sponsor.user_id == current_user.id))
     return render_template(
         "statements/sponsor.html", statement=statements.sponsor_statement(found), own=True
     )
@@ -73,9 +69,7 @@ def mine():
 @bp.route("/statements/children/<int:child_id>")
 @roles_required(*READERS)
 def child(child_id: int):
-    found = db.session.get(Child, child_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Child, child_id)
     ensure_in_scope(found.region, f"child {child_id}")
     return render_template("statements/child.html", statement=statements.child_statement(found))
 

@@ -1,1 +1,1 @@
-"""Units of work shared by views, the command line and jobs: they open, commit and close their own."""
+"""Units of work shared by views, the command line and jobs: each commits its own steps."""

@@ -12,8 +12,8 @@ from datetime import date
 
 from config import TestConfig
 from sponsorship import create_app
-from sponsorship.jobs.payouts import pay_batch
 from sponsorship.services.payouts import letters
+from sponsorship.work.payments import pay_in_chunks
 
 
 def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
@@ -33,7 +33,7 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     letters.child_card = card_or_die
     with app.app_context():
-        paid = pay_batch(batch_id, paid_on=date(2026, 9, 10), size=chunk)
+        paid = pay_in_chunks(batch_id, paid_on=date(2026, 9, 10), size=chunk)
     print(f"paid {paid}")
 
 

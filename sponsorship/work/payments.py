@@ -1,0 +1,44 @@
+"""Paying a batch chunk by chunk, each chunk its own commit: a crash and a re-run pay each once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sponsorship.extensions import db
+from sponsorship.models import PayoutBatch, User
+from sponsorship.models.enums import PayoutBatchStatus
+from sponsorship.services.payouts.payments import pay_chunk
+
+
+def pay_in_chunks(
+    batch_id: int,
+    *,
+    paid_on: date,
+    by_id: int | None = None,
+    size: int = 500,
+    only: dict[int, str] | None = None,
+    after_chunk: Callable[[int], None] | None = None,
+) -> int:
+    """Pay every unpaid payout of a batch, committing after each chunk; safe to re-run."""
+    total = 0
+    while True:
+        # Reloaded each round: the commit expired it, and the last chunk may have closed it.
+        batch = db.session.get(PayoutBatch, batch_id)
+        if batch.status == PayoutBatchStatus.CLOSED:
+            return total
+        by = db.session.get(User, by_id) if by_id else None
+        done = pay_chunk(
+            batch,
+            paid_on=paid_on,
+            size=size,
+            only=None if only is None else list(only),
+            bank_references=only,
+            by=by,
+        )
+        db.session.commit()
+        if not done:
+            return total
+        total += done
+        if after_chunk:
+            after_chunk(total)
