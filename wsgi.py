@@ -1,5 +1,5 @@
 """WSGI entry point: gunicorn wsgi:app."""
 
-from sponsorship import create_app
+from sponsorship.app import create_app
 
 app = create_app()

@@ -20,10 +20,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config import TestConfig  # noqa: E402
-from sponsorship import create_app  # noqa: E402
-from sponsorship.extensions import db  # noqa: E402
-from sponsorship.models import (  # noqa: E402
+from config import TestConfig
+from sponsorship.app import create_app
+from sponsorship.extensions import db
+from sponsorship.models import (
     AccountBalance,
     Child,
     Guardian,
@@ -35,7 +35,7 @@ from sponsorship.models import (  # noqa: E402
     Sponsor,
     User,
 )
-from sponsorship.models.enums import (  # noqa: E402
+from sponsorship.models.enums import (
     Account,
     AidType,
     Gender,

@@ -44,7 +44,7 @@ def fill(url: str, children: int) -> dict:
     from stdnum.cn import ric
 
     from config import Config
-    from sponsorship import create_app
+    from sponsorship.app import create_app
     from sponsorship.extensions import db
     from sponsorship.models import Child, ChildHardship, Guardian, Region, User
     from sponsorship.models.child import hardship_mask
@@ -317,7 +317,7 @@ def main() -> None:
         SPONSORSHIP_ENV="development",
         LOGIN_RATE_LIMIT="100 per minute",
     )
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, on loopback
+    server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             f"--workers={args.workers}",

@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sponsorship.matching import ChildRecord, SponsorRecord, Weights, match  # noqa: E402
-from sponsorship.matching.rules import broken_rule, closeness, distance_cost  # noqa: E402
+from sponsorship.matching import ChildRecord, SponsorRecord, Weights, match
+from sponsorship.matching.rules import broken_rule, closeness, distance_cost
 
 TOWNS, VILLAGES, ZONES = 20, 10, 3
 HARDSHIPS = [

@@ -20,15 +20,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from matching import instance  # noqa: E402
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from matching import instance
 
-from config import Config  # noqa: E402
-from sponsorship import create_app  # noqa: E402
-from sponsorship.extensions import db  # noqa: E402
-from sponsorship.models import Child, ChildHardship, Guardian, Pairing, Region, Sponsor, User  # noqa: E402
-from sponsorship.services.pairing.matching import run_matching  # noqa: E402
+from config import Config
+from sponsorship.app import create_app
+from sponsorship.extensions import db
+from sponsorship.models import Child, ChildHardship, Guardian, Pairing, Region, Sponsor, User
+from sponsorship.services.pairing.matching import run_matching
 
 TODAY = date(2026, 11, 29)
 _STAGE = {"primary": ("primary", "education"), "middle": ("junior", "education")}

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from config import TestConfig  # noqa: E402
-from sponsorship import create_app  # noqa: E402
+from sponsorship.app import create_app  # noqa: E402
 from sponsorship.extensions import db  # noqa: E402
 from sponsorship.models import (  # noqa: E402
     AccountBalance,

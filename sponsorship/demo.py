@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 from sponsorship.clock import today, utcnow
+from sponsorship.demo_money import load_money
 from sponsorship.extensions import db
 from sponsorship.models import Child, Guardian, Pairing, Region, Sponsor, User
 from sponsorship.models.enums import (
@@ -83,8 +84,6 @@ def load(collector: User, *, children: int = 60, sponsors: int = 30, seed: int =
         # The pairing notices wait in the print queue, so the letters screens are not empty.
         queue_letter(LetterKind.PAIRING_NOTICE, sponsor, f"pairing:{pairing.id}", child=child)
     db.session.flush()
-    from sponsorship.demo_money import load_money
-
     money = load_money(rng, collector)
     return {
         "villages": len(villages),

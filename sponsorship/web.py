@@ -17,6 +17,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.labels import label
 from sponsorship.money import format_fen
+from sponsorship.navigation import items_for
 from sponsorship.views import safe_next
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -121,6 +122,4 @@ def _day(value: date | None) -> str:
 
 def _nav_items() -> list:
     """Return the navigation groups for the current user's role."""
-    from sponsorship.navigation import items_for
-
     return items_for(current_user)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 from sponsorship.extensions import db as _db
 from sponsorship.extensions import limiter
 from sponsorship.models.enums import Role

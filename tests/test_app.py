@@ -9,7 +9,7 @@ from tests.conftest import post_form
 
 def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
     code = (
-        "from config import ProductionConfig; from sponsorship import create_app; "
+        "from config import ProductionConfig; from sponsorship.app import create_app; "
         "create_app(ProductionConfig)"
     )
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "short"}

@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sponsorship"
 
 #: The web layer and the units of work above the services: nothing below may import them.
 UPPER = (
+    "sponsorship.app",
     "sponsorship.views",
     "sponsorship.forms",
     "sponsorship.jobs",
@@ -159,6 +160,33 @@ def test_views_import_no_jobs():
         if target.startswith("sponsorship.jobs")
     )
     assert arrows == []
+
+
+def test_units_of_work_import_neither_jobs_nor_views():
+    graph = _graph()
+    arrows = sorted(
+        f"{source} -> {target}"
+        for source, targets in graph.items()
+        if source.startswith("sponsorship.work")
+        for target in targets
+        if target.startswith(("sponsorship.jobs", "sponsorship.views"))
+    )
+    assert arrows == []
+
+
+def test_package_inits_import_only_their_own_modules():
+    # Importing a.b.c runs a/__init__ and a/b/__init__ first: an __init__ that reached elsewhere
+    # would put a hidden edge under every module of its package.
+    graph = _graph()
+    modules = _modules()
+    strays = sorted(
+        f"{package} -> {target}"
+        for package, targets in graph.items()
+        if modules[package].name == "__init__.py"
+        for target in targets
+        if not target.startswith(package + ".")
+    )
+    assert strays == []
 
 
 def test_there_are_no_import_cycles():

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 from sponsorship.extensions import db as _db
 
 

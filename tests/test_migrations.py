@@ -14,7 +14,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
-from sponsorship import create_app, database
+from sponsorship import database
+from sponsorship.app import create_app
 from sponsorship.extensions import db as _db
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"

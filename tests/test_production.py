@@ -19,7 +19,7 @@ PRODUCTION_REDIS = "redis://127.0.0.1:6379/0"
 SCRIPT = """
 import json, re, sys
 from config import ProductionConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 
 class Config(ProductionConfig):
     SQLALCHEMY_DATABASE_URI = sys.argv[1]

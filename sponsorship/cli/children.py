@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import User
 from sponsorship.models.enums import Role
@@ -30,8 +31,6 @@ def import_command(path: Path, username: str | None, dry_run: bool) -> None:
         raise click.ClickException("找不到可用的账号：请用 --user 指定登录名。")
     if path.suffix.lower() != ".xlsx":
         raise click.ClickException("请提供 .xlsx 格式的 Excel 文件。")
-    from sponsorship.errors import DomainError
-
     try:
         with path.open("rb") as stream:
             plan, counts = import_sheet(stream, user)

@@ -25,7 +25,9 @@ __all__ = [
 
 def __getattr__(name: str):
     if name == "match":
-        from sponsorship.matching.engine import match
+        # Deliberately lazy: the engine loads numpy and scipy, which every web worker would
+        # otherwise pay for at start-up although only the matching job and command use them.
+        from sponsorship.matching.engine import match  # noqa: PLC0415
 
         return match
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ import signal
 import sys
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 from sponsorship.jobs.registry import registry
 from sponsorship.services.letters import delivery
 from sponsorship.work.job_runs import run_job

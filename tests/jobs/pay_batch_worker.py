@@ -11,7 +11,7 @@ import sys
 from datetime import date
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 from sponsorship.services.payouts import letters
 from sponsorship.work.payments import pay_in_chunks
 

@@ -21,7 +21,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
-from sponsorship import create_app
+from sponsorship.app import create_app
 from sponsorship.extensions import db
 from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import build_scheduler, catch_up, retry_id

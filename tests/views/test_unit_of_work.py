@@ -107,9 +107,7 @@ def test_a_conflict_or_a_missing_record_is_raised_on_with_nothing_kept(app, erro
     with app.test_request_context("/"):
         target = make_user()
         with pytest.raises(error_class):
-            attempt(
-                half_done(error_class("晚了。")), refusal=Audit("test.lost", target)
-            )
+            attempt(half_done(error_class("晚了。")), refusal=Audit("test.lost", target))
         assert count(AuditEvent, AuditEvent.action == "test.half_done") == 0
         assert count(AuditEvent, AuditEvent.action == "test.lost") == 1
         assert get_flashed_messages() == []  # the error page says it instead
