@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
-from sponsorship.errors import DomainError, Joined, Message, render
+from sponsorship.errors import DomainError, Joined, Message
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, Child, Pairing, Payout, PayoutBatch, User
 from sponsorship.models.enums import (
@@ -206,16 +206,13 @@ def approve(batch: PayoutBatch, *, by: User) -> None:
     if batch.status != PayoutBatchStatus.SUBMITTED:
         raise DomainError(_l("Only a submitted batch can be approved."))
     if by.role != Role.FINANCE:
-        _refuse(batch, by, "role")
         raise DomainError(_l("Only a finance user can approve a batch."))
     if by.id in (batch.built_by_id, batch.submitted_by_id):
-        _refuse(batch, by, "preparer")
         raise DomainError(
             _l("Whoever built or submitted a batch cannot approve it: ask another finance user."),
         )
     problems = funding_problems(batch)
     if problems:
-        _refuse(batch, by, render(Joined(problems), "en"))
         raise DomainError(
             _l("The funds do not cover the batch: %(problems)s", problems=Joined(problems[:3]))
         )
@@ -224,12 +221,6 @@ def approve(batch: PayoutBatch, *, by: User) -> None:
     batch.approved_at = utcnow()
     db.session.flush()
     audit.record("batch.approved", batch, detail=batch.key, user=by)
-
-
-def _refuse(batch: PayoutBatch, by: User, why: str) -> None:
-    # Written in the same transaction as the refusal: the view commits it before answering.
-    audit.record("batch.approval_refused", batch, detail=why, user=by)
-    db.session.flush()
 
 
 def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
