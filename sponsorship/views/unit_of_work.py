@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
-from sponsorship.errors import ConflictError, DomainError, NotFoundError
+from sponsorship.errors import ConflictError, DomainError, NotFoundError, render
 from sponsorship.extensions import db
 from sponsorship.services.core import audit
 
@@ -68,7 +68,7 @@ def _roll_back(error: DomainError, refusal: Audit | None) -> None:
     db.session.rollback()
     if refusal is not None:
         # The refusal itself matters (who tried to approve what): keep it on its own.
-        audit.record(refusal.action, refusal.obj, detail=error.message)
+        audit.record(refusal.action, refusal.obj, detail=render(error, "en"))
         db.session.commit()
 
 

@@ -90,6 +90,11 @@ def test_the_builder_cannot_approve_and_the_refusal_is_audited(client, auth):
     db.session.expire_all()
     assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.SUBMITTED
     assert count(AuditEvent, AuditEvent.action == "batch.approval_refused") == 1
+    refusal = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "batch.approval_refused")
+    )
+    # The audit log keeps one language, whatever the refused user reads.
+    assert refusal.detail.startswith("Whoever built or submitted a batch cannot approve it")
 
 
 def test_finance_approves_exports_and_pays(client, auth):

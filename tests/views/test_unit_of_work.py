@@ -167,7 +167,7 @@ def test_a_refused_approval_is_audited_with_its_reason_and_the_batch_stays_submi
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "batch.approval_refused")
     ).all()
-    assert len(events) == 1 and "不能审批" in events[0].detail
+    assert len(events) == 1 and "cannot approve it" in events[0].detail
     assert events[0].object_id == str(batch.id) and events[0].user_id == finance.id
 
 

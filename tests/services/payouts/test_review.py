@@ -202,7 +202,7 @@ def test_approval_checks_that_the_funds_cover_the_batch():
     assert batch.status == PayoutBatchStatus.APPROVED
 
 
-def test_a_refused_approval_names_the_shortfall_to_the_reader_and_audits_it_in_english():
+def test_a_refused_approval_names_the_shortfall_to_the_reader_in_their_language():
     short = make_paid_pairing(30_000)
     batch = build_batch("2026-09", CUTOFF)
     batches.include(payout_of(batch, short), general_fund=True)
@@ -213,10 +213,6 @@ def test_a_refused_approval_names_the_shortfall_to_the_reader_and_audits_it_in_e
     assert render(caught.value, "en") == (
         "The funds do not cover the batch: the general fund needs ¥700.00, it holds ¥0.00"
     )
-    refusal = db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "batch.approval_refused")
-    )
-    assert refusal.detail == "the general fund needs ¥700.00, it holds ¥0.00"
 
 
 def test_cancel_from_draft_or_submitted_only():
