@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sponsorship.labels import choices
 from sponsorship.models.enums import Role
+from sponsorship.services.core.validators import FieldError, normalize_email
 
 
 def staff_role_choices():
@@ -14,12 +15,20 @@ def staff_role_choices():
     return [c for c in choices(Role) if c[0] != Role.SPONSOR]
 
 
+def email_address(form, field) -> None:
+    """Check an email address by the programme's own rule, and keep it normalised."""
+    try:
+        field.data = normalize_email(field.data)
+    except FieldError as error:
+        raise ValidationError(error.message) from error
+
+
 class UserForm(FlaskForm):
     """A new staff account: login name, role, region scope and first password."""
 
     username = StringField(_l("Login name"), validators=[DataRequired(), Length(min=3, max=80)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=255)])
+    email = EmailField(_l("Email"), validators=[Optional(), email_address])
     role = SelectField(_l("Role"))
     scope = SelectField(_l("Region scope"), validate_choice=True)
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10)])

@@ -140,3 +140,29 @@ def test_admin_cannot_lock_themselves_out(client, auth):
         token_from=f"/admin/users/{me.id}",
     )
     assert response.status_code == 200 and "不能停用自己的账号" in response.get_data(as_text=True)
+
+
+def test_an_account_email_is_checked_by_the_programmes_rule_and_stored_normalised(client, auth):
+    auth.as_role(Role.ADMIN)
+    fields = {
+        "username": "finance.clerk",
+        "display_name": "财务",
+        "role": "finance",
+        "scope": "",
+        "password": "a long password",
+        "active": "y",
+    }
+    refused = post_form(
+        client, "/admin/users/new", {**fields, "email": "clerk@"}, token_from="/admin/users/new"
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "电子邮箱格式不正确" in page and 'value="clerk@"' in page
+    assert db.session.scalar(sa.select(User).where(User.username == "finance.clerk")) is None
+    post_form(
+        client,
+        "/admin/users/new",
+        {**fields, "email": " Clerk@Example.ORG "},
+        token_from="/admin/users/new",
+    )
+    created = db.session.scalar(sa.select(User).where(User.username == "finance.clerk"))
+    assert created.email == "clerk@example.org"
