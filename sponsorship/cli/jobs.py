@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import run_forever
+from sponsorship.labels import label
 from sponsorship.services.reports.job_health import last_runs
 from sponsorship.work.job_catalogue import next_runs
 from sponsorship.work.job_runs import Outcome, run_job
@@ -33,11 +34,9 @@ def list_command() -> None:
     last = last_runs([job.id for job, _ in schedule])
     for job, next_time in schedule:
         run = last.get(job.id)
-        last_text = f"{run.period_key} {run.status}" if run else "never"
-        click.echo(
-            f"{job.id:<24} next {next_time:%Y-%m-%d %H:%M %Z}  last {last_text}  "
-            f"— {job.description}"
-        )
+        last_text = f"{run.period_key} {label(run.status)}" if run else "从未运行"
+        next_text = f"{next_time:%Y-%m-%d %H:%M %Z}" if next_time else "不再安排"
+        click.echo(f"{job.id:<24} 下次 {next_text}  上次 {last_text}  — {job.description}")
 
 
 @cli.command("run-once")

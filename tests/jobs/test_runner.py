@@ -164,7 +164,7 @@ def test_cli_run_once_runs_a_period_once(runner):
     second = runner.invoke(args=["jobs", "run-once", "housekeeping", "--period", "2026-11-29"])
     assert "succeeded" in first.output and "skipped" in second.output
     listing = runner.invoke(args=["jobs", "list"])
-    assert "housekeeping" in listing.output and "2026-11-29 succeeded" in listing.output
+    assert "housekeeping" in listing.output and "上次 2026-11-29 成功" in listing.output
     unknown = runner.invoke(args=["jobs", "run-once", "nope"])
     assert unknown.exit_code != 0
 
