@@ -81,10 +81,12 @@ class PayoutBatch(db.Model):
 
     @property
     def cancellable(self) -> bool:
+        """Whether the batch may still be cancelled: only as a draft or submitted."""
         return self.status in CANCELLABLE
 
     @property
     def exportable(self) -> bool:
+        """Whether the bank file may be downloaded: approved, or exported before."""
         return self.status in EXPORTABLE
 
 

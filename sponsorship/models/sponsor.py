@@ -86,4 +86,5 @@ class Sponsor(db.Model):
 
     @property
     def approvable(self) -> bool:
+        """Whether the application may be approved: pending, or rejected earlier."""
         return self.status in APPROVABLE

@@ -44,6 +44,7 @@ def _region(value: str) -> Region | None:
 @bp.route("/users", endpoint="users")
 @roles_required(Role.ADMIN)
 def users_list():
+    """List the staff accounts (not caring parents), active ones first."""
     rows = db.session.scalars(
         sa.select(User).where(User.role != Role.SPONSOR).order_by(User.active.desc(), User.username)
     ).all()
@@ -53,6 +54,7 @@ def users_list():
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_new():
+    """Create a staff account with its role and area of work."""
     form = UserForm(scope_choices=_scope_choices())
     if form.validate_on_submit():
         done = attempt(
@@ -77,6 +79,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(user_id: int):
+    """Change a staff account's role, area, name, email or whether it is active."""
     user = db.get_or_404(User, user_id)
     if user.role == Role.SPONSOR:
         abort(404)
@@ -111,6 +114,7 @@ def _update(user: User, form: EditUserForm) -> None:
 @bp.route("/jobs")
 @roles_required(Role.ADMIN)
 def jobs():
+    """Show the scheduled jobs: next runs, last outcomes, unresolved failures."""
     schedule = next_runs()
     return render_template(
         "admin/jobs.html",
@@ -126,6 +130,7 @@ def jobs():
 @bp.route("/jobs/<job_id>/run", methods=["POST"])
 @roles_required(Role.ADMIN)
 def job_run(job_id: str):
+    """Run a scheduled job now by hand and flash how it went."""
     job = catalogue().get(job_id)
     if job is None:
         abort(404)

@@ -18,6 +18,8 @@ KEY = "appeal_text"
 
 
 class AppealForm(FlaskForm):
+    """The form holding the text of the appeal shown to visitors."""
+
     text = TextAreaField(
         _l("Text of the appeal"),
         validators=[DataRequired(_l("This field is required.")), Length(max=20_000)],
@@ -28,6 +30,7 @@ class AppealForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit():
+    """Edit the appeal on the public landing page and save it, audited."""
     form = AppealForm()
     if not form.is_submitted():
         form.text.data = settings.get(KEY)

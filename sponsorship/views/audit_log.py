@@ -34,6 +34,7 @@ ACTION_LABELS = {
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index():
+    """List audit events, newest first, filtered by user, child or action."""
     user_id = request.args.get("user", type=int)
     child_id = request.args.get("child", type=int)
     action = request.args.get("action", "").strip()[:50]

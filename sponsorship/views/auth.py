@@ -37,6 +37,7 @@ def home_for(user) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
+    """Log a user in (rate-limited) with a fresh session and send them home."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
@@ -57,6 +58,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out and end every session of this user, keeping the chosen language."""
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         attempt(lambda: _end_sessions(current_user._get_current_object()))
         logout_user()
@@ -77,6 +79,7 @@ def _end_sessions(user) -> None:
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    """Change the user's own password after checking the current one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
@@ -97,6 +100,7 @@ def change_password():
 
 @bp.route("/language", methods=["POST"])
 def set_language():
+    """Switch the interface language and return to the page the user came from."""
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         session["lang"] = form.lang.data

@@ -15,6 +15,8 @@ TOP, BOTTOM = 22, 40
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar of a chart: its box in SVG units, its label and its value as text."""
+
     x: float
     y: float
     width: float
@@ -24,11 +26,14 @@ class Bar:
 
     @property
     def centre(self) -> float:
+        """Return the x of the bar's middle, where its label and value are centred."""
         return self.x + self.width / 2
 
 
 @dataclass(frozen=True)
 class Chart:
+    """A titled bar chart laid out for an SVG drawing of the given size."""
+
     title: str
     bars: list[Bar]
     width: int = WIDTH
@@ -39,10 +44,12 @@ class Chart:
 
     @property
     def baseline(self) -> int:
+        """Return the y of the line the bars stand on."""
         return self.height - BOTTOM
 
     @property
     def is_empty(self) -> bool:
+        """Return True when no bar has any height, so there is nothing to draw."""
         return not any(bar.height for bar in self.bars)
 
 

@@ -41,6 +41,7 @@ def _save(form: ChildForm, child: Child | None) -> Child:
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def new():
+    """Register a new child from the form; another user verifies the record."""
     form = ChildForm(village_choices=_village_choices())
     if not form.is_submitted():
         form.consent_given_on.data = today().isoformat()
@@ -61,6 +62,7 @@ def new():
 @bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit(child_id: int):
+    """Edit a child's record; blank protected numbers keep the stored ones."""
     child = get_child(child_id)
     form = ChildForm(village_choices=_village_choices())
     if not form.is_submitted():

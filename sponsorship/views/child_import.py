@@ -28,6 +28,7 @@ PREVIEW_ROWS = 500
 @bp.route("/template.xlsx")
 @roles_required(*EDITORS)
 def template():
+    """Download the Excel template, with the towns in the user's area."""
     towns = [t.name for t in places_in_scope(current_user, RegionLevel.TOWN)]
     return send_file(
         template_workbook(towns),
@@ -40,6 +41,7 @@ def template():
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def upload():
+    """Check an uploaded .xlsx of children and show the preview of the import."""
     form = UploadForm()
     if form.validate_on_submit():
         upload_file = form.file.data
@@ -82,6 +84,7 @@ def _preview(plan, token: str, filename: str, status: int = 200):
 @bp.route("/confirm", methods=["POST"])
 @roles_required(*EDITORS)
 def confirm():
+    """Import the previewed children all together, or nothing if anything changed."""
     form = ConfirmImportForm()
     rows = (
         load_upload(form.token.data or "", current_user.id) if form.validate_on_submit() else None

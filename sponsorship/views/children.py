@@ -68,6 +68,7 @@ def get_child(child_id: int) -> Child:
 @bp.route("/")
 @roles_required(*READERS)
 def index():
+    """List the children in the user's area, filtered and paged."""
     filters = ChildFilters.from_args(request.args)
     places = Places.load()
     page = find_children(
@@ -134,6 +135,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
 @bp.route("/<int:child_id>")
 @roles_required(*READERS)
 def detail(child_id: int):
+    """Show a child's record and pairing history, and audit that it was opened."""
     child = get_child(child_id)
     attempt(lambda: register.record_view(child, by=current_user))
     return _render_detail(child)
@@ -142,6 +144,7 @@ def detail(child_id: int):
 @bp.route("/<int:child_id>/reveal", methods=["POST"])
 @roles_required(*EDITORS)
 def reveal(child_id: int):
+    """Show the child's full ID and bank numbers, once a reason is given (audited)."""
     child = get_child(child_id)
     form = RevealForm()
     if not form.validate_on_submit():
@@ -165,12 +168,14 @@ def _status_action(child_id: int, verb, message: str):
 @bp.route("/<int:child_id>/verify", methods=["POST"])
 @roles_required(*EDITORS)
 def verify(child_id: int):
+    """Mark a child's record as verified."""
     return _status_action(child_id, register.verify_child, _("The record is verified."))
 
 
 @bp.route("/<int:child_id>/await", methods=["POST"])
 @roles_required(*EDITORS)
 def await_sponsor(child_id: int):
+    """Put a child on the list of children waiting for a caring parent."""
     return _status_action(
         child_id, register.open_for_sponsors, _("The child is now waiting for a caring parent.")
     )
@@ -179,6 +184,7 @@ def await_sponsor(child_id: int):
 @bp.route("/<int:child_id>/exit", methods=["POST"])
 @roles_required(*EDITORS)
 def exit_programme(child_id: int):
+    """Record that a child leaves the programme, with the reason and a note."""
     child = get_child(child_id)
     form = ExitForm()
     if form.validate_on_submit():

@@ -50,6 +50,7 @@ def _batch_or_404(batch_id: int) -> DonationBatch:
 @bp.route("/")
 @roles_required(*MONEY_ROLES)
 def index():
+    """List the latest 100 donations recorded, newest first."""
     rows = db.session.scalars(
         sa.select(Donation).order_by(Donation.recorded_at.desc(), Donation.id.desc()).limit(100)
     ).all()
@@ -59,6 +60,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*MONEY_ROLES)
 def new():
+    """Record a donation, on its own or as a line of a bank-statement batch."""
     batch_id = request.args.get("batch", type=int)
     batch = _batch_or_404(batch_id) if batch_id else None
     form = DonationForm(sponsor_choices=_sponsor_choices())
@@ -96,6 +98,7 @@ def new():
 @bp.route("/<int:donation_id>")
 @roles_required(*MONEY_ROLES)
 def detail(donation_id: int):
+    """Show a donation with the form to reverse it."""
     donation = db.get_or_404(Donation, donation_id)
     return render_template("donations/detail.html", donation=donation, form=ReverseForm())
 
@@ -103,6 +106,7 @@ def detail(donation_id: int):
 @bp.route("/<int:donation_id>/reverse", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def reverse(donation_id: int):
+    """Reverse a donation, with the reason, and show it again."""
     donation = db.get_or_404(Donation, donation_id)
     form = ReverseForm()
     if form.validate_on_submit():
@@ -120,6 +124,7 @@ def reverse(donation_id: int):
 @bp.route("/batches", methods=["GET", "POST"])
 @roles_required(*MONEY_ROLES)
 def batches_list():
+    """List the latest donation batches and open a new one for a bank statement."""
     form = BatchForm()
     if form.validate_on_submit():
         done = attempt(
@@ -141,6 +146,7 @@ def batches_list():
 @bp.route("/batches/<int:batch_id>")
 @roles_required(*MONEY_ROLES)
 def batch(batch_id: int):
+    """Show a batch's lines and how they tally with the statement's count and total."""
     batch = _batch_or_404(batch_id)
     return render_template(
         "donations/batch.html",
@@ -155,6 +161,7 @@ def batch(batch_id: int):
 @bp.route("/batches/<int:batch_id>/close", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def batch_close(batch_id: int):
+    """Close a batch and say whether its lines match the statement."""
     batch = _batch_or_404(batch_id)
     if not CloseBatchForm().validate_on_submit():
         abort(400)
@@ -169,6 +176,7 @@ def batch_close(batch_id: int):
 @bp.route("/batches/<int:batch_id>/import", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def batch_import(batch_id: int):
+    """Import a batch's lines from a CSV statement, or list the bad lines."""
     batch = _batch_or_404(batch_id)
     form = ImportForm()
     errors: list[str] = []
@@ -206,6 +214,7 @@ def batch_import(batch_id: int):
 @bp.route("/refunds/<int:sponsor_id>", methods=["POST"])
 @roles_required(*MONEY_ROLES)
 def refund(sponsor_id: int):
+    """Refund part of a caring parent's credit and return to their statement."""
     sponsor = db.get_or_404(Sponsor, sponsor_id)
     form = RefundForm()
     if form.validate_on_submit():

@@ -28,6 +28,7 @@ def _kind(value: str) -> LetterKind:
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index():
+    """List each letter kind with the version of its text in use per language."""
     rows = [
         (kind, [(lang, templates.current_text(kind, lang)[2]) for lang in LANGUAGES])
         for kind in LetterKind
@@ -38,6 +39,7 @@ def index():
 @bp.route("/<kind>/<language>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit(kind: str, language: str):
+    """Edit a letter template in one language, preview it, save a new version."""
     letter_kind = _kind(kind)
     if language not in LANGUAGES:
         abort(404)

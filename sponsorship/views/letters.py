@@ -34,6 +34,7 @@ def _letter_or_404(letter_id: int) -> Letter:
 @bp.route("/")
 @roles_required(*EDITORS)
 def queue():
+    """List the letters in the user's area, filtered by kind, channel and status."""
     form = QueueFilterForm(request.args)
     stmt = _scoped(sa.select(Letter))
     for name in ("kind", "channel", "status"):
@@ -50,6 +51,7 @@ def queue():
 @bp.route("/<int:letter_id>")
 @roles_required(*EDITORS)
 def detail(letter_id: int):
+    """Show a letter, with the button to send it again if it failed."""
     letter = _letter_or_404(letter_id)
     return render_template("letters/detail.html", letter=letter, resend_form=ResendForm())
 
@@ -57,6 +59,7 @@ def detail(letter_id: int):
 @bp.route("/<int:letter_id>/resend", methods=["POST"])
 @roles_required(*EDITORS)
 def resend(letter_id: int):
+    """Put a failed email or SMS back in the queue to be sent again."""
     letter = _letter_or_404(letter_id)
     if ResendForm().validate_on_submit():
         attempt(
@@ -80,6 +83,7 @@ def _ids(text: str | None) -> list[int]:
 @bp.route("/print")
 @roles_required(*EDITORS)
 def print_queue():
+    """List the postal letters waiting to be printed."""
     waiting = _postal()
     form = MarkPrintedForm(letter_ids=",".join(str(letter.id) for letter in waiting))
     return render_template("letters/print_queue.html", letters=waiting, form=form)
@@ -88,6 +92,7 @@ def print_queue():
 @bp.route("/print.pdf")
 @roles_required(*EDITORS)
 def print_pdf():
+    """Download the waiting postal letters (or the chosen ones) as one PDF."""
     chosen = _postal(_ids(request.args.get("ids")) if request.args.get("ids") else None)
     done = attempt(lambda: _printed(chosen))
     if not done:
@@ -113,6 +118,7 @@ def _printed(chosen: list[Letter]) -> bytes:
 @bp.route("/print/mark", methods=["POST"])
 @roles_required(*EDITORS)
 def mark_printed():
+    """Mark the listed postal letters as printed."""
     form = MarkPrintedForm()
     if form.validate_on_submit():
         chosen = _postal(_ids(form.letter_ids.data))

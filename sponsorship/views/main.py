@@ -22,6 +22,7 @@ NEXT_JOBS = 4
 
 @bp.route("/")
 def index():
+    """Show visitors the appeal and send logged-in users to their home page."""
     if not current_user.is_authenticated:
         return public.landing()
 
@@ -70,6 +71,7 @@ def _charts(area, board) -> list[charts.Chart]:
 @bp.route("/dashboard")
 @roles_required(*READERS)
 def dashboard():
+    """Show staff the figures, charts, next jobs and payout state of their area."""
     board = dashboard_for(current_user)
     jobs = sorted(
         ((spec, at) for spec, at in next_runs() if at),

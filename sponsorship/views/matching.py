@@ -72,12 +72,14 @@ def _pairing_in_scope(pairing_id: int) -> Pairing:
 @bp.route("/")
 @roles_required(*EDITORS)
 def proposals():
+    """List the matcher's proposals in the user's area, grouped by town."""
     return _page(ProposalsForm())
 
 
 @bp.route("/run", methods=["POST"])
 @roles_required(*EDITORS)
 def run():
+    """Run the matcher for the user's area and say how many proposals it made."""
     if not RunMatchingForm().validate_on_submit():
         abort(400)
     scope = current_user.scope_region if scope_path(current_user) is not None else None
@@ -97,6 +99,7 @@ def run():
 @bp.route("/bulk", methods=["POST"])
 @roles_required(*EDITORS)
 def bulk():
+    """Confirm the ticked proposals, or reject them with one reason."""
     form = ProposalsForm()
     if not form.validate_on_submit():
         return _page(form, 422)
@@ -125,6 +128,7 @@ def bulk():
 @bp.route("/<int:pairing_id>/confirm", methods=["POST"])
 @roles_required(*EDITORS)
 def confirm(pairing_id: int):
+    """Confirm one proposal, making the pairing active."""
     _pairing_in_scope(pairing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -142,6 +146,7 @@ def confirm(pairing_id: int):
 @bp.route("/<int:pairing_id>/reject", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def reject(pairing_id: int):
+    """Reject one proposal with a reason, so it is not proposed again."""
     pairing = _pairing_in_scope(pairing_id)
     form = RejectForm()
     if form.validate_on_submit():

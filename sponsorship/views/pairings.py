@@ -25,6 +25,7 @@ bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 @bp.route("/")
 @roles_required(*EDITORS)
 def index():
+    """List the active pairings in the user's area, latest confirmed first."""
     stmt = (
         sa.select(Pairing)
         .join(Child, Child.id == Pairing.child_id)
@@ -72,6 +73,7 @@ def _child_choices() -> list[tuple[int, str]]:
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def manual():
+    """Pair a caring parent with a waiting child by hand, confirmed at once."""
     form = ManualPairingForm()
     form.sponsor.choices = _sponsor_choices()
     form.child.choices = _child_choices()
@@ -96,6 +98,7 @@ def manual():
 @bp.route("/<int:pairing_id>/end", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def end(pairing_id: int):
+    """End a pairing on a date with a reason; the child waits for a parent again."""
     pairing = db.get_or_404(Pairing, pairing_id)
     ensure_in_scope(pairing.child.region, f"pairing={pairing_id}")
     form = EndPairingForm()

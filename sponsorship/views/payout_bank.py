@@ -29,6 +29,7 @@ MEDIA = {
 @bp.route("/<int:batch_id>/export", methods=["POST"])
 @roles_required(*FINANCE)
 def export(batch_id: int):
+    """Download the batch's bank file (CSV or Excel), with full account numbers."""
     batch = batch_or_404(batch_id)
     form = ExportForm()
     if not form.validate_on_submit():
@@ -48,6 +49,7 @@ def export(batch_id: int):
 @bp.route("/<int:batch_id>/pay", methods=["POST"])
 @roles_required(*FINANCE)
 def pay_all(batch_id: int):
+    """Mark the batch's payouts paid on the bank's date and queue the letters."""
     batch = batch_or_404(batch_id)
     form = PayAllForm()
     if not form.validate_on_submit():
@@ -63,6 +65,7 @@ def pay_all(batch_id: int):
 @bp.route("/<int:batch_id>/result", methods=["POST"])
 @roles_required(*FINANCE)
 def result(batch_id: int):
+    """Read the bank's result file: record the failures, mark the rest paid."""
     batch = batch_or_404(batch_id)
     form = ResultForm()
     if not form.validate_on_submit():
@@ -101,6 +104,7 @@ def _record_failures(batch: PayoutBatch, text: str) -> bank_file.Result:
 @bp.route("/payout/<int:payout_id>/fail", methods=["POST"])
 @roles_required(*FINANCE)
 def failed(payout_id: int):
+    """Mark one payout failed with the bank's reason, to pay in a later batch."""
     payout = payout_or_404(payout_id)
     form = ReasonForm()
     if not form.validate_on_submit():

@@ -45,22 +45,26 @@ PAGE_SIZE = 100
 
 
 def batch_or_404(batch_id: int) -> PayoutBatch:
+    """Return the payout batch, or answer 404."""
     return db.get_or_404(PayoutBatch, batch_id)
 
 
 def payout_or_404(payout_id: int) -> Payout:
+    """Return the payout, or answer 404 (also when outside the user's area)."""
     payout = db.get_or_404(Payout, payout_id)
     ensure_in_scope(payout.child.region, f"payout {payout_id}")
     return payout
 
 
 def back(batch: PayoutBatch, **kw):
+    """Redirect to the batch's page, keeping the given query arguments."""
     return redirect(url_for("payouts.batch", batch_id=batch.id, **kw))
 
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*READERS)
 def index():
+    """List the payout batches and let staff build the next one, or an ad hoc one."""
     form = BuildForm()
     if not form.is_submitted():
         form.key.data = period_key(school_year_of(today()))
@@ -102,6 +106,7 @@ def _build(form: BuildForm) -> PayoutBatch:
 @bp.route("/<int:batch_id>")
 @roles_required(*READERS)
 def batch(batch_id: int):
+    """Show the batch with its totals and payouts, filtered and paged."""
     batch = batch_or_404(batch_id)
     shown = request.args.get("show", "all")
     page = max(request.args.get("page", 1, type=int), 1)
@@ -135,6 +140,7 @@ def batch(batch_id: int):
 @bp.route("/<int:batch_id>/submit", methods=["POST"])
 @roles_required(*PREPARERS)
 def submit(batch_id: int):
+    """Submit a draft batch for a finance colleague to approve."""
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         attempt(
@@ -147,6 +153,7 @@ def submit(batch_id: int):
 @bp.route("/<int:batch_id>/return", methods=["POST"])
 @roles_required(*PREPARERS, *FINANCE)
 def send_back(batch_id: int):
+    """Send a submitted batch back to draft for changes."""
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         attempt(
@@ -159,6 +166,7 @@ def send_back(batch_id: int):
 @bp.route("/<int:batch_id>/approve", methods=["POST"])
 @roles_required(*FINANCE)
 def approve(batch_id: int):
+    """Approve a submitted batch for payment; a refusal is audited."""
     batch = batch_or_404(batch_id)
     if ActionForm().validate_on_submit():
         attempt(
@@ -172,6 +180,7 @@ def approve(batch_id: int):
 @bp.route("/<int:batch_id>/cancel", methods=["POST"])
 @roles_required(*PREPARERS, *FINANCE)
 def cancel(batch_id: int):
+    """Cancel a batch, with the reason."""
     batch = batch_or_404(batch_id)
     form = CancelForm()
     if not form.validate_on_submit():
@@ -187,6 +196,7 @@ def cancel(batch_id: int):
 @bp.route("/<int:batch_id>/add", methods=["POST"])
 @roles_required(*PREPARERS)
 def add_child(batch_id: int):
+    """Add a child, found by name or register number, to the batch."""
     batch = batch_or_404(batch_id)
     form = AddChildForm()
     if not form.validate_on_submit():
@@ -228,6 +238,7 @@ def add_child(batch_id: int):
 @bp.route("/payout/<int:payout_id>/include", methods=["POST"])
 @roles_required(*PREPARERS)
 def include(payout_id: int):
+    """Include a held or excluded payout, from the general fund if asked."""
     payout = payout_or_404(payout_id)
     form = IncludeForm()
     if form.validate_on_submit():
@@ -241,6 +252,7 @@ def include(payout_id: int):
 @bp.route("/payout/<int:payout_id>/exclude", methods=["POST"])
 @roles_required(*PREPARERS)
 def exclude(payout_id: int):
+    """Leave a payout out of the batch, with the reason."""
     payout = payout_or_404(payout_id)
     form = ReasonForm()
     if not form.validate_on_submit():

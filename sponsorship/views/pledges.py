@@ -17,6 +17,7 @@ bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 @bp.route("/<int:pledge_id>/amount", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def amount(pledge_id: int):
+    """Change a pledge's yearly amount from its next unpaid instalment."""
     pledge = db.get_or_404(Pledge, pledge_id)
     ensure_in_scope(pledge.pairing.child.region, f"pledge {pledge_id}")
     form = PledgeAmountForm()

@@ -72,6 +72,7 @@ def _pairings():
 @bp.route("/")
 @sponsor_required
 def home():
+    """Show the caring parent how their application stands and the portal's sections."""
     return render_template(
         "portal/home.html", sponsor=g.sponsor, children=len(_pairings()), sections=SECTIONS
     )
@@ -80,12 +81,14 @@ def home():
 @bp.route("/children")
 @sponsor_required
 def children():
+    """List the children the caring parent sponsors now."""
     return render_template("portal/children.html", pairings=_pairings(), today=today())
 
 
 @bp.route("/children/<int:pairing_id>")
 @sponsor_required
 def child(pairing_id: int):
+    """Show one of the caring parent's own pairings; another's answers 404."""
     pairing = db.get_or_404(Pairing, pairing_id)
     if pairing.sponsor_id != g.sponsor.id:
         abort(404)
@@ -95,6 +98,7 @@ def child(pairing_id: int):
 @bp.route("/pledges")
 @sponsor_required
 def pledges():
+    """List the caring parent's pledges with the instalments due and paid."""
     statement = sponsor_statement(g.sponsor)
     return render_template("portal/pledges.html", pledges=statement.pledges, statement=statement)
 
@@ -102,6 +106,7 @@ def pledges():
 @bp.route("/donations")
 @sponsor_required
 def donations():
+    """List every donation received from the caring parent, with receipts."""
     statement = sponsor_statement(g.sponsor)
     return render_template("portal/donations.html", statement=statement)
 
@@ -109,6 +114,7 @@ def donations():
 @bp.route("/received")
 @sponsor_required
 def received():
+    """List the aid paid to the guardians of the caring parent's children."""
     rows = db.session.scalars(
         sa.select(Payout)
         .join(Pairing, Payout.pairing_id == Pairing.id)
@@ -121,12 +127,14 @@ def received():
 @bp.route("/letters")
 @sponsor_required
 def letters():
+    """List the letters sent to the caring parent."""
     return render_template("portal/letters.html", letters=letters_for_sponsor(g.sponsor))
 
 
 @bp.route("/contact", methods=["GET", "POST"])
 @sponsor_required
 def contact():
+    """Let the caring parent change their contact details and channel."""
     sponsor = g.sponsor
     form = ContactForm(obj=sponsor)
     if not form.is_submitted():
@@ -154,6 +162,7 @@ def contact():
 @bp.route("/withdraw", methods=["GET", "POST"])
 @sponsor_required
 def withdraw():
+    """Let the caring parent ask to withdraw; staff follow up, nothing is deleted."""
     form = WithdrawForm()
     if form.validate_on_submit():
         attempt(
@@ -171,6 +180,7 @@ def _form_limit() -> str:
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_form_limit, methods=["POST"])
 def reset_request():
+    """Send a password-reset link, with the same answer whether or not it matched."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         attempt(
@@ -193,6 +203,7 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    """Set a new password from a valid reset link."""
     if password_reset.user_for_token(token) is None:
         return render_template("portal/reset_invalid.html"), 404
     form = ResetPasswordForm()

@@ -32,6 +32,7 @@ def _standards() -> dict[AidGroup, int]:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_form_limit, methods=["POST"])
 def signup():
+    """Take a caring parent's application (rate-limited; robots are ignored)."""
     form = SignUpForm()
     if form.is_submitted() and form.website.data:
         # A robot filled the hidden field: answer as if all went well, keep nothing.
@@ -50,9 +51,11 @@ def signup():
 
 @bp.route("/signup/done")
 def signup_done():
+    """Thank the applicant and say what happens next."""
     return render_template("public/signup_done.html")
 
 
 @bp.route("/privacy")
 def privacy():
+    """Show the privacy notice, with its version."""
     return render_template("public/privacy.html", version=PRIVACY_NOTICE_VERSION)

@@ -31,6 +31,7 @@ def _counts(model, regions: list[Region]) -> dict[int, int]:
 @bp.route("/")
 @roles_required(*READERS)
 def index():
+    """List the towns in the user's area with their counts of children and caring parents."""
     prefix = scope_path(current_user)
     stmt = sa.select(Region).where(Region.level == RegionLevel.TOWN).order_by(Region.code)
     if prefix is not None:
@@ -47,6 +48,7 @@ def index():
 @bp.route("/<int:region_id>")
 @roles_required(*READERS)
 def detail(region_id: int):
+    """Show a town's villages with their counts of children and caring parents."""
     region = db.get_or_404(Region, region_id)
     ensure_in_scope(region, f"region={region_id}")
     villages = db.session.scalars(

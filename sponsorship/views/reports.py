@@ -43,6 +43,7 @@ def _statistics() -> tuple[PeriodForm, Statistics]:
 @bp.route("/statistics")
 @roles_required(*READERS)
 def statistics():
+    """Show the statistics for the chosen period and area."""
     form, stats = _statistics()
     return render_template("reports/statistics.html", form=form, stats=stats)
 
@@ -50,6 +51,7 @@ def statistics():
 @bp.route("/statistics/print")
 @roles_required(*READERS)
 def statistics_print():
+    """Show the statistics for the chosen period and area as a page to print."""
     _form, stats = _statistics()
     return render_template("reports/statistics_print.html", stats=stats)
 
@@ -57,6 +59,7 @@ def statistics_print():
 @bp.route("/statistics.xlsx")
 @roles_required(*READERS)
 def statistics_xlsx():
+    """Download the statistics for the period and area as a spreadsheet (audited)."""
     _form, stats = _statistics()
     area = stats.area.name if stats.area is not None else "全县"
     name = f"statistics-{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}.xlsx"

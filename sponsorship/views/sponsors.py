@@ -64,6 +64,7 @@ def _filtered(form: FilterForm) -> sa.Select:
 @bp.route("/")
 @roles_required(*EDITORS)
 def index():
+    """List the caring parents' applications in the user's area, filtered and paged."""
     form = FilterForm(request.args)
     form.town.choices = [("", _("All"))] + [
         (str(t.id), t.name) for t in towns_in_scope(current_user)
@@ -79,6 +80,7 @@ def index():
 @bp.route("/<int:sponsor_id>")
 @roles_required(*EDITORS)
 def detail(sponsor_id: int):
+    """Show a caring parent's application with the approve, reject and withdraw forms."""
     sponsor = _load(sponsor_id)
     return render_template(
         "sponsors/detail.html",
@@ -104,6 +106,7 @@ def _decide(sponsor_id: int, form_class, action, success: str):
 @bp.route("/<int:sponsor_id>/approve", methods=["POST"])
 @roles_required(*EDITORS)
 def approve(sponsor_id: int):
+    """Approve a caring parent's application; a letter tells them so."""
     return _decide(
         sponsor_id,
         ApproveForm,
@@ -115,6 +118,7 @@ def approve(sponsor_id: int):
 @bp.route("/<int:sponsor_id>/reject", methods=["POST"])
 @roles_required(*EDITORS)
 def reject(sponsor_id: int):
+    """Turn down an application with the reason; a letter tells them why."""
     return _decide(
         sponsor_id,
         RejectForm,
@@ -126,6 +130,7 @@ def reject(sponsor_id: int):
 @bp.route("/<int:sponsor_id>/deactivate", methods=["POST"])
 @roles_required(*EDITORS)
 def deactivate(sponsor_id: int):
+    """Mark a caring parent as withdrawn, keeping the record."""
     return _decide(
         sponsor_id,
         DeactivateForm,
@@ -137,6 +142,7 @@ def deactivate(sponsor_id: int):
 @bp.route("/bulk-approve", methods=["POST"])
 @roles_required(*EDITORS)
 def bulk_approve():
+    """Approve the ticked pending applications in the user's area."""
     if not BulkApproveForm().validate_on_submit():
         abort(400)
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
@@ -154,6 +160,7 @@ def bulk_approve():
 @bp.route("/<int:sponsor_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit(sponsor_id: int):
+    """Edit a caring parent's record; moving it out of the user's area is refused."""
     sponsor = _load(sponsor_id)
     form = EditSponsorForm(obj=sponsor)
     if not form.is_submitted():

@@ -18,6 +18,7 @@ bp = Blueprint("statements", __name__)
 @bp.route("/statements/")
 @roles_required(*READERS)
 def programme():
+    """Show the programme's money totals and what is held per pairing in the area."""
     held = statements.held_per_pairing(
         lambda stmt: in_scope(stmt.join(Pairing.child), Child.region_id, current_user)
     )
@@ -29,6 +30,7 @@ def programme():
 @bp.route("/statements/sponsors")
 @roles_required(*READERS)
 def sponsors():
+    """Find caring parents in the user's area by name or mobile number."""
     query = (request.args.get("q") or "").strip()
     rows = []
     if query:
@@ -46,6 +48,7 @@ def sponsors():
 @bp.route("/statements/sponsors/<int:sponsor_id>")
 @roles_required(*READERS)
 def sponsor(sponsor_id: int):
+    """Show a caring parent's statement; finance and admins can refund credit."""
     found = db.get_or_404(Sponsor, sponsor_id)
     ensure_in_scope(found.region, f"sponsor {sponsor_id}")
     refund_form = RefundForm() if current_user.role in (Role.FINANCE, Role.ADMIN) else None
@@ -60,6 +63,7 @@ def sponsor(sponsor_id: int):
 @bp.route("/my/statement")
 @roles_required(Role.SPONSOR)
 def mine():
+    """Show the logged-in caring parent their own statement."""
     found = db.first_or_404(sa.select(Sponsor).where(Sponsor.user_id == current_user.id))
     return render_template(
         "statements/sponsor.html", statement=statements.sponsor_statement(found), own=True
@@ -69,6 +73,7 @@ def mine():
 @bp.route("/statements/children/<int:child_id>")
 @roles_required(*READERS)
 def child(child_id: int):
+    """Show the statement of the money for one child."""
     found = db.get_or_404(Child, child_id)
     ensure_in_scope(found.region, f"child {child_id}")
     return render_template("statements/child.html", statement=statements.child_statement(found))
@@ -77,5 +82,6 @@ def child(child_id: int):
 @bp.route("/statements/overdue")
 @roles_required(*READERS)
 def overdue():
+    """List the overdue instalments in the user's area."""
     stmt = in_scope(statements.overdue_stmt(), Child.region_id, current_user)
     return render_template("statements/overdue.html", instalments=db.session.scalars(stmt).all())

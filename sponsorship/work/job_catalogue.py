@@ -18,7 +18,8 @@ class ScheduledJob(Job, Protocol):
 
     description: object
 
-    def next_run(self, now: datetime, timezone) -> datetime | None: ...
+    def next_run(self, now: datetime, timezone) -> datetime | None:
+        """Return the first scheduled time after `now`, in the given zone, or None."""
 
 
 def install(app: Flask, jobs: dict[str, ScheduledJob]) -> None:

@@ -45,6 +45,8 @@ class Job(Protocol):
 
 
 class Outcome(StrEnum):
+    """How one run of a job ended, as the runner reports it."""
+
     SUCCEEDED = "succeeded"
     #: The period was claimed by another run: done already, or running now.
     SKIPPED = "skipped"

@@ -127,6 +127,7 @@ class Claim:
 
     @classmethod
     def of(cls, letter: Letter) -> Claim:
+        """Copy from a claimed letter what sending and recording need."""
         return cls(
             id=letter.id,
             token=letter.claim_token or "",

@@ -29,6 +29,8 @@ COLUMNS = {
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a bank statement, read from its CSV row."""
+
     row: int
     received_on: date
     amount_fen: int

@@ -16,6 +16,8 @@ from sponsorship.services.core import audit
 
 @dataclass(frozen=True)
 class BatchTally:
+    """The count and total of a batch's live lines, and whether each matches the statement."""
+
     count: int
     total_fen: int
     count_matches: bool
@@ -23,6 +25,7 @@ class BatchTally:
 
     @property
     def matches(self) -> bool:
+        """Return True when both the count and the total match the statement."""
         return self.count_matches and self.total_matches
 
 

@@ -23,6 +23,8 @@ from sponsorship.services.money import ledger
 
 @dataclass
 class YearLine:
+    """The figures of one school year on a caring parent's statement."""
+
     school_year: int
     pledged_fen: int = 0
     received_fen: int = 0
@@ -30,11 +32,14 @@ class YearLine:
 
     @property
     def outstanding_fen(self) -> int:
+        """Return what was pledged for the year and not yet received."""
         return self.pledged_fen - self.received_fen
 
 
 @dataclass
 class SponsorStatement:
+    """A caring parent's statement: years, donations, credit and pledges."""
+
     sponsor: Sponsor
     years: list[YearLine]
     donations: list[Donation]
@@ -44,6 +49,7 @@ class SponsorStatement:
 
     @property
     def outstanding_fen(self) -> int:
+        """Return what is pledged and not yet received, over all school years."""
         return sum(y.outstanding_fen for y in self.years)
 
 
@@ -83,6 +89,8 @@ def sponsor_statement(sponsor: Sponsor) -> SponsorStatement:
 
 @dataclass
 class ChildStatement:
+    """A child's statement: the money received, paid out to the child and still held."""
+
     child: Child
     pairings: list[Pairing]
     received_fen: int
@@ -120,6 +128,8 @@ def child_statement(child: Child) -> ChildStatement:
 
 @dataclass(frozen=True)
 class ProgrammeTotals:
+    """The programme's money in fen: raised, held per fund, paid out and refunded."""
+
     raised_fen: int
     held_restricted_fen: int
     general_fund_fen: int
@@ -129,10 +139,12 @@ class ProgrammeTotals:
 
     @property
     def held_fen(self) -> int:
+        """Return all money held: restricted funds, the general fund and parents' credit."""
         return self.held_restricted_fen + self.general_fund_fen + self.sponsor_credit_fen
 
     @property
     def reconciles(self) -> bool:
+        """Return True when raised equals paid out plus held plus refunded."""
         return self.raised_fen == self.paid_out_fen + self.held_fen + self.refunded_fen
 
 

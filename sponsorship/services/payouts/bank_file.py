@@ -98,6 +98,8 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
 
 @dataclass(frozen=True)
 class Result:
+    """The bank's result file read: payouts paid (bank references) and failed (reasons)."""
+
     paid: dict[int, str]
     failed: dict[int, str]
 

@@ -13,6 +13,8 @@ from sponsorship.models.enums import PayoutBatchStatus
 
 @dataclass(frozen=True)
 class BatchState:
+    """The dashboard's view of payouts: the last batch and how many await approval."""
+
     key: str
     status: object
     to_approve: int

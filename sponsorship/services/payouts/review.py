@@ -250,6 +250,8 @@ def return_to_draft(batch: PayoutBatch, *, by: User) -> None:
 
 @dataclass(frozen=True)
 class Tally:
+    """The number and total amount of payouts, in fen."""
+
     count: int
     total_fen: int
 
