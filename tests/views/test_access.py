@@ -1,12 +1,27 @@
 """Roles and region scope: 403 for the wrong role, 404 outside the scope, both audited."""
 
+import lxml.html
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, User
+from sponsorship.models import AuditEvent, JobRun, User
 from sponsorship.models.enums import RegionLevel, Role
 from tests.conftest import count, post_form
 from tests.factories import make_child, make_region
+
+
+def figure(page: str, label: str) -> str:
+    """Return the figure a page's definition list gives beside `label`."""
+    [dd] = lxml.html.fromstring(page).xpath(
+        f"//dt[normalize-space(.)='{label}']/following-sibling::dd[1]"
+    )
+    return " ".join(dd.text_content().split())
+
+
+def town_rows(page: str) -> dict[str, str]:
+    """Return the regions table: town name -> its number of children."""
+    rows = lxml.html.fromstring(page).xpath("//table/tbody/tr")
+    return {" ".join(r[0].text_content().split()): r[2].text_content().strip() for r in rows}
 
 
 def test_anonymous_users_are_sent_to_login(client):
@@ -28,11 +43,14 @@ def test_scoped_staff_see_only_their_towns_and_counts(client, auth):
     mine, theirs = make_region("甲镇"), make_region("乙镇")
     make_child(region=make_region(level=RegionLevel.VILLAGE, parent=mine))
     make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
     auth.as_role(Role.STAFF, scope=mine)
     page = client.get("/regions/").get_data(as_text=True)
     assert "甲镇" in page and "乙镇" not in page
+    assert town_rows(page) == {"甲镇": "1"}
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "待结对" in dashboard
+    assert figure(dashboard, "等待结对") == "1"  # not the other town's two
 
 
 def test_dashboard_counts_only_the_users_scope(client, auth):
@@ -58,6 +76,7 @@ def test_viewer_cannot_change_anything(client, auth):
     assert response.status_code == 403
     assert count(User, User.username == "sneaky") == 0
     assert post_form(client, "/admin/jobs/housekeeping/run").status_code == 403
+    assert count(JobRun) == 0
     assert count(AuditEvent, AuditEvent.action == "access.denied") == 2
 
 
@@ -84,13 +103,16 @@ def test_admin_creates_a_scoped_staff_account_that_can_log_in(app, client, auth)
         },
         token_from="/admin/users/new",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
     created = db.session.scalar(sa.select(User).where(User.username == "town.staff"))
     assert created.scope_region_id == town.id and created.role == Role.STAFF
+    assert created.active and created.display_name == "镇工作人员"
     from tests.conftest import Auth
 
     fresh = app.test_client()
-    assert Auth(fresh).login("town.staff", "a long password").status_code == 302
+    logged_in = Auth(fresh).login("town.staff", "a long password")
+    assert logged_in.status_code == 302 and logged_in.headers["Location"] == "/dashboard"
+    assert fresh.get("/dashboard").status_code == 200
 
 
 def test_admin_form_errors_keep_what_was_typed(client, auth):
@@ -109,6 +131,7 @@ def test_admin_form_errors_keep_what_was_typed(client, auth):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "已被使用" in page and "重名的人" in page
+    assert count(User, User.username == "boss") == 1
 
 
 def test_admin_deactivates_a_user_and_their_session_ends(app, client, auth):
@@ -127,8 +150,13 @@ def test_admin_deactivates_a_user_and_their_session_ends(app, client, auth):
         {"display_name": "x", "email": "", "role": "staff", "scope": ""},
         token_from=f"/admin/users/{victim.id}",
     )
-    assert response.status_code == 302
-    assert other.get("/dashboard").status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
+    db.session.refresh(victim)
+    assert not victim.active
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.update"))
+    assert event.object_id == str(victim.id) and "active True→False" in event.detail
+    ended = other.get("/dashboard")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/login")
 
 
 def test_admin_cannot_lock_themselves_out(client, auth):
@@ -140,6 +168,9 @@ def test_admin_cannot_lock_themselves_out(client, auth):
         token_from=f"/admin/users/{me.id}",
     )
     assert response.status_code == 200 and "不能停用自己的账号" in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert me.role == Role.ADMIN and me.active and me.display_name != "me"
+    assert count(AuditEvent, AuditEvent.action == "user.update") == 0
 
 
 def test_an_account_email_is_checked_by_the_programmes_rule_and_stored_normalised(client, auth):
