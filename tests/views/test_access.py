@@ -1,6 +1,5 @@
 """Roles and region scope: 403 for the wrong role, 404 outside the scope, both audited."""
 
-import lxml.html
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
@@ -8,20 +7,7 @@ from sponsorship.models import AuditEvent, JobRun, User
 from sponsorship.models.enums import RegionLevel, Role
 from tests.conftest import count, post_form
 from tests.factories import make_child, make_region
-
-
-def figure(page: str, label: str) -> str:
-    """Return the figure a page's definition list gives beside `label`."""
-    [dd] = lxml.html.fromstring(page).xpath(
-        f"//dt[normalize-space(.)='{label}']/following-sibling::dd[1]"
-    )
-    return " ".join(dd.text_content().split())
-
-
-def town_rows(page: str) -> dict[str, str]:
-    """Return the regions table: town name -> its number of children."""
-    rows = lxml.html.fromstring(page).xpath("//table/tbody/tr")
-    return {" ".join(r[0].text_content().split()): r[2].text_content().strip() for r in rows}
+from tests.views.pages import figure, table_rows
 
 
 def test_anonymous_users_are_sent_to_login(client):
@@ -47,7 +33,7 @@ def test_scoped_staff_see_only_their_towns_and_counts(client, auth):
     auth.as_role(Role.STAFF, scope=mine)
     page = client.get("/regions/").get_data(as_text=True)
     assert "甲镇" in page and "乙镇" not in page
-    assert town_rows(page) == {"甲镇": "1"}
+    assert [(row[0], row[2]) for row in table_rows(page)] == [("甲镇", "1")]  # town, children
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "待结对" in dashboard
     assert figure(dashboard, "等待结对") == "1"  # not the other town's two

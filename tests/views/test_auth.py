@@ -1,6 +1,5 @@
 """Logging in and out: credentials, rate limit, CSRF, session rotation, audit."""
 
-import lxml.html
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
@@ -8,14 +7,7 @@ from sponsorship.models import AuditEvent
 from sponsorship.models.enums import Role
 from tests.conftest import count, post_form
 from tests.factories import PASSWORD, make_user
-
-
-def field_errors(page: str, name: str) -> list[str]:
-    """Return the errors shown beside the form field called `name`."""
-    tree = lxml.html.fromstring(page)
-    return tree.xpath(
-        f"//div[contains(@class, 'field')][.//*[@name='{name}']]/small[@class='error']/text()"
-    )
+from tests.views.pages import field_errors
 
 
 def audit_actions() -> list[str]:

@@ -1,12 +1,12 @@
 """Changing a pledge's amount on screen: who may, what it changes, and what it refuses."""
 
-import lxml.html
 import pytest
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, RegionLevel, Role
 from tests.conftest import post_form
 from tests.factories import make_child, make_donation, make_pairing, make_pledge, make_region
+from tests.views.pages import field_errors
 
 
 def test_staff_change_a_pledge_from_the_next_unpaid_instalment(client, auth):
@@ -34,10 +34,7 @@ def test_an_amount_below_the_standard_is_refused_beside_the_field(client, auth):
     response = post_form(client, url, {"amount": "500", "reason": "x"}, token_from=url)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'class="error"' in page and 'value="500"' in page
-    [error] = lxml.html.fromstring(page).xpath(
-        "//div[contains(@class, 'field')][.//*[@name='amount']]/small[@class='error']/text()"
-    )
-    assert error == "认捐金额不能低于该组儿童的标准金额。"
+    assert field_errors(page, "amount") == ["认捐金额不能低于该组儿童的标准金额。"]
     db.session.expire_all()  # the request used its own session: read what it stored
     assert pledge.amount_fen == 100_000 and pledge.changes == []
 

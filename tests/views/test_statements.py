@@ -9,16 +9,7 @@ from sponsorship.models.enums import PaymentFrequency, RegionLevel, Role
 from sponsorship.services.money import ledger, pledges
 from tests.conftest import post_form
 from tests.factories import make_child, make_donation, make_pledge, make_region, make_sponsor
-
-
-def table_rows(page: str) -> list[list[str]]:
-    """Return the cells of the page's table body, row by row."""
-    rows = lxml.html.fromstring(page).xpath("//table/tbody/tr")
-    return [[" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in rows]
-
-
-def flashes(page: str, category: str) -> list[str]:
-    return lxml.html.fromstring(page).xpath(f"//div[@class='flash flash-{category}']/text()")
+from tests.views.pages import flashes, table_rows
 
 
 def test_programme_totals_reconcile_on_screen(client, auth):
