@@ -67,9 +67,14 @@ def test_viewer_cannot_change_anything(client, auth):
 
 
 def test_staff_cannot_open_admin_pages(client, auth):
-    auth.as_role(Role.STAFF)
+    staff = auth.as_role(Role.STAFF)
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/jobs").status_code == 403
+    denied = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "access.denied").order_by(AuditEvent.id)
+    ).all()
+    assert [e.user_id for e in denied] == [staff.id, staff.id]
+    assert "/admin/users" in denied[0].detail and "/admin/jobs" in denied[1].detail
 
 
 def test_admin_creates_a_scoped_staff_account_that_can_log_in(app, client, auth):
