@@ -225,6 +225,9 @@ def test_the_default_sms_adapter_only_logs(app, caplog):
     assert isinstance(sender, LoggingSmsSender)
     with caplog.at_level("INFO"):
         sender.send("13912345678", "测试短信", reference="x")
+    assert [r.getMessage() for r in caplog.records if "13912345678" in r.getMessage()] == [
+        "SMS to 13912345678 (x): 测试短信"
+    ]
 
 
 def test_the_minutely_job_is_registered_and_runs_once_per_minute(smtp, frozen):

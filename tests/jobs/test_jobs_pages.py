@@ -83,7 +83,7 @@ def test_run_now_runs_the_current_period_once(client, auth, frozen):
     again = post_form(
         client, "/admin/jobs/housekeeping/run", token_from="/admin/jobs", follow_redirects=True
     )
-    assert first.status_code == 302
+    assert first.status_code == 302 and first.headers["Location"] == "/admin/jobs"
     page = again.get_data(as_text=True)
     rows = job_rows(page)
     assert "2026-11-29 · 成功" in rows["housekeeping"][2]

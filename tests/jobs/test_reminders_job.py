@@ -50,12 +50,17 @@ def test_reminder_before_due_then_overdue_at_most_three_times(frozen):
 def test_no_reminder_once_paid(frozen):
     pledge = make_pledge(frequency=PaymentFrequency.YEARLY)
     make_donation(pledge.pairing.sponsor, pledge.amount_fen)
-    run_on(frozen, date(2027, 7, 20))
-    run_on(frozen, date(2027, 8, 20))
+    # Both days ran (a failed run would also send nothing) and found nothing to remind.
+    assert run_on(frozen, date(2027, 7, 20)) == Outcome.SUCCEEDED
+    assert run_on(frozen, date(2027, 8, 20)) == Outcome.SUCCEEDED
     assert reminders() == []
 
 
 def test_the_job_runs_once_a_day(frozen):
-    make_pledge(frequency=PaymentFrequency.YEARLY)
+    pledge = make_pledge(frequency=PaymentFrequency.YEARLY)
     assert run_on(frozen, date(2027, 7, 20)) == Outcome.SUCCEEDED
     assert run_on(frozen, date(2027, 7, 20)) == Outcome.SKIPPED
+    [(kind, _reference)] = reminders()  # one reminder, not one per run
+    assert kind == LetterKind.PLEDGE_REMINDER
+    letter = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.PLEDGE_REMINDER))
+    assert letter.recipient_id == pledge.pairing.sponsor_id

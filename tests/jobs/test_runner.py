@@ -163,10 +163,18 @@ def test_cli_run_once_runs_a_period_once(runner):
     first = runner.invoke(args=["jobs", "run-once", "housekeeping", "--period", "2026-11-29"])
     second = runner.invoke(args=["jobs", "run-once", "housekeeping", "--period", "2026-11-29"])
     assert "succeeded" in first.output and "skipped" in second.output
+    assert first.output.strip() == "housekeeping: succeeded" and first.exit_code == 0
+    assert second.output.strip() == "housekeeping: skipped" and second.exit_code == 0
+    runs = db.session.scalars(sa.select(JobRun).where(JobRun.job_id == "housekeeping")).all()
+    assert [(r.period_key, r.status, r.trigger) for r in runs] == [
+        ("2026-11-29", JobRunStatus.SUCCEEDED, "manual")
+    ]
     listing = runner.invoke(args=["jobs", "list"])
     assert "housekeeping" in listing.output and "上次 2026-11-29 成功" in listing.output
     unknown = runner.invoke(args=["jobs", "run-once", "nope"])
     assert unknown.exit_code != 0
+    assert "unknown job 'nope'" in unknown.output
+    assert count(JobRun, JobRun.job_id == "nope") == 0
 
 
 @__import__("pytest").mark.commits

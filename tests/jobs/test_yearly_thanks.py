@@ -12,6 +12,7 @@ from sponsorship.models.enums import LetterKind, PairingStatus
 from sponsorship.services.letters.thanks import yearly_figures
 from sponsorship.services.money.donations import reverse_donation
 from sponsorship.work.job_runs import Outcome, run_job
+from tests.conftest import count
 from tests.factories import make_donation, make_pairing, make_sponsor
 
 
@@ -53,3 +54,5 @@ def test_the_january_job_thanks_each_caring_parent_once(app, frozen):
     assert catch_up(app).get("yearly-thanks") == Outcome.SKIPPED
     letter = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.YEARLY_THANKS))
     assert letter.reference == "year:2026" and "2026年" in letter.body and "¥500.00" in letter.body
+    assert count(Letter, Letter.kind == LetterKind.YEARLY_THANKS) == 1  # three runs, one letter
+    assert letter.recipient_id == sponsor.id

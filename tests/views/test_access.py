@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, User
+from sponsorship.models import AuditEvent, JobRun, User
 from sponsorship.models.enums import RegionLevel, Role
 from tests.conftest import count, post_form
 from tests.factories import make_child, make_region
+from tests.views.pages import figure, table_rows
 
 
 def test_anonymous_users_are_sent_to_login(client):
@@ -28,11 +29,14 @@ def test_scoped_staff_see_only_their_towns_and_counts(client, auth):
     mine, theirs = make_region("甲镇"), make_region("乙镇")
     make_child(region=make_region(level=RegionLevel.VILLAGE, parent=mine))
     make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
+    make_child(region=make_region(level=RegionLevel.VILLAGE, parent=theirs))
     auth.as_role(Role.STAFF, scope=mine)
     page = client.get("/regions/").get_data(as_text=True)
     assert "甲镇" in page and "乙镇" not in page
+    assert [(row[0], row[2]) for row in table_rows(page)] == [("甲镇", "1")]  # town, children
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "待结对" in dashboard
+    assert figure(dashboard, "等待结对") == "1"  # not the other town's two
 
 
 def test_dashboard_counts_only_the_users_scope(client, auth):
@@ -58,13 +62,19 @@ def test_viewer_cannot_change_anything(client, auth):
     assert response.status_code == 403
     assert count(User, User.username == "sneaky") == 0
     assert post_form(client, "/admin/jobs/housekeeping/run").status_code == 403
+    assert count(JobRun) == 0
     assert count(AuditEvent, AuditEvent.action == "access.denied") == 2
 
 
 def test_staff_cannot_open_admin_pages(client, auth):
-    auth.as_role(Role.STAFF)
+    staff = auth.as_role(Role.STAFF)
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/jobs").status_code == 403
+    denied = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "access.denied").order_by(AuditEvent.id)
+    ).all()
+    assert [e.user_id for e in denied] == [staff.id, staff.id]
+    assert "/admin/users" in denied[0].detail and "/admin/jobs" in denied[1].detail
 
 
 def test_admin_creates_a_scoped_staff_account_that_can_log_in(app, client, auth):
@@ -84,13 +94,16 @@ def test_admin_creates_a_scoped_staff_account_that_can_log_in(app, client, auth)
         },
         token_from="/admin/users/new",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
     created = db.session.scalar(sa.select(User).where(User.username == "town.staff"))
     assert created.scope_region_id == town.id and created.role == Role.STAFF
+    assert created.active and created.display_name == "镇工作人员"
     from tests.conftest import Auth
 
     fresh = app.test_client()
-    assert Auth(fresh).login("town.staff", "a long password").status_code == 302
+    logged_in = Auth(fresh).login("town.staff", "a long password")
+    assert logged_in.status_code == 302 and logged_in.headers["Location"] == "/dashboard"
+    assert fresh.get("/dashboard").status_code == 200
 
 
 def test_admin_form_errors_keep_what_was_typed(client, auth):
@@ -109,6 +122,7 @@ def test_admin_form_errors_keep_what_was_typed(client, auth):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "已被使用" in page and "重名的人" in page
+    assert count(User, User.username == "boss") == 1
 
 
 def test_admin_deactivates_a_user_and_their_session_ends(app, client, auth):
@@ -127,8 +141,13 @@ def test_admin_deactivates_a_user_and_their_session_ends(app, client, auth):
         {"display_name": "x", "email": "", "role": "staff", "scope": ""},
         token_from=f"/admin/users/{victim.id}",
     )
-    assert response.status_code == 302
-    assert other.get("/dashboard").status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
+    db.session.refresh(victim)
+    assert not victim.active
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.update"))
+    assert event.object_id == str(victim.id) and "active True→False" in event.detail
+    ended = other.get("/dashboard")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/login")
 
 
 def test_admin_cannot_lock_themselves_out(client, auth):
@@ -140,6 +159,9 @@ def test_admin_cannot_lock_themselves_out(client, auth):
         token_from=f"/admin/users/{me.id}",
     )
     assert response.status_code == 200 and "不能停用自己的账号" in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert me.role == Role.ADMIN and me.active and me.display_name != "me"
+    assert count(AuditEvent, AuditEvent.action == "user.update") == 0
 
 
 def test_an_account_email_is_checked_by_the_programmes_rule_and_stored_normalised(client, auth):

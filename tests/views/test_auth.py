@@ -7,6 +7,7 @@ from sponsorship.models import AuditEvent
 from sponsorship.models.enums import Role
 from tests.conftest import count, post_form
 from tests.factories import PASSWORD, make_user
+from tests.views.pages import field_errors
 
 
 def audit_actions() -> list[str]:
@@ -43,10 +44,23 @@ def test_unknown_user_gets_the_same_answer(auth):
     assert audit_actions() == ["auth.login_failed"]
 
 
-def test_inactive_user_cannot_log_in(auth):
+def test_inactive_user_cannot_log_in(client, auth):
     user = make_user(active=False)
     db.session.commit()
-    assert auth.login(user.username).status_code == 200
+    response = auth.login(user.username)
+    assert response.status_code == 200
+    assert '<div class="flash flash-error" role="status">登录名或密码错误。</div>' in (
+        response.get_data(as_text=True)
+    )
+    with client.session_transaction() as session:
+        assert "_user_id" not in session  # Flask-Login's key: nobody is signed in
+    protected = client.get("/dashboard")
+    assert protected.status_code == 302 and protected.headers["Location"].startswith("/login")
+    assert audit_actions() == ["auth.login_failed"]
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed"))
+    assert event.object_id == str(user.id) and event.detail.endswith("reason=inactive")
+    db.session.refresh(user)
+    assert user.last_login_at is None
 
 
 def test_sixth_login_attempt_in_a_minute_is_rate_limited(client, auth):
@@ -93,9 +107,13 @@ def test_password_change_ends_other_sessions(app, client, auth):
         {"current": PASSWORD, "new": "a new long password", "confirm": "a new long password"},
         token_from="/password",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    db.session.refresh(user)
+    assert user.check_password("a new long password") and not user.check_password(PASSWORD)
+    assert audit_actions().count("user.password_changed") == 1
     assert client.get("/dashboard").status_code == 200  # this session continues
-    assert other.get("/dashboard").status_code == 302  # the other one has ended
+    ended = other.get("/dashboard")  # the other one has ended
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/login")
 
 
 def test_password_change_rejects_a_short_password_and_keeps_the_form(client, auth):
@@ -109,7 +127,12 @@ def test_password_change_rejects_a_short_password_and_keeps_the_form(client, aut
         token_from="/password",
     )
     assert response.status_code == 200
-    assert "10" in response.get_data(as_text=True)
+    # The hint beside the field says "10" whatever happened: read the error under the field.
+    [error] = field_errors(response.get_data(as_text=True), "new")
+    assert "10" in error
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD) and not user.check_password("short")
+    assert "user.password_changed" not in audit_actions()
 
 
 def test_login_does_not_redirect_off_site(auth):

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from sponsorship.extensions import db
@@ -12,6 +13,7 @@ from sponsorship.models.enums import RegionLevel, Role
 from tests.conftest import count, csrf_token, post_form
 from tests.factories import make_region
 from tests.sheets import make_sheet, sheet_row
+from tests.views.pages import field_errors, flashes
 
 TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
 
@@ -48,6 +50,7 @@ def test_template_has_chinese_headers_and_lists(client, auth, town):
 
 
 def test_upload_preview_then_confirm(client, auth, town):
+    [village] = town.children
     auth.as_role(Role.STAFF, scope=town)
     content = make_sheet(
         [sheet_row("平山街道", "新村社区"), sheet_row("平山街道", "新村社区", 姓名="李明")]
@@ -59,8 +62,16 @@ def test_upload_preview_then_confirm(client, auth, town):
     token = TOKEN_RE.search(text).group(1)
     done = post_form(client, "/children/import/confirm", {"token": token}, token_from="/children/")
     assert done.status_code == 302 and count(Child) == 2
+    assert sorted(db.session.scalars(sa.select(Child.region_id)).all()) == [village.id] * 2
+    assert flashes(client.get(done.headers["Location"]).get_data(as_text=True), "success") == [
+        "导入完成：新登记 2 名，更新 0 名，未变 0 名。"
+    ]
     again = post_form(client, "/children/import/confirm", {"token": token}, token_from="/children/")
     assert again.status_code == 302 and count(Child) == 2
+    assert again.headers["Location"] == "/children/import/"
+    assert flashes(client.get("/children/import/").get_data(as_text=True), "error") == [
+        "该上传已过期或已导入，请重新上传文件。"
+    ]
 
 
 def test_errors_are_listed_and_nothing_can_be_confirmed(client, auth, town):
@@ -82,7 +93,13 @@ def test_another_users_token_is_refused(app, client, auth, town):
 
     other = app.test_client()
     Auth(other).as_role(Role.STAFF, scope=town)
-    post_form(other, "/children/import/confirm", {"token": token}, token_from="/children/")
+    refused = post_form(
+        other, "/children/import/confirm", {"token": token}, token_from="/children/"
+    )
+    assert refused.status_code == 302 and refused.headers["Location"] == "/children/import/"
+    assert flashes(other.get("/children/import/").get_data(as_text=True), "error") == [
+        "该上传已过期或已导入，请重新上传文件。"
+    ]
     assert count(Child) == 0
 
 
@@ -90,6 +107,8 @@ def test_wrong_files_get_clear_messages(client, auth, town):
     auth.as_role(Role.STAFF, scope=town)
     text = upload(client, b"a,b\n", "children.csv").get_data(as_text=True)
     assert ".xlsx" in text
+    [error] = field_errors(text, "file")  # the page always offers a template (.xlsx) link
+    assert ".xlsx" in error
     text = upload(client, b"not a zip", "children.xlsx").get_data(as_text=True)
     assert "不是 Excel 工作簿" in text
     missing = make_sheet([{"姓名": "陈"}], headers=["姓名"])

@@ -12,6 +12,7 @@ from sponsorship.models import AuditEvent, Child
 from sponsorship.models.enums import ChildStatus, Hardship, RegionLevel, Role
 from tests.conftest import count, post_form
 from tests.factories import child_values, id_number, make_child, make_region, make_user
+from tests.views.pages import field_errors, flashes, table_rows
 
 
 @pytest.fixture
@@ -80,6 +81,9 @@ def test_viewers_read_but_never_change(client, auth, child):
     assert client.get(f"/children/{child.id}/edit").status_code == 403
     assert client.get("/children/import/").status_code == 403
     assert "显示完整" not in client.get(f"/children/{child.id}").get_data(as_text=True)
+    db.session.refresh(child)
+    assert child.status == ChildStatus.AWAITING  # neither verified, re-opened nor exited
+    assert count(AuditEvent, AuditEvent.action == "child.reveal") == 0
 
 
 def test_staff_outside_scope_get_404_on_every_child_page(client, auth, child):
@@ -103,6 +107,7 @@ def test_register_without_consent_keeps_what_was_typed(client, auth, town, villa
     response = post_form(client, "/children/new", values, token_from="/children/new")
     assert response.status_code == 302
     saved = db.session.scalar(sa.select(Child))
+    assert response.headers["Location"] == f"/children/{saved.id}"
     assert saved.birth_date == date(2016, 3, 1) and saved.status == ChildStatus.REGISTERED
 
 
@@ -121,8 +126,10 @@ def test_edit_keeps_the_stored_id_when_left_blank(client, auth, town, village, c
     assert child.id_number not in form and child.guardian.bank_account not in form
     values = child_values(village, name="陈小雨", grade="5")
     response = post_form(client, f"/children/{child.id}/edit", values, token_from="/children/")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == f"/children/{child.id}"
+    stored_id = child.id_number
     db.session.refresh(child)
+    assert child.id_number == stored_id  # the blank field did not wipe it
     assert child.grade == 5 and child.id_number is not None
 
 
@@ -130,14 +137,20 @@ def test_verify_must_be_done_by_another_user(client, auth, town, village):
     registrar = auth.as_role(Role.STAFF, scope=town)
     kid = make_child(region=village, status=ChildStatus.REGISTERED, registered_by=registrar)
     db.session.commit()
-    post_form(client, f"/children/{kid.id}/verify", token_from="/children/")
+    refused = post_form(
+        client, f"/children/{kid.id}/verify", token_from="/children/", follow_redirects=True
+    )
+    assert flashes(refused.get_data(as_text=True), "error") == [
+        "登记人不能审核自己登记的儿童，请另一位工作人员审核。"
+    ]
     db.session.refresh(kid)
     assert kid.status == ChildStatus.REGISTERED
+    assert kid.verified_by_id is None
     auth.logout()
-    auth.as_role(Role.STAFF, scope=town)
+    verifier = auth.as_role(Role.STAFF, scope=town)
     assert post_form(client, f"/children/{kid.id}/verify", token_from="/").status_code == 302
     db.session.refresh(kid)
-    assert kid.status == ChildStatus.VERIFIED
+    assert kid.status == ChildStatus.VERIFIED and kid.verified_by_id == verifier.id
     post_form(client, f"/children/{kid.id}/await", token_from="/")
     db.session.refresh(kid)
     assert kid.status == ChildStatus.AWAITING
@@ -148,6 +161,9 @@ def test_exit_needs_a_note_for_other(client, auth, town, child):
     url = f"/children/{child.id}/exit"
     response = post_form(client, url, {"reason": "other", "note": ""}, token_from="/")
     assert response.status_code == 422 and "请说明退出原因" in response.get_data(as_text=True)
+    assert field_errors(response.get_data(as_text=True), "note") == ["请说明退出原因。"]
+    db.session.refresh(child)
+    assert child.status != ChildStatus.EXITED
     assert post_form(client, url, {"reason": "graduated"}, token_from="/").status_code == 302
     db.session.refresh(child)
     assert child.status == ChildStatus.EXITED
@@ -213,6 +229,9 @@ def test_detail_lists_the_pairing_history(client, auth, town, child):
     auth.as_role(Role.VIEWER, scope=town)
     text = client.get(f"/children/{child.id}").get_data(as_text=True)
     assert "林爱心" in text and "王爱心" in text and "已结束" in text
+    # Caring parent and status, row by row, in the pairing history's own table.
+    rows = table_rows(text, "//section[h2='结对记录']/table")
+    assert sorted(row[:2] for row in rows) == [["林爱心", "已结束"], ["王爱心", "进行中"]]
 
 
 def test_only_those_who_may_reveal_are_offered_a_full_export(client, auth, town, child):

@@ -12,6 +12,7 @@ from sponsorship.models.enums import Role
 from sponsorship.services.money import ledger
 from tests.conftest import count, post_form
 from tests.factories import make_donation, make_pledge, make_sponsor
+from tests.views.pages import all_field_errors, field_errors
 
 NOW = datetime(2026, 11, 29, 2, tzinfo=UTC)
 
@@ -38,7 +39,9 @@ def test_only_finance_and_admin_may_record_or_reverse(client, auth, role):
     assert response.status_code == 403
     response = post_form(client, f"/donations/{donation.id}/reverse", {"reason": "x"})
     assert response.status_code == 403
+    db.session.expire_all()  # the request used its own session: read what it stored
     assert count(Donation) == 1 and not donation.reversed
+    assert ledger.sponsor_credit(donation.sponsor_id) == 1_000
 
 
 @pytest.mark.parametrize(
@@ -56,6 +59,7 @@ def test_finance_and_admin_record_amounts_as_people_type_them(
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     donation = db.session.scalar(sa.select(Donation).where(Donation.sponsor_id == sponsor.id))
+    assert response.headers["Location"] == f"/donations/{donation.id}"
     assert donation.amount_fen == fen and donation.receipt_no.startswith("HD-2026-")
     assert ledger.sponsor_credit(sponsor.id) == fen
 
@@ -74,6 +78,8 @@ def test_bad_amounts_get_a_message_beside_the_field_and_keep_the_input(client, a
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'class="error"' in page and 'value="六一"' in page
+    assert len(field_errors(page, "amount")) == 1  # beside the amount, and only there
+    assert all_field_errors(page) == field_errors(page, "amount")
     assert count(Donation) == 0
 
 
@@ -85,8 +91,11 @@ def test_reversal_needs_a_reason_and_restores_the_instalment(client, auth, froze
     url = f"/donations/{donation.id}"
     response = post_form(client, f"{url}/reverse", {"reason": ""}, token_from=url)
     assert response.status_code == 422 and not donation.reversed
+    assert len(field_errors(response.get_data(as_text=True), "reason")) == 1
+    db.session.expire_all()  # the request used its own session: read what it stored
+    assert not donation.reversed and pledge.instalments[0].paid_fen == 100_000
     response = post_form(client, f"{url}/reverse", {"reason": "银行退票"}, token_from=url)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == url
     db.session.expire_all()
     assert donation.reversed and donation.reversal_reason == "银行退票"
     assert pledge.instalments[0].paid_fen == 0
@@ -110,6 +119,8 @@ def test_batch_entry_flags_a_mismatch_on_closing(client, auth, frozen):
     post_form(client, entry, donation_form(sponsor, "150"), token_from=entry)
     page = client.get(f"/donations/batches/{batch.id}").get_data(as_text=True)
     assert "¥250.00" in page
+    assert sorted(d.amount_fen for d in db.session.scalars(sa.select(Donation))) == [10_000, 15_000]
+    assert {d.batch_id for d in db.session.scalars(sa.select(Donation))} == {batch.id}
     response = post_form(
         client,
         f"/donations/batches/{batch.id}/close",
@@ -147,7 +158,7 @@ def test_csv_import_matches_payers_and_is_all_or_nothing(client, auth, frozen):
     good = upload(
         "日期,金额,流水号,付款人,手机号\n2026-11-20,1000,A1,张三,13912345678\n2026/11/21,500,A2,李四,\n"
     )
-    assert good.status_code == 302
+    assert good.status_code == 302 and good.headers["Location"] == url
     donations = db.session.scalars(sa.select(Donation).order_by(Donation.id)).all()
     assert [(d.sponsor_id, d.amount_fen) for d in donations] == [
         (sponsor.id, 100_000),

@@ -3,6 +3,7 @@
 import io
 import re
 
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from sponsorship.extensions import db
@@ -46,10 +47,13 @@ def test_town_staff_see_only_their_towns_letters(client, auth):
 
 
 def test_viewers_and_sponsors_cannot_open_the_letters(client, auth):
-    _queue()
-    auth.as_role(Role.VIEWER)
-    assert client.get("/letters/").status_code == 403
-    assert client.get("/letters/print").status_code == 403
+    letter = _queue()
+    for role in (Role.VIEWER, Role.SPONSOR):
+        auth.as_role(role)
+        assert client.get("/letters/").status_code == 403
+        assert client.get("/letters/print").status_code == 403
+        assert client.get(f"/letters/{letter.id}").status_code == 403
+        auth.logout()
 
 
 def test_a_letters_page_and_resending_a_failed_email(client, auth):
@@ -62,7 +66,7 @@ def test_a_letters_page_and_resending_a_failed_email(client, auth):
     assert "550 5.1.1 No such user" in page and letter.subject in page
     url = f"/letters/{letter.id}/resend"
     response = post_form(client, url, token_from=f"/letters/{letter.id}")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == f"/letters/{letter.id}"
     db.session.refresh(letter)
     assert letter.status == LetterStatus.QUEUED
 
@@ -113,7 +117,9 @@ def test_template_editor_previews_saves_versions_and_shows_history(client, auth)
         {"subject": "新标题 {{ name }}", "body": "正文 {{ name }}", "save": "1"},
         token_from=url,
     )
-    assert saved.status_code == 302
+    assert saved.status_code == 302 and saved.headers["Location"] == url
+    stored = db.session.scalar(sa.select(LetterTemplate))
+    assert (stored.subject, stored.body) == ("新标题 {{ name }}", "正文 {{ name }}")
     post_form(client, url, {"subject": "第二版", "body": "第二版正文", "save": "1"}, token_from=url)
     assert count(LetterTemplate) == 2
     page = client.get(url).get_data(as_text=True)
@@ -137,8 +143,13 @@ def test_a_broken_template_shows_the_error_and_keeps_the_text(client, auth):
 
 def test_only_admins_edit_templates(client, auth):
     auth.as_role(Role.STAFF)
+    url = "/letters/templates/approval/zh"
     assert client.get("/letters/templates/").status_code == 403
-    assert client.get("/letters/templates/approval/zh").status_code == 403
+    assert client.get(url).status_code == 403
+    response = post_form(
+        client, url, {"subject": "改", "body": "改", "save": "1"}, token_from="/dashboard"
+    )
+    assert response.status_code == 403 and count(LetterTemplate) == 0
 
 
 def test_the_editor_lists_the_placeholders_of_the_kind(client, auth):

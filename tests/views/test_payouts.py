@@ -11,6 +11,7 @@ from sponsorship.services.payouts import review
 from sponsorship.services.payouts.build import build_batch
 from tests.conftest import count, post_form
 from tests.factories import make_paid_pairing, make_user
+from tests.views.pages import field_errors, table_rows
 
 
 def draft(by=None):
@@ -33,10 +34,15 @@ def test_staff_build_a_batch_from_the_list(client, auth):
     assert response.status_code == 302
     batch = db.session.scalar(sa.select(PayoutBatch))
     assert batch.key == "2026-09" and count(Payout) == 1
+    assert response.headers["Location"] == f"/payouts/{batch.id}"
+    assert batch.status == PayoutBatchStatus.DRAFT and batch.cutoff_on == date(2026, 9, 1)
     again = post_form(
         client, "/payouts/", {"key": "2026-09", "cutoff_on": "2026-09-01"}, token_from="/payouts/"
     )
     assert again.status_code == 200 and "已存在" in again.get_data(as_text=True)
+    [error] = field_errors(again.get_data(as_text=True), "key")
+    assert "已存在" in error
+    assert count(PayoutBatch) == 1 and count(Payout) == 1
 
 
 def test_finance_cannot_build_and_viewers_only_read(client, auth):
@@ -45,19 +51,35 @@ def test_finance_cannot_build_and_viewers_only_read(client, auth):
         client, "/payouts/", {"key": "2026-09", "cutoff_on": "2026-09-01"}, token_from="/payouts/"
     )
     assert response.status_code == 403
+    assert count(PayoutBatch) == 0
     batch, _ = draft()
     url = f"/payouts/{batch.id}"
     assert client.get(url).status_code == 200
     assert post_form(client, f"{url}/submit", token_from=url).status_code == 403
+    db.session.expire_all()  # the request used its own session: read what it stored
+    assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.DRAFT
+    assert count(AuditEvent, AuditEvent.action == "batch.submitted") == 0
 
 
 def test_the_batch_page_shows_groups_towns_and_flags(client, auth):
     auth.as_role(Role.STAFF)
     batch, short = draft()
+    paid = db.session.scalar(sa.select(Payout).where(Payout.child_id != short.child_id)).child
     page = client.get(f"/payouts/{batch.id}").get_data(as_text=True)
     assert "按类别" in page and "按镇街" in page and "暂缓" in page
+    # Columns: group or town, included, amount, held, excluded.
+    assert table_rows(page, "//section[h2='按类别']/table") == [
+        ["小学生", "1", "¥1,000.00", "1", "0"]
+    ]
+    assert sorted(table_rows(page, "//section[h2='按镇街']/table")) == sorted(
+        [
+            [paid.region.parent.name, "1", "¥1,000.00", "0", "0"],
+            [short.child.region.parent.name, "0", "¥0.00", "1", "0"],
+        ]
+    )
     held = client.get(f"/payouts/{batch.id}?show=held").get_data(as_text=True)
     assert short.child.name in held
+    assert paid.name not in held
 
 
 def test_staff_include_exclude_and_submit(client, auth):
@@ -118,6 +140,7 @@ def test_staff_cannot_download_the_bank_file(client, auth):
     batch, _ = draft()
     url = f"/payouts/{batch.id}"
     assert post_form(client, f"{url}/export", {"fmt": "csv"}, token_from=url).status_code == 403
+    assert count(AuditEvent, AuditEvent.action == "batch.exported") == 0
 
 
 def test_the_september_job_is_on_the_admin_jobs_page(client, auth):
@@ -143,3 +166,5 @@ def test_town_staff_see_and_change_only_their_town(client, auth):
         client, f"/payouts/payout/{other.id}/exclude", {"reason": "x"}, token_from=url
     )
     assert response.status_code == 404
+    db.session.expire_all()  # the request used its own session: read what it stored
+    assert other.decision == PayoutDecision.INCLUDED and other.decision_reason == ""

@@ -6,6 +6,7 @@ import re
 import time
 from datetime import UTC, datetime
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
@@ -22,6 +23,7 @@ from tests.factories import (
     make_region,
     make_village,
 )
+from tests.views.pages import table_rows
 
 
 @pytest.fixture
@@ -36,6 +38,8 @@ def test_portal_shows_the_application_state(client, me):
     page = client.get("/portal/").get_data(as_text=True)
     assert "已通过" in page and me.name in page
     assert "我的孩子" in page and "我的认捐" in page
+    status = lxml.html.fromstring(page).xpath("//h2/span[contains(@class, 'status')]")
+    assert [s.text_content().strip() for s in status] == ["已通过"]
 
 
 def test_sections_without_data_yet_say_what_will_appear(client, me):
@@ -47,6 +51,10 @@ def test_sections_without_data_yet_say_what_will_appear(client, me):
     ]:
         page = client.get(f"/portal/{section}").get_data(as_text=True)
         assert words in page
+        # Said by the empty state itself, not by a table heading or the navigation.
+        [empty] = lxml.html.fromstring(page).xpath("//section[@class='card empty']")
+        assert words in empty.text_content()
+        assert lxml.html.fromstring(page).xpath("//table") == []
 
 
 def test_pledges_donations_and_letters_are_the_caring_parents_own(client, me):
@@ -55,7 +63,7 @@ def test_pledges_donations_and_letters_are_the_caring_parents_own(client, me):
 
     pledge = make_pledge(make_pairing(sponsor=me))
     donation = make_donation(me, 40_000)
-    queue_letter(LetterKind.APPROVAL, me, "sponsor-approval")
+    letter = queue_letter(LetterKind.APPROVAL, me, "sponsor-approval")
     other = make_portal_sponsor(region=make_village())
     other_donation = make_donation(other, 70_000)
     db.session.commit()
@@ -66,6 +74,12 @@ def test_pledges_donations_and_letters_are_the_caring_parents_own(client, me):
     assert donation.receipt_no in donations_page and other_donation.receipt_no not in donations_page
     letters_page = client.get("/portal/letters").get_data(as_text=True)
     assert "通过" in letters_page
+    summaries = lxml.html.fromstring(letters_page).xpath("//details/summary/strong")
+    mine = db.session.scalars(sa.select(Letter.subject).where(Letter.recipient_id == me.id)).all()
+    assert letter.subject in mine and len(mine) == 2  # the approval and the donation's thanks
+    assert sorted(s.text_content() for s in summaries) == sorted(mine)
+    theirs = db.session.scalars(sa.select(Letter.subject).where(Letter.recipient_id == other.id))
+    assert set(theirs).isdisjoint(s.text_content() for s in summaries)
 
 
 def test_my_children_shows_only_what_a_sponsor_may_see(client, me):
@@ -122,8 +136,10 @@ def test_sponsor_changes_contact_details_and_channel(app, client, me):
     }
     response = post_form(client, url, data, token_from=url)
     assert "请填写电子邮箱" in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert me.mobile != "13700001111" and me.channel != Channel.EMAIL  # the refusal kept nothing
     response = post_form(client, url, data | {"email": "new@example.com"}, token_from=url)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/"
     db.session.refresh(me)
     assert me.channel == Channel.EMAIL and me.mobile == "13700001111"
     assert Auth(app.test_client()).login("13700001111").status_code == 302
@@ -132,10 +148,13 @@ def test_sponsor_changes_contact_details_and_channel(app, client, me):
 def test_sponsor_asks_to_withdraw_and_nothing_is_deleted(client, me):
     assert "退出" in client.get("/portal/withdraw").get_data(as_text=True)
     response = post_form(client, "/portal/withdraw", token_from="/portal/withdraw")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/"
     db.session.refresh(me)
     assert me.withdraw_requested_at is not None and me.status == SponsorStatus.APPROVED
-    assert "申请退出" in client.get("/portal/").get_data(as_text=True)
+    home = client.get("/portal/").get_data(as_text=True)
+    assert "申请退出" in home
+    [notice] = lxml.html.fromstring(home).xpath("//p[@class='notice']")
+    assert "申请退出" in notice.text_content()
 
 
 def test_sponsor_changes_password_on_the_existing_page(client, me):
@@ -233,4 +252,6 @@ def test_what_my_children_received_lists_paid_payouts_only(client, me):
     db.session.commit()
     page = client.get("/portal/received").get_data(as_text=True)
     assert mine.child.given_name in page and "2026-09" in page and "¥1,000.00" in page
+    # Child, batch, paid on, amount: one row, this caring parent's child only.
+    assert table_rows(page) == [[mine.child.given_name, "2026-09", "2026-09-10", "¥1,000.00"]]
     assert theirs.child.given_name not in page and mine.child.name not in page

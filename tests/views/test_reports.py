@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from io import BytesIO
 
+import lxml.html
 from openpyxl import load_workbook
 
-from sponsorship.models import AuditEvent
+from sponsorship.models import AuditEvent, Sponsor
 from sponsorship.models.enums import Role
 from tests import factories as f
 from tests import report_data
 from tests.conftest import count
 from tests.services.reports.test_statistics import PARAGRAPH
+from tests.views.pages import figure
 
 H1_ARGS = "start=2026-01-01&end=2026-06-30"
 
@@ -87,7 +89,12 @@ def test_an_empty_period_and_a_reversed_range(client, auth):
     assert "招募&#34;爱心父母&#34;0名，募捐资金0元" in page.get_data(as_text=True)
     bad = client.get("/reports/statistics?start=2031-06-30&end=2031-01-01").get_data(as_text=True)
     assert "结束日期不能早于开始日期" in bad
-    assert client.get("/reports/statistics.xlsx?start=2031-01-01&end=2031-06-30").status_code == 200
+    empty = client.get("/reports/statistics.xlsx?start=2031-01-01&end=2031-06-30")
+    assert empty.status_code == 200
+    summary = {
+        row[0].value: row[1].value for row in load_workbook(BytesIO(empty.data))["汇总"].iter_rows()
+    }
+    assert summary["招募爱心父母（名）"] == 0 and summary["募捐资金（元）"] == 0
 
 
 def test_the_print_page(client, auth):
@@ -106,6 +113,9 @@ def test_sponsors_cannot_open_reports(client):
 
     Auth(client).login(sponsor.mobile)
     assert client.get("/reports/statistics").status_code == 403
+    assert client.get(f"/reports/statistics.xlsx?{H1_ARGS}").status_code == 403
+    assert client.get(f"/reports/statistics/print?{H1_ARGS}").status_code == 403
+    assert count(AuditEvent, AuditEvent.action == "report.exported") == 0
 
 
 def test_the_dashboard_shows_figures_todos_and_charts(client, auth, frozen):
@@ -119,6 +129,9 @@ def test_the_dashboard_shows_figures_todos_and_charts(client, auth, frozen):
     assert "/sponsors/?status=pending" in page and "/letters/?status=failed" in page
     assert "/matching/" in page and "/children/?status=awaiting" in page
     assert "¥118,180.00" in page  # raised this period
+    assert figure(page, "本期募捐") == "¥118,180.00"
+    pending = count(Sponsor, Sponsor.status == f.SponsorStatus.PENDING)
+    assert pending >= 1 and figure(page, "待审核") == str(pending)  # with the one added above
 
 
 def test_the_dashboard_of_an_empty_area(client, auth):
@@ -126,3 +139,11 @@ def test_the_dashboard_of_an_empty_area(client, auth):
     page = client.get("/dashboard")
     assert page.status_code == 200
     assert "<svg" not in page.get_data(as_text=True)
+    assert (
+        len(
+            lxml.html.fromstring(page.get_data(as_text=True)).xpath(
+                "//section[@class='card empty']"
+            )
+        )
+        == 1
+    )

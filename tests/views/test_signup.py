@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
 from sponsorship.models import Sponsor, User
-from sponsorship.models.enums import Role, SponsorStatus
+from sponsorship.models.enums import Role, SponsorKind, SponsorStatus
 from sponsorship.services.core import settings
+from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION
 from tests.conftest import Auth, count, post_form
 from tests.factories import make_user, make_village, resident_id
 
@@ -56,6 +58,10 @@ def village():
 def test_visitors_see_the_appeal_with_a_sign_up_button(client):
     page = client.get("/").get_data(as_text=True)
     assert "倡议书" in page or "爱心父母" in page
+    # 爱心父母 is in every page's footer: the appeal itself is the text in its card.
+    shown = lxml.html.fromstring(page).xpath("//section[contains(@class, 'appeal')]/p[not(@class)]")
+    paragraphs = [p.strip() for p in settings.get("appeal_text").split("\n\n") if p.strip()]
+    assert paragraphs and [p.text_content().strip() for p in shown] == paragraphs
     assert 'href="/signup"' in page and "报名成为爱心父母" in page
     assert client.get("/login").status_code == 200
 
@@ -68,7 +74,7 @@ def test_admin_changes_the_appeal_text(client, auth):
         {"text": "第一段倡议。\r\n\r\n第二段倡议。"},
         token_from="/admin/appeal/",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/appeal/"
     assert settings.get("appeal_text") == "第一段倡议。\n\n第二段倡议。"
     auth.logout()
     page = client.get("/").get_data(as_text=True)
@@ -76,8 +82,15 @@ def test_admin_changes_the_appeal_text(client, auth):
 
 
 def test_staff_cannot_change_the_appeal(client, auth):
+    before = settings.get("appeal_text")
     auth.as_role(Role.STAFF)
     assert client.get("/admin/appeal/").status_code == 403
+    response = post_form(
+        client, "/admin/appeal/", {"text": "改过的倡议。"}, token_from="/dashboard"
+    )
+    assert response.status_code == 403
+    assert settings.get("appeal_text") == before
+    assert "改过的倡议。" not in client.get("/").get_data(as_text=True)
 
 
 def test_sign_up_form_is_chinese_with_villages_grouped_by_town(client, village):
@@ -97,6 +110,7 @@ def test_full_sign_up_creates_one_pending_sponsor_who_can_log_in(app, client, vi
     assert sponsor.status == SponsorStatus.PENDING and sponsor.mobile == "13912345678"
     assert sponsor.pledge_per_child_fen == 120_000 and sponsor.capacity == 2
     assert sponsor.region_id == village.id and sponsor.user.role == Role.SPONSOR
+    assert sponsor.consent_at is not None and sponsor.consent_version == PRIVACY_NOTICE_VERSION
 
     fresh = app.test_client()
     response = Auth(fresh).login("13912345678", PASSWORD)
@@ -109,8 +123,10 @@ def test_organisation_signs_up_with_a_contact_person(client, village):
     response = sign_up(
         client, village, kind="organisation", name="县财政局妇委会", contact_name="李敏"
     )
-    assert response.status_code == 302
-    assert db.session.scalar(sa.select(Sponsor.contact_name)) == "李敏"
+    assert response.status_code == 302 and response.headers["Location"] == "/signup/done"
+    sponsor = db.session.scalar(sa.select(Sponsor))
+    assert sponsor.contact_name == "李敏" and sponsor.name == "县财政局妇委会"
+    assert sponsor.kind == SponsorKind.ORGANISATION
 
 
 @pytest.mark.parametrize(
@@ -157,7 +173,7 @@ def test_honeypot_filled_shows_the_same_confirmation_and_stores_nothing(client, 
 
 def test_sign_up_without_csrf_is_refused(client, village):
     response = client.post("/signup", data=form_data(village))
-    assert response.status_code == 400 and count(Sponsor) == 0
+    assert response.status_code == 400 and count(Sponsor) == 0 and count(User) == 0
 
 
 def test_sign_up_posts_are_rate_limited_per_address(app, client, village, monkeypatch):
@@ -177,6 +193,9 @@ def test_default_rate_limit_is_the_configured_one(app):
 def test_privacy_notice_is_public(client):
     page = client.get("/privacy").get_data(as_text=True)
     assert "隐私说明" in page and "2026-11" in page
+    # The version shown under the title is the one a sign-up's consent records.
+    [version] = lxml.html.fromstring(page).xpath("//h1/following-sibling::p[@class='muted'][1]")
+    assert version.text_content().strip() == f"版本 {PRIVACY_NOTICE_VERSION}"
 
 
 def test_staff_login_by_username_still_works(client, auth):

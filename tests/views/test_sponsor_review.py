@@ -11,6 +11,7 @@ from sponsorship.models import AuditEvent
 from sponsorship.models.enums import AidPreference, RegionLevel, Role, SponsorStatus
 from tests.conftest import count, post_form
 from tests.factories import make_portal_sponsor, make_region
+from tests.views.pages import flashes
 
 
 def setup_towns():
@@ -60,7 +61,7 @@ def test_bulk_approve_ignores_applicants_outside_the_scope(client, auth):
         {"ids": [str(a.id), str(b.id), str(outsider.id)]},
         token_from="/sponsors/",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/sponsors/"
     for sponsor in (a, b, outsider):
         db.session.refresh(sponsor)
     assert a.status == b.status == SponsorStatus.APPROVED
@@ -81,6 +82,7 @@ def test_approve_from_the_detail_page_records_decision_and_audit(client, auth):
         token_from=f"/sponsors/{sponsor.id}",
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == f"/sponsors/{sponsor.id}"
     db.session.refresh(sponsor)
     assert sponsor.status == SponsorStatus.APPROVED and sponsor.reviewed_by_id == staff.id
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "sponsor.approve"))
@@ -94,7 +96,11 @@ def test_reject_without_reason_is_refused_and_with_reason_is_kept(client, auth):
     url = f"/sponsors/{sponsor.id}/reject"
     response = post_form(client, url, {"reason": ""}, token_from=f"/sponsors/{sponsor.id}")
     assert response.status_code == 302
-    assert "必须填写原因" in client.get(f"/sponsors/{sponsor.id}").get_data(as_text=True)
+    assert response.headers["Location"] == f"/sponsors/{sponsor.id}"
+    page = client.get(f"/sponsors/{sponsor.id}").get_data(as_text=True)
+    assert "必须填写原因" in page
+    [refusal] = flashes(page, "error")
+    assert "必须填写原因" in refusal
     db.session.refresh(sponsor)
     assert sponsor.status == SponsorStatus.PENDING
     assert count(AuditEvent, AuditEvent.action == "sponsor.reject") == 0
@@ -171,10 +177,19 @@ def test_filters_by_status_town_aid_type_and_date(client, auth, frozen):
     assert names("since=2026-09-15") == {"十月已通过", "想退出的人"}
     assert names("until=2026-09-15") == {"九月申请"}
     assert client.get("/sponsors/?since=not-a-date").status_code == 200
+    assert names("since=not-a-date") == {"九月申请", "十月已通过", "想退出的人"}  # ignored
 
 
 def test_viewers_finance_and_sponsors_cannot_review(client, auth):
-    for role in (Role.VIEWER, Role.FINANCE):
+    _mine, _theirs, here, _there = setup_towns()
+    applicant = pending(here)
+    db.session.commit()
+    for role in (Role.VIEWER, Role.FINANCE, Role.SPONSOR):
         auth.as_role(role)
         assert client.get("/sponsors/").status_code == 403
+        url = f"/sponsors/{applicant.id}/approve"
+        assert post_form(client, url, {"note": ""}, token_from="/password").status_code == 403
         auth.logout()
+    db.session.refresh(applicant)
+    assert applicant.status == SponsorStatus.PENDING and applicant.reviewed_by_id is None
+    assert count(AuditEvent, AuditEvent.action == "sponsor.approve") == 0

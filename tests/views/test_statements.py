@@ -2,11 +2,14 @@
 
 from datetime import date
 
+import lxml.html
+
 from sponsorship.extensions import db
 from sponsorship.models.enums import PaymentFrequency, RegionLevel, Role
 from sponsorship.services.money import ledger, pledges
 from tests.conftest import post_form
 from tests.factories import make_child, make_donation, make_pledge, make_region, make_sponsor
+from tests.views.pages import flashes, table_rows
 
 
 def test_programme_totals_reconcile_on_screen(client, auth):
@@ -64,12 +67,24 @@ def test_child_statement_and_overdue_list(client, auth):
     overdue = client.get("/statements/overdue").get_data(as_text=True)
     assert pledge.pairing.sponsor.name in overdue and "2026-10-15" in overdue
     assert "¥50.00" in overdue  # 100 due, 50 paid of October's
+    sponsor, child = pledge.pairing.sponsor, pledge.pairing.child
+    # One row, October's, with what is still owed on it: September's is paid, November's not due.
+    assert table_rows(overdue) == [
+        [sponsor.name, sponsor.mobile, child.name, "2026-10-15", "¥50.00"]
+    ]
 
 
 def test_empty_overdue_list_says_what_it_shows(client, auth):
     auth.as_role(Role.STAFF)
+    pledge = make_pledge(frequency=PaymentFrequency.MONTHLY)
+    pledges.mark_overdue(date(2026, 9, 30))  # September's instalment is due 15 Sep: still in grace
     page = client.get("/statements/overdue").get_data(as_text=True)
     assert "宽限" in page or "grace" in page
+    assert table_rows(page) == [] and pledge.pairing.sponsor.name not in page
+    empty = lxml.html.fromstring(page).xpath("//p[@class='empty']")
+    assert [" ".join(p.text_content().split()) for p in empty] == [
+        "没有逾期款项。超过缴款日期和宽限天数仍未缴的款项会列在这里。"
+    ]
 
 
 def test_nav_shows_money_entries_by_role(client, auth):
@@ -93,7 +108,7 @@ def test_finance_refunds_credit_from_the_statement(client, auth):
         {"amount": "50", "reason": "多缴退回"},
         token_from=url,
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == url
     assert ledger.sponsor_credit(sponsor.id) == 15_000
     too_much = post_form(
         client,
@@ -103,6 +118,9 @@ def test_finance_refunds_credit_from_the_statement(client, auth):
         follow_redirects=True,
     )
     assert "预存款余额" in too_much.get_data(as_text=True)
+    assert flashes(too_much.get_data(as_text=True), "error") == [
+        "退款不能超过这位爱心父母的预存款余额。"
+    ]
     assert ledger.sponsor_credit(sponsor.id) == 15_000
 
 
@@ -120,3 +138,4 @@ def test_staff_cannot_refund(client, auth):
         token_from="/statements/",
     )
     assert response.status_code == 403
+    assert ledger.sponsor_credit(sponsor.id) == 20_000

@@ -24,6 +24,7 @@ from sponsorship.services.sponsors import review as sponsor_review
 from sponsorship.views.unit_of_work import Audit, attempt
 from tests.conftest import count, post_form
 from tests.factories import make_paid_pairing, make_portal_sponsor, make_region, make_user
+from tests.views.pages import flashes
 
 
 def half_done(error: DomainError):
@@ -179,6 +180,8 @@ def test_a_successful_submit_is_kept_and_says_so_on_the_next_page(client, auth):
     url = f"/payouts/{batch.id}"
     response = post_form(client, f"{url}/submit", token_from=url, follow_redirects=True)
     assert 'class="flash flash-success"' in response.get_data(as_text=True)
+    assert flashes(response.get_data(as_text=True), "success") == ["已提交，请财务同事审批。"]
+    assert response.request.path == url  # the next page is the batch's own
     db.session.expire_all()
     assert db.session.get(PayoutBatch, batch.id).status == PayoutBatchStatus.SUBMITTED
 
