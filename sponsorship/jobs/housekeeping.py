@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
@@ -29,7 +30,7 @@ def prune_job_runs(ctx: JobContext) -> str:
             sa.func.length(JobRun.period_key).in_(FREQUENT_KEY_LENGTHS),
         )
     )
-    return f"pruned {result.rowcount} job-run records"
+    return _("Pruned %(count)s job-run records.", count=result.rowcount)
 
 
 SPEC = JobSpec(

@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
@@ -27,7 +28,7 @@ def deliver_pending(limit: int = BATCH_LIMIT) -> Counter:
     outcome: Counter = Counter()
     outcome["recovered"] = delivery.recover_stale_claims(utcnow())
     db.session.commit()
-    for _ in range(limit):
+    for _attempt in range(limit):
         letter = delivery.claim_next(utcnow())
         if letter is None:
             db.session.rollback()
@@ -51,7 +52,13 @@ def deliver_pending(limit: int = BATCH_LIMIT) -> Counter:
 def deliver_letters(ctx: JobContext) -> str:
     """The scheduled job: deliver what is due this minute."""
     outcome = deliver_pending()
-    return ", ".join(f"{key} {value}" for key, value in sorted(outcome.items())) or "nothing due"
+    return _(
+        "Sent %(sent)s, retrying %(retry)s, failed %(failed)s, reclaimed %(recovered)s.",
+        sent=outcome["sent"],
+        retry=outcome["retry"],
+        failed=outcome["failed"],
+        recovered=outcome["recovered"],
+    )
 
 
 SPEC = JobSpec(

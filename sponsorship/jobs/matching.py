@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.jobs.spec import JobSpec, daily
@@ -12,7 +13,12 @@ from sponsorship.work.job_runs import JobContext
 def refresh_proposals(ctx: JobContext) -> str:
     """Replace every unconfirmed proposal with the matcher's fresh ones."""
     summary = run_matching(None)
-    return f"proposed {summary.proposed}, unmatched {summary.unmatched} of {summary.children}"
+    return _(
+        "Proposed %(proposed)s pairings; %(unmatched)s of %(children)s children left unmatched.",
+        proposed=summary.proposed,
+        unmatched=summary.unmatched,
+        children=summary.children,
+    )
 
 
 SPEC = JobSpec(

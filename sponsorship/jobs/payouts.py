@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.extensions import db
@@ -28,13 +29,14 @@ def september_batch(ctx: JobContext) -> str:
         )
         is not None
     ):
-        return f"batch {key} exists already"  # built by hand before the scheduler came round
+        # Built by hand before the scheduler came round.
+        return _("Batch %(key)s exists already.", key=key)
     batch = build_batch(key, date(year, 9, 1))
     payouts = db.session.scalar(
         sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)
     )
     audit.record("batch.finance_notified", batch, detail=f"{key} draft ready: {payouts} payouts")
-    return f"batch {key}: {payouts} payouts"
+    return _("Batch %(key)s built with %(count)s payouts.", key=key, count=payouts)
 
 
 SPEC = JobSpec(

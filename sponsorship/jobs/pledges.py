@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
@@ -15,13 +16,17 @@ from sponsorship.work.job_runs import JobContext
 def rollover(ctx: JobContext) -> str:
     """Create the new school year's pledges for pairings still active."""
     created = pledges.rollover(int(ctx.period_key))
-    return f"created {len(created)} pledges for school year {ctx.period_key}"
+    return _(
+        "Created %(count)s pledges for school year %(year)s.",
+        count=len(created),
+        year=ctx.period_key,
+    )
 
 
 def mark_overdue(ctx: JobContext) -> str:
     """Mark instalments overdue once their due date plus the grace days has passed."""
     marked = pledges.mark_overdue(ctx.now.astimezone(local_zone()).date())
-    return f"marked {marked} instalments overdue"
+    return _("Marked %(count)s instalments overdue.", count=marked)
 
 
 ROLLOVER = JobSpec(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import local_zone
@@ -15,7 +16,11 @@ def remind(ctx: JobContext) -> str:
     today = ctx.now.astimezone(local_zone()).date()
     candidates = open_instalments(today)
     queued = queue_reminders(candidates, today)
-    return f"queued {queued} reminders for {len(candidates)} open instalments"
+    return _(
+        "Queued %(queued)s reminders for %(open)s open instalments.",
+        queued=queued,
+        open=len(candidates),
+    )
 
 
 SPEC = JobSpec(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.jobs.spec import JobSpec
@@ -21,7 +22,7 @@ def thank(ctx: JobContext) -> str:
     year = int(ctx.period_key)
     rows = yearly_figures(year)
     queued = queue_yearly_thanks(rows, year)
-    return f"queued {queued} yearly thank-you letters for {year}"
+    return _("Queued %(count)s yearly thank-you letters for %(year)s.", count=queued, year=year)
 
 
 SPEC = JobSpec(

@@ -24,5 +24,5 @@ def test_nightly_refresh_proposes_once_per_day():
         PairingStatus.PROPOSED,
     )
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "matching-refresh"))
-    assert run.summary == "proposed 1, unmatched 0 of 1"
+    assert run.summary == "提出结对建议 1 对；1 名儿童中 0 名暂未匹配。"
     assert count(Pairing) == 1
