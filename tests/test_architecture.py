@@ -118,16 +118,19 @@ def test_the_checker_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-def test_nothing_below_the_views_imports_upward():
-    graph = _graph()
-    upward = sorted(
+def _arrows(sources: str | tuple[str, ...], targets: str | tuple[str, ...]) -> list[str]:
+    """Return every import from a module under `sources` to one under `targets`."""
+    return sorted(
         f"{source} -> {target}"
-        for source, targets in graph.items()
-        if source.startswith(LOWER)
-        for target in targets
-        if target.startswith(UPPER)
+        for source, imported in _graph().items()
+        if source.startswith(sources)
+        for target in imported
+        if target.startswith(targets)
     )
-    assert upward == []
+
+
+def test_nothing_below_the_views_imports_upward():
+    assert _arrows(LOWER, UPPER) == []
 
 
 def test_the_matching_engine_imports_neither_flask_nor_the_database():
@@ -151,27 +154,11 @@ def test_the_matching_engine_imports_neither_flask_nor_the_database():
 
 
 def test_views_import_no_jobs():
-    graph = _graph()
-    arrows = sorted(
-        f"{source} -> {target}"
-        for source, targets in graph.items()
-        if source.startswith("sponsorship.views")
-        for target in targets
-        if target.startswith("sponsorship.jobs")
-    )
-    assert arrows == []
+    assert _arrows("sponsorship.views", "sponsorship.jobs") == []
 
 
 def test_units_of_work_import_neither_jobs_nor_views():
-    graph = _graph()
-    arrows = sorted(
-        f"{source} -> {target}"
-        for source, targets in graph.items()
-        if source.startswith("sponsorship.work")
-        for target in targets
-        if target.startswith(("sponsorship.jobs", "sponsorship.views"))
-    )
-    assert arrows == []
+    assert _arrows("sponsorship.work", ("sponsorship.jobs", "sponsorship.views")) == []
 
 
 def test_package_inits_import_only_their_own_modules():
