@@ -174,16 +174,6 @@ def test_same_input_in_any_order_gives_the_same_proposals():
     assert first.unmatched == again.unmatched
 
 
-def test_windows_bound_the_candidates_of_county_wide_caring_parents():
-    sponsors = [sponsor(i, OTHER_ZONE) for i in range(1, 41)]
-    children = [child(i, HOME) for i in range(1, 11)]
-    narrow = match(sponsors, children, zone_window=2, county_window=2)
-    wide = match(sponsors, children)
-    assert narrow.edges == 10 * 4
-    assert wide.edges == 10 * 24
-    assert len(narrow.proposals) == len(wide.proposals) == 10
-
-
 def test_admins_weights_come_from_setting_keys():
     weights = weights_from({"matching.same_town": 5, "matching.hardship.orphan": 900})
     assert weights.same_town == 5
