@@ -49,7 +49,7 @@ def match(
     if not children:
         return result
     penalty = _penalties(children, weights)
-    coded = regions.encode([c.region for c in children] + [s.region for s in sponsors])
+    coded, path = regions.encode([c.region for c in children] + [s.region for s in sponsors])
     n = len(children)
     c_in = np.flatnonzero(coded.county[:n] >= 0)
     s_in = n + np.flatnonzero(coded.county[n:] >= 0)
@@ -73,9 +73,12 @@ def match(
         dtype=np.int64,
     )
     net = network.build(
-        network.Children(coded.take(c_in), type_of, penalty[c_in] * scale + tie, rejecting),
+        network.Children(
+            coded.take(c_in), path[c_in], type_of, penalty[c_in] * scale + tie, rejecting
+        ),
         network.Sponsors(
             coded.take(s_in),
+            path[s_in],
             profile_of,
             np.asarray([s.distance == SAME_TOWN for s in carers], dtype=bool),
             capacity,

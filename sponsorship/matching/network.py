@@ -32,6 +32,8 @@ class Children:
     """The children in the network (county known), sorted by id."""
 
     regions: Encoded
+    #: Rank of the region path (regions.encode): classes are ordered by it, so by county first.
+    path: np.ndarray
     #: Index into the child types (aid group × gender).
     type: np.ndarray
     #: What leaving the child unmatched costs, tie-break included.
@@ -45,6 +47,8 @@ class Sponsors:
     """The caring parents in the network (county known, a free place), sorted by id."""
 
     regions: Encoded
+    #: Rank of the region path, as for children.
+    path: np.ndarray
     #: Index into the preference profiles (aid preference × gender preference).
     profile: np.ndarray
     #: True for "same town only".
@@ -79,11 +83,17 @@ class Network:
 
 
 def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Return (distinct rows sorted, class of each entry) of the stacked key columns."""
+    """Return (first member of each class, class of each entry) of small key columns (each ≥ -1).
+
+    Classes are numbered in key order, the first column leading.
+    """
     if len(columns[0]) == 0:
-        return np.zeros((0, len(columns)), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
-    return rows, inverse.reshape(-1)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        key = key * (int(col.max()) + 2) + (col + 1)  # a few ranks: far below 2**63
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def _join(left_keys: np.ndarray, right_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,13 +123,14 @@ def build(
     n, types = len(children.type), compatible.shape[1]
     c, s = children.regions, sponsors.regions
     single_child = np.where(children.rejecting, np.arange(n), -1)
-    c_rows, child_class = _classes(
-        [c.county, c.zone, c.town, c.village, children.type, single_child]
-    )
+    first, child_class = _classes([children.path, children.type, single_child])
+    c_rows = np.stack([c.county, c.zone, c.town, c.village, children.type, single_child], 1)[first]
     single_sponsor = np.where(sponsors.rejected, np.arange(len(sponsors.near)), -1)
-    s_rows, sponsor_class = _classes(
-        [s.county, s.zone, s.town, s.village, sponsors.profile, sponsors.near, single_sponsor]
+    s_columns = [s.county, s.zone, s.town, s.village, sponsors.profile, sponsors.near]
+    first, sponsor_class = _classes(
+        [sponsors.path, sponsors.profile, sponsors.near, single_sponsor]
     )
+    s_rows = np.stack([*s_columns, single_sponsor], axis=1)[first]
     kc, ks = len(c_rows), len(s_rows)
     c_size = np.bincount(child_class, minlength=kc)
     s_capacity = np.bincount(sponsor_class, weights=sponsors.capacity, minlength=ks).astype(

@@ -29,9 +29,17 @@ class Encoded:
         return Encoded(self.county[index], self.zone[index], self.town[index], self.village[index])
 
 
-def encode(paths: list[tuple[str, ...]]) -> Encoded:
-    """Number each (county), (county, zone), (county, town), (county, town, village); "" is -1."""
-    padded = [(tuple(p) + ("", "", "", ""))[:4] for p in paths]
+def encode(paths: list[tuple[str, ...]]) -> tuple[Encoded, np.ndarray]:
+    """Return the codes of each path, and each path's rank among the distinct paths.
+
+    Codes number each (county), (county, zone), (county, town), (county, town, village); "" is
+    -1. Ranks order the distinct paths by county, then zone, town and village code.
+    """
+    index: dict[tuple[str, ...], int] = {}
+    path_of = np.fromiter(
+        (index.setdefault(tuple(p), len(index)) for p in paths), dtype=np.int64, count=len(paths)
+    )
+    padded = [(p + ("", "", "", ""))[:4] for p in index]
     levels = (
         [p[0] for p in padded],
         [f"{p[0]}\x1f{p[1]}" if p[0] and p[1] else "" for p in padded],
@@ -45,7 +53,10 @@ def encode(paths: list[tuple[str, ...]]) -> Encoded:
         if len(values) and values[0] == "":
             codes -= 1  # "" sorts first: it becomes -1, everything else keeps its order
         arrays.append(codes)
-    return Encoded(*arrays)
+    order = np.lexsort(arrays[::-1])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return Encoded(*(a[path_of] for a in arrays)), rank[path_of]
 
 
 def levels(a: Encoded, b: Encoded) -> np.ndarray:

@@ -192,3 +192,24 @@ def test_the_engine_imports_neither_flask_nor_sqlalchemy():
                 names = [node.module or ""]
             for name in names:
                 assert not name.startswith(("flask", "sqlalchemy")), source.name
+
+
+def test_a_child_without_a_town_is_still_paired_within_zone_or_county():
+    no_town = ("c1", "z1", "", "")
+    no_zone_nor_town = ("c1", "", "", "")
+    result = match(
+        [sponsor(1, SAME_ZONE), sponsor(2, OTHER_ZONE)],
+        [child(1, no_town), child(2, no_zone_nor_town)],
+    )
+    assert pairs(result) == {(1, 1), (2, 2)}
+    assert {p.child_id: p.reason_zh[:3] for p in result.proposals} == {1: "同片区", 2: "同县 "}
+
+
+def test_every_allowed_pair_is_seen_however_many_caring_parents_a_town_has():
+    """The old engine looked at 16 caring parents of the town: the 40th was never proposed."""
+    sponsors = [sponsor(i, SAME_TOWN, aid_preference="middle") for i in range(1, 40)]
+    sponsors.append(sponsor(40, SAME_TOWN))
+    children = [child(i, HOME) for i in range(1, 3)]
+    result = match(sponsors, children)
+    assert pairs(result) == {(40, 1)}
+    assert result.unmatched == [2]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sponsorship import matching
 from sponsorship.clock import today, utcnow
-from sponsorship.errors import ConflictError
+from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
 from sponsorship.matching import ChildRecord, SponsorRecord, Weights
 from sponsorship.models import Child, ChildHardship, Pairing, Region, Setting, Sponsor, User
@@ -34,12 +34,34 @@ class RunSummary:
     seconds: float
 
 
+#: Why the exact matcher refuses some weights (`Weights.flow_problem`), for the admin to fix.
+_REFUSALS = {
+    "distance": _l(
+        "The matching weights must not fall as distance grows (same village ≤ same town ≤ "
+        "same zone ≤ same county); correct the matching.* settings and run matching again."
+    ),
+    "extra_slot": _l(
+        "The matching weight for each further child of one caring parent (matching.extra_slot) "
+        "must not be negative; correct it and run matching again."
+    ),
+}
+
+
 def weights() -> Weights:
     """Return the matcher's weights, with the admin's `matching.*` settings applied."""
     rows = db.session.execute(
         sa.select(Setting.key, Setting.value).where(Setting.key.startswith("matching."))
     ).all()
     return matching.weights_from({key: value for key, value in rows})
+
+
+def usable_weights() -> Weights:
+    """Return the weights, refusing any the exact matcher cannot honour: never a wrong optimum."""
+    current = weights()
+    problem = current.flow_problem()
+    if problem:
+        raise DomainError(_REFUSALS[problem])
+    return current
 
 
 class RegionPaths:
@@ -185,11 +207,12 @@ def clear_proposals(scope: Region | None) -> int:
 def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
     """Replace the proposals for children in `scope` with the matcher's new ones."""
     started = time.perf_counter()
+    chosen = usable_weights()
     clear_proposals(scope)
     paths = RegionPaths()
     children = load_children(scope, paths, today())
     sponsors = load_sponsors(scope, paths)
-    result = matching.match(sponsors, children, weights=weights(), rejected=closed_pairs(scope))
+    result = matching.match(sponsors, children, weights=chosen, rejected=closed_pairs(scope))
     now = utcnow()
     rows = [
         dict(
