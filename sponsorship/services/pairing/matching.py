@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -111,6 +112,12 @@ def _county_of(region: Region | None) -> Region | None:
 
 def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[ChildRecord]:
     """Return the children awaiting a caring parent within `scope`."""
+    awaiting = (
+        Child.status == ChildStatus.AWAITING,
+        Child.region_id.in_(_subtree(scope)),
+        # A child still holding an open pairing (inconsistent data) is not offered again.
+        Child.id.not_in(sa.select(Pairing.child_id).where(Pairing.status.in_(OPEN))),
+    )
     rows = db.session.execute(
         sa.select(
             Child.id,
@@ -119,14 +126,14 @@ def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[Ch
             Child.school_stage,
             Child.gender,
             Child.awaiting_since,
-            Child.created_at,
-        ).where(
-            Child.status == ChildStatus.AWAITING,
-            Child.region_id.in_(_subtree(scope)),
-            # A child still holding an open pairing (inconsistent data) is not offered again.
-            Child.id.not_in(sa.select(Pairing.child_id).where(Pairing.status.in_(OPEN))),
-        )
+        ).where(*awaiting)
     ).all()
+    # Waiting counts from registration where the awaiting date is missing (rare: old rows only).
+    registered = dict(
+        db.session.execute(
+            sa.select(Child.id, Child.created_at).where(*awaiting, Child.awaiting_since.is_(None))
+        ).all()
+    )
     hardships: dict[int, list[str]] = {}
     for child_id, category in db.session.execute(
         sa.select(ChildHardship.child_id, ChildHardship.category)
@@ -134,13 +141,14 @@ def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[Ch
         .where(Child.status == ChildStatus.AWAITING, Child.region_id.in_(_subtree(scope)))
     ):
         hardships.setdefault(child_id, []).append(str(category))
+    group = functools.cache(lambda aid_type, stage: str(aid_group_of(aid_type, stage)))
     return [
         ChildRecord(
             id=row.id,
             region=paths(row.region_id),
-            aid_group=str(aid_group_of(row.aid_type, row.school_stage)),
+            aid_group=group(row.aid_type, row.school_stage),
             gender=str(row.gender),
-            waiting_days=(on - (row.awaiting_since or row.created_at.date())).days,
+            waiting_days=(on - (row.awaiting_since or registered[row.id].date())).days,
             hardships=tuple(sorted(hardships.get(row.id, ()))),
         )
         for row in rows
@@ -227,7 +235,9 @@ def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
     ]
     try:
         if rows:
-            db.session.execute(sa.insert(Pairing), rows)
+            # The table, not the entity: a plain executemany, several times faster than the ORM's
+            # bulk insert for twenty thousand rows; the columns' defaults apply all the same.
+            db.session.execute(sa.insert(Pairing.__table__), rows)
         db.session.flush()
     except IntegrityError as error:
         raise ConflictError(
