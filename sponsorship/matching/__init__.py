@@ -7,6 +7,7 @@ with it numpy and OR-Tools) is imported on first use, so the weights and rules s
 from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
 from sponsorship.matching.rules import broken_rule, closeness, pair_cost
 from sponsorship.matching.weights import (
+    CostsTooLargeError,
     UnsupportedWeightsError,
     Weights,
     setting_defaults,
@@ -14,6 +15,7 @@ from sponsorship.matching.weights import (
 )
 
 __all__ = [
+    "CostsTooLargeError",
     "ChildRecord",
     "MatchResult",
     "Proposal",

@@ -22,7 +22,10 @@ from sponsorship.matching.records import (
     SponsorRecord,
 )
 from sponsorship.matching.rules import COUNTY, TOWN, VILLAGE, ZONE
-from sponsorship.matching.weights import UnsupportedWeightsError, Weights
+from sponsorship.matching.weights import CostsTooLargeError, UnsupportedWeightsError, Weights
+
+#: Scaled costs must stay well inside 64 bits for the solver (it multiplies them further).
+_COST_LIMIT = 2**44
 
 #: Closeness levels by the numbers `regions.levels` gives them.
 LEVELS = (VILLAGE, TOWN, ZONE, COUNTY)
@@ -56,7 +59,13 @@ def match(
     kids, carers = [children[i] for i in c_in], [sponsors[j - n] for j in s_in]
 
     c_county = coded.county[c_in]
-    scale, tie = _tie_breaks(c_county)
+    scale, tie = _tie_breaks(c_county, int(coded.county.max(initial=-1)) + 1)
+    largest = max(
+        [abs(weights.same_county), abs(weights.extra_slot) * int(capacity_max(sponsors))]
+        + [abs(int(x)) for x in (penalty.max(initial=0), penalty.min(initial=0))]
+    )
+    if largest * int(scale.max(initial=1)) >= _COST_LIMIT:
+        raise CostsTooLargeError("costs too large to solve exactly")
     types, type_of = _codes([f"{c.aid_group}\x1f{c.gender}" for c in kids])
     profiles, profile_of = _codes([f"{s.aid_preference}\x1f{s.child_gender or ''}" for s in carers])
     compatible = np.asarray(
@@ -74,7 +83,7 @@ def match(
     )
     net = network.build(
         network.Children(
-            coded.take(c_in), path[c_in], type_of, penalty[c_in] * scale + tie, rejecting
+            coded.take(c_in), path[c_in], type_of, penalty[c_in] * scale[c_county] + tie, rejecting
         ),
         network.Sponsors(
             coded.take(s_in),
@@ -86,9 +95,13 @@ def match(
         ),
         compatible,
         banned,
-        distance * scale,
-        weights.extra_slot * scale,
+        distance,
+        weights.extra_slot,
     )
+    # Scale every other arc's cost by its county's scale (the unmatched arcs carry theirs).
+    paid = np.ones(len(net.cost), dtype=bool)
+    paid[net.unmatched_start : net.unmatched_start + len(c_in)] = False
+    net.cost[paid] *= scale[net.county[net.tail[paid]]]
     result.edges = len(net.tail)
     result.components = len(np.unique(c_county))
     child_i, sponsor_i, slot = unflow.pairs(net, flow.solve(net), capacity)
@@ -134,14 +147,20 @@ def _rejected_keys(rejected, kids: list[ChildRecord], carers: list[SponsorRecord
     return np.unique(np.asarray(keys, dtype=np.int64))
 
 
-def _tie_breaks(county: np.ndarray) -> tuple[int, np.ndarray]:
-    """Return (scale, tie-break per child) as the module docstring states them.
+def capacity_max(sponsors: list[SponsorRecord]) -> int:
+    """Return the most free places any caring parent has."""
+    return max((s.capacity for s in sponsors), default=0)
 
-    `county` is in child id order. The scale exceeds the largest sum of a county's tie-breaks, so
-    no tie-break, nor all of them together, can outweigh one unit of real cost.
+
+def _tie_breaks(county: np.ndarray, counties: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (scale per county code, tie-break per child) as the module docstring states them.
+
+    `county` is in child id order. A county's scale exceeds the sum of its tie-breaks, so no
+    tie-break, nor all of them together, can outweigh one unit of real cost.
     """
+    scale = np.ones(max(counties, 1), dtype=np.int64)
     if len(county) == 0:
-        return 1, np.zeros(0, dtype=np.int64)
+        return scale, np.zeros(0, dtype=np.int64)
     order = np.argsort(county, kind="stable")
     sorted_county = county[order]
     starts = np.flatnonzero(np.r_[True, sorted_county[1:] != sorted_county[:-1]])
@@ -149,8 +168,8 @@ def _tie_breaks(county: np.ndarray) -> tuple[int, np.ndarray]:
     rank = np.arange(len(county)) - np.repeat(starts, sizes)
     tie = np.empty(len(county), dtype=np.int64)
     tie[order] = np.repeat(sizes, sizes) - rank
-    biggest = int(sizes.max())
-    return biggest * (biggest + 1) // 2 + 1, tie
+    scale[sorted_county[starts]] = sizes * (sizes + 1) // 2 + 1
+    return scale, tie
 
 
 def _penalties(children: list[ChildRecord], weights: Weights) -> np.ndarray:

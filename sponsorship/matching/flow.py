@@ -10,6 +10,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from sponsorship.matching.network import Network
+from sponsorship.matching.weights import CostsTooLargeError
 
 
 class FlowError(RuntimeError):
@@ -42,6 +43,8 @@ def solve(network: Network) -> np.ndarray:
         )
         solver.set_nodes_supplies(local[nodes], network.supply[nodes])
         status = solver.solve()
+        if status == solver.BAD_COST_RANGE:
+            raise CostsTooLargeError(f"costs of county {county} too large for the solver")
         if status != solver.OPTIMAL:
             raise FlowError(f"min-cost flow of county {county} ended with status {status!r}")
         flow[arcs] = solver.flows(ids)

@@ -27,6 +27,10 @@ class UnsupportedWeightsError(ValueError):
     """Weights the exact matcher cannot honour (see `Weights.flow_problem`)."""
 
 
+class CostsTooLargeError(UnsupportedWeightsError):
+    """Weights so large that the scaled costs would overflow the solver's 64-bit arithmetic."""
+
+
 @dataclass(frozen=True)
 class Weights:
     """The matcher's knobs; the defaults are the programme's policy."""

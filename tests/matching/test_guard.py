@@ -7,6 +7,7 @@ import pytest
 from sponsorship.extensions import db
 from sponsorship.matching import (
     ChildRecord,
+    CostsTooLargeError,
     SponsorRecord,
     UnsupportedWeightsError,
     Weights,
@@ -58,3 +59,23 @@ def test_a_run_with_bad_settings_says_what_to_fix_and_keeps_the_old_proposals(ru
     assert (
         count(Pairing, Pairing.status == PairingStatus.PROPOSED, Pairing.child_id == child.id) == 1
     )
+
+
+def test_weights_too_large_for_exact_arithmetic_are_refused_not_wrapped_around():
+    weights = Weights(unmatched_base=2**60)
+    with pytest.raises(CostsTooLargeError):
+        match([SponsorRecord(1, HOME)], [ChildRecord(1, HOME)], weights=weights)
+
+
+def test_a_run_with_too_large_weights_says_so_in_chinese(runner):
+    village = factories.make_village()
+    factories.make_sponsor(village)
+    factories.make_child(village)
+    settings.put("matching.unmatched_base", 2**50)
+    db.session.commit()
+
+    result = runner.invoke(args=["matching", "run"])
+
+    assert result.exit_code != 0
+    assert "匹配权重设置过大，无法精确计算" in result.output
+    assert count(Pairing) == 0

@@ -41,6 +41,10 @@ _REFUSALS = {
         "The matching weights must not fall as distance grows (same village ≤ same town ≤ "
         "same zone ≤ same county); correct the matching.* settings and run matching again."
     ),
+    "too_large": _l(
+        "The matching weights are too large to compute exactly; lower the matching.* settings "
+        "(matching.unmatched_base, the hardship points) and run matching again."
+    ),
     "extra_slot": _l(
         "The matching weight for each further child of one caring parent (matching.extra_slot) "
         "must not be negative; correct it and run matching again."
@@ -220,7 +224,10 @@ def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
     paths = RegionPaths()
     children = load_children(scope, paths, today())
     sponsors = load_sponsors(scope, paths)
-    result = matching.match(sponsors, children, weights=chosen, rejected=closed_pairs(scope))
+    try:
+        result = matching.match(sponsors, children, weights=chosen, rejected=closed_pairs(scope))
+    except matching.CostsTooLargeError as error:
+        raise DomainError(_REFUSALS["too_large"]) from error
     now = utcnow()
     rows = [
         dict(
