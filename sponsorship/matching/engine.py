@@ -60,9 +60,13 @@ def match(
 
     c_county = coded.county[c_in]
     scale, tie = _tie_breaks(c_county, int(coded.county.max(initial=-1)) + 1)
+    # The largest cost any arc can carry, scaled: refuse rather than overflow silently.
+    places = max((s.capacity for s in sponsors), default=0)
     largest = max(
-        [abs(weights.same_county), abs(weights.extra_slot) * int(capacity_max(sponsors))]
-        + [abs(int(x)) for x in (penalty.max(initial=0), penalty.min(initial=0))]
+        abs(weights.same_county),
+        abs(weights.extra_slot) * places,
+        abs(int(penalty.max(initial=0))),
+        abs(int(penalty.min(initial=0))),
     )
     if largest * int(scale.max(initial=1)) >= _COST_LIMIT:
         raise CostsTooLargeError("costs too large to solve exactly")
@@ -145,11 +149,6 @@ def _rejected_keys(rejected, kids: list[ChildRecord], carers: list[SponsorRecord
         if s in sponsor_at and c in child_at
     ]
     return np.unique(np.asarray(keys, dtype=np.int64))
-
-
-def capacity_max(sponsors: list[SponsorRecord]) -> int:
-    """Return the most free places any caring parent has."""
-    return max((s.capacity for s in sponsors), default=0)
 
 
 def _tie_breaks(county: np.ndarray, counties: int) -> tuple[np.ndarray, np.ndarray]:

@@ -76,10 +76,8 @@ class Network:
     direct: tuple[np.ndarray, np.ndarray]
     hub_in: tuple[np.ndarray, np.ndarray]
     hub_out: tuple[np.ndarray, np.ndarray]
-    #: Where the blocks start in the arc arrays; the unmatched block has one arc per child.
+    #: Where the unmatched block starts in the arc arrays: one arc per child, in child order.
     unmatched_start: int
-    #: (sponsor class, slot level, number of caring parents with that slot) per slot arc.
-    slots: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -118,7 +116,7 @@ def build(
     """Return the network; `rejected` holds sponsor index × len(children) + child index, sorted.
 
     `compatible[profile, type]` says whether the aid-type and gender rules allow the pair;
-    `distance` is the (scaled) cost of each closeness level, `slot_cost` that of one slot level.
+    `distance` is the cost of each closeness level, `slot_cost` that of one slot level.
     """
     n, types = len(children.type), compatible.shape[1]
     c, s = children.regions, sponsors.regions
@@ -200,16 +198,13 @@ def build(
     slot_level = np.arange(int(per_sponsor.sum())) - np.repeat(
         np.cumsum(per_sponsor) - per_sponsor, per_sponsor
     )
-    slot_rows, slot_count = (
-        np.unique(np.stack([slot_owner, slot_level], axis=1), axis=0, return_counts=True)
-        if len(slot_owner)
-        else (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
-    )
+    deepest = int(per_sponsor.max(initial=0))
+    slot_key, slot_count = np.unique(slot_owner * deepest + slot_level, return_counts=True)
+    slot_class, slot_level = slot_key // max(deepest, 1), slot_key % max(deepest, 1)
 
     # One sink per county: counties share nothing, so each is solved on its own (flow.py).
     hub_base, sink_base = kc + ks, kc + ks + len(hubs)
     counties = int(max(c_rows[:, 0].max(initial=-1), s_rows[:, 0].max(initial=-1))) + 1
-    slot_class = slot_rows[:, 0]
     blocks = [
         (direct_c, kc + direct_s, np.minimum(c_size[direct_c], s_capacity[direct_s]), direct_cost),
         (in_c, hub_base + in_hub, c_size[in_c], np.zeros(len(in_c), dtype=np.int64)),
@@ -224,7 +219,7 @@ def build(
             kc + slot_class,
             sink_base + s_regions.county[slot_class],
             slot_count,
-            slot_rows[:, 1] * slot_cost,
+            slot_level * slot_cost,
         ),
     ]
     supply = np.zeros(sink_base + counties, dtype=np.int64)
@@ -246,7 +241,6 @@ def build(
         hub_in=(in_c, in_hub),
         hub_out=(out_hub_all, out_s_all),
         unmatched_start=len(direct_c) + len(in_c) + len(out_s_all),
-        slots=(slot_rows[:, 0], slot_rows[:, 1], slot_count),
     )
 
 

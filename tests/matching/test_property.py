@@ -103,7 +103,7 @@ def assert_valid(result, sponsors, children, rejected, weights) -> None:
     assert result.total_cost == distances + places + penalties
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(instances())
 def test_engine_cost_is_the_brute_force_optimum(instance):
     sponsors, children, rejected, weights = instance
@@ -115,7 +115,7 @@ def test_engine_cost_is_the_brute_force_optimum(instance):
     assert_valid(result, sponsors, children, rejected, weights)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(instances(max_sponsors=7, max_children=14))
 def test_engine_is_the_full_optimum_and_keeps_the_stated_tie_rule(instance):
     sponsors, children, rejected, weights = instance
@@ -129,7 +129,7 @@ def test_engine_is_the_full_optimum_and_keeps_the_stated_tie_rule(instance):
     assert_valid(result, sponsors, children, rejected, weights)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances(max_sponsors=7, max_children=14), st.randoms(use_true_random=False))
 def test_shuffled_input_gives_the_same_proposals(instance, rng: random.Random):
     sponsors, children, rejected, weights = instance
