@@ -1,18 +1,26 @@
 """The matching engine: plain records in, least-cost proposals with reasons out.
 
 It imports neither Flask nor SQLAlchemy: loading and saving are the service's job. `match` (and
-with it numpy and scipy) is imported on first use, so the weights and rules stay cheap to import.
+with it numpy and OR-Tools) is imported on first use, so the weights and rules stay cheap to import.
 """
 
 from sponsorship.matching.records import ChildRecord, MatchResult, Proposal, SponsorRecord
 from sponsorship.matching.rules import broken_rule, closeness, pair_cost
-from sponsorship.matching.weights import Weights, setting_defaults, weights_from
+from sponsorship.matching.weights import (
+    CostsTooLargeError,
+    UnsupportedWeightsError,
+    Weights,
+    setting_defaults,
+    weights_from,
+)
 
 __all__ = [
+    "CostsTooLargeError",
     "ChildRecord",
     "MatchResult",
     "Proposal",
     "SponsorRecord",
+    "UnsupportedWeightsError",
     "Weights",
     "broken_rule",
     "closeness",
@@ -25,7 +33,7 @@ __all__ = [
 
 def __getattr__(name: str):
     if name == "match":
-        # Deliberately lazy: the engine loads numpy and scipy, which every web worker would
+        # Deliberately lazy: the engine loads numpy and OR-Tools, which every web worker would
         # otherwise pay for at start-up although only the matching job and command use them.
         from sponsorship.matching.engine import match  # noqa: PLC0415
 

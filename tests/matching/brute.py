@@ -41,34 +41,3 @@ def best_cost(
 
     walk(0, 0)
     return best[0]
-
-
-def best_cost_on_edges(
-    sponsors: list[SponsorRecord],
-    children: list[ChildRecord],
-    edges: list[tuple[int, int, int]],
-    weights: Weights,
-) -> int:
-    """Return the least total cost using only `edges` (child index, sponsor index, cost)."""
-    options: list[list[tuple[int, int]]] = [[] for _ in children]
-    for child, sponsor, cost in edges:
-        options[child].append((sponsor, cost))
-    penalties = [weights.unmatched_cost(c.waiting_days, c.hardships) for c in children]
-    used = [0] * len(sponsors)
-    best = [sum(penalties)]
-
-    def walk(k: int, cost: int) -> None:
-        if cost >= best[0]:
-            return
-        if k == len(children):
-            best[0] = cost
-            return
-        walk(k + 1, cost + penalties[k])
-        for i, distance in options[k]:
-            if used[i] < sponsors[i].capacity:
-                used[i] += 1
-                walk(k + 1, cost + distance + weights.extra_slot * (used[i] - 1))
-                used[i] -= 1
-
-    walk(0, 0)
-    return best[0]

@@ -174,16 +174,6 @@ def test_same_input_in_any_order_gives_the_same_proposals():
     assert first.unmatched == again.unmatched
 
 
-def test_windows_bound_the_candidates_of_county_wide_caring_parents():
-    sponsors = [sponsor(i, OTHER_ZONE) for i in range(1, 41)]
-    children = [child(i, HOME) for i in range(1, 11)]
-    narrow = match(sponsors, children, zone_window=2, county_window=2)
-    wide = match(sponsors, children)
-    assert narrow.edges == 10 * 4
-    assert wide.edges == 10 * 24
-    assert len(narrow.proposals) == len(wide.proposals) == 10
-
-
 def test_admins_weights_come_from_setting_keys():
     weights = weights_from({"matching.same_town": 5, "matching.hardship.orphan": 900})
     assert weights.same_town == 5
@@ -202,3 +192,24 @@ def test_the_engine_imports_neither_flask_nor_sqlalchemy():
                 names = [node.module or ""]
             for name in names:
                 assert not name.startswith(("flask", "sqlalchemy")), source.name
+
+
+def test_a_child_without_a_town_is_still_paired_within_zone_or_county():
+    no_town = ("c1", "z1", "", "")
+    no_zone_nor_town = ("c1", "", "", "")
+    result = match(
+        [sponsor(1, SAME_ZONE), sponsor(2, OTHER_ZONE)],
+        [child(1, no_town), child(2, no_zone_nor_town)],
+    )
+    assert pairs(result) == {(1, 1), (2, 2)}
+    assert {p.child_id: p.reason_zh[:3] for p in result.proposals} == {1: "同片区", 2: "同县 "}
+
+
+def test_every_allowed_pair_is_seen_however_many_caring_parents_a_town_has():
+    """The old engine looked at 16 caring parents of the town: the 40th was never proposed."""
+    sponsors = [sponsor(i, SAME_TOWN, aid_preference="middle") for i in range(1, 40)]
+    sponsors.append(sponsor(40, SAME_TOWN))
+    children = [child(i, HOME) for i in range(1, 3)]
+    result = match(sponsors, children)
+    assert pairs(result) == {(40, 1)}
+    assert result.unmatched == [2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sponsorship import matching
 from sponsorship.clock import today, utcnow
-from sponsorship.errors import ConflictError
+from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
 from sponsorship.matching import ChildRecord, SponsorRecord, Weights
 from sponsorship.models import Child, ChildHardship, Pairing, Region, Setting, Sponsor, User
@@ -34,12 +35,38 @@ class RunSummary:
     seconds: float
 
 
+#: Why the exact matcher refuses some weights (`Weights.flow_problem`), for the admin to fix.
+_REFUSALS = {
+    "distance": _l(
+        "The matching weights must not fall as distance grows (same village ≤ same town ≤ "
+        "same zone ≤ same county); correct the matching.* settings and run matching again."
+    ),
+    "too_large": _l(
+        "The matching weights are too large to compute exactly; lower the matching.* settings "
+        "(matching.unmatched_base, the hardship points) and run matching again."
+    ),
+    "extra_slot": _l(
+        "The matching weight for each further child of one caring parent (matching.extra_slot) "
+        "must not be negative; correct it and run matching again."
+    ),
+}
+
+
 def weights() -> Weights:
     """Return the matcher's weights, with the admin's `matching.*` settings applied."""
     rows = db.session.execute(
         sa.select(Setting.key, Setting.value).where(Setting.key.startswith("matching."))
     ).all()
     return matching.weights_from({key: value for key, value in rows})
+
+
+def usable_weights() -> Weights:
+    """Return the weights, refusing any the exact matcher cannot honour: never a wrong optimum."""
+    current = weights()
+    problem = current.flow_problem()
+    if problem:
+        raise DomainError(_REFUSALS[problem])
+    return current
 
 
 class RegionPaths:
@@ -89,6 +116,12 @@ def _county_of(region: Region | None) -> Region | None:
 
 def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[ChildRecord]:
     """Return the children awaiting a caring parent within `scope`."""
+    awaiting = (
+        Child.status == ChildStatus.AWAITING,
+        Child.region_id.in_(_subtree(scope)),
+        # A child still holding an open pairing (inconsistent data) is not offered again.
+        Child.id.not_in(sa.select(Pairing.child_id).where(Pairing.status.in_(OPEN))),
+    )
     rows = db.session.execute(
         sa.select(
             Child.id,
@@ -97,14 +130,14 @@ def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[Ch
             Child.school_stage,
             Child.gender,
             Child.awaiting_since,
-            Child.created_at,
-        ).where(
-            Child.status == ChildStatus.AWAITING,
-            Child.region_id.in_(_subtree(scope)),
-            # A child still holding an open pairing (inconsistent data) is not offered again.
-            Child.id.not_in(sa.select(Pairing.child_id).where(Pairing.status.in_(OPEN))),
-        )
+        ).where(*awaiting)
     ).all()
+    # Waiting counts from registration where the awaiting date is missing (rare: old rows only).
+    registered = dict(
+        db.session.execute(
+            sa.select(Child.id, Child.created_at).where(*awaiting, Child.awaiting_since.is_(None))
+        ).all()
+    )
     hardships: dict[int, list[str]] = {}
     for child_id, category in db.session.execute(
         sa.select(ChildHardship.child_id, ChildHardship.category)
@@ -112,13 +145,14 @@ def load_children(scope: Region | None, paths: RegionPaths, on: date) -> list[Ch
         .where(Child.status == ChildStatus.AWAITING, Child.region_id.in_(_subtree(scope)))
     ):
         hardships.setdefault(child_id, []).append(str(category))
+    group = functools.cache(lambda aid_type, stage: str(aid_group_of(aid_type, stage)))
     return [
         ChildRecord(
             id=row.id,
             region=paths(row.region_id),
-            aid_group=str(aid_group_of(row.aid_type, row.school_stage)),
+            aid_group=group(row.aid_type, row.school_stage),
             gender=str(row.gender),
-            waiting_days=(on - (row.awaiting_since or row.created_at.date())).days,
+            waiting_days=(on - (row.awaiting_since or registered[row.id].date())).days,
             hardships=tuple(sorted(hardships.get(row.id, ()))),
         )
         for row in rows
@@ -185,11 +219,15 @@ def clear_proposals(scope: Region | None) -> int:
 def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
     """Replace the proposals for children in `scope` with the matcher's new ones."""
     started = time.perf_counter()
+    chosen = usable_weights()
     clear_proposals(scope)
     paths = RegionPaths()
     children = load_children(scope, paths, today())
     sponsors = load_sponsors(scope, paths)
-    result = matching.match(sponsors, children, weights=weights(), rejected=closed_pairs(scope))
+    try:
+        result = matching.match(sponsors, children, weights=chosen, rejected=closed_pairs(scope))
+    except matching.CostsTooLargeError as error:
+        raise DomainError(_REFUSALS["too_large"]) from error
     now = utcnow()
     rows = [
         dict(
@@ -204,7 +242,9 @@ def run_matching(scope: Region | None, *, by: User | None = None) -> RunSummary:
     ]
     try:
         if rows:
-            db.session.execute(sa.insert(Pairing), rows)
+            # The table, not the entity: a plain executemany, several times faster than the ORM's
+            # bulk insert for twenty thousand rows; the columns' defaults apply all the same.
+            db.session.execute(sa.insert(Pairing.__table__), rows)
         db.session.flush()
     except IntegrityError as error:
         raise ConflictError(
