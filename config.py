@@ -38,6 +38,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "sponsorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour")
+    #: Per user, on looking a child up by a whole ID number (each look-up is audited too).
+    ID_LOOKUP_RATE_LIMIT = os.environ.get("ID_LOOKUP_RATE_LIMIT", "20 per hour")
     #: Seconds a caring parent's password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
 
