@@ -14,7 +14,7 @@ from sponsorship.extensions import db
 from sponsorship.models import AuditEvent
 from sponsorship.models.enums import RegionLevel, Role
 from tests.conftest import count, post_form
-from tests.factories import id_number, make_child, make_region
+from tests.factories import id_number, make_child, make_region, make_sponsor
 from tests.views.pages import field_errors, table_rows
 
 
@@ -138,3 +138,12 @@ def test_the_search_box_refuses_five_digits_before_sending(client, auth):
     page = client.get("/children/").get_data(as_text=True)
     assert 'pattern="(?![\\s\\S]*[0-9]{5})[\\s\\S]*"' in page
     assert 'action="/children/lookup"' in page and 'method="post"' in page
+
+
+def test_a_caring_parents_id_is_masked_the_same_way(client, auth):
+    number = id_number(date(1985, 6, 7))
+    sponsor = make_sponsor(id_number=number)
+    auth.as_role(Role.STAFF)
+    page = client.get(f"/sponsors/{sponsor.id}").get_data(as_text=True)
+    assert number[:2] + "*" * 15 + number[-1] in page
+    assert number not in page and number[6:14] not in page
