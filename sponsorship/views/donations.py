@@ -60,6 +60,19 @@ def _donation_or_404(donation_id: int) -> Donation:
     return donation
 
 
+def _may_record(form: DonationForm) -> bool:
+    """Refuse (beside the caring-parent field) a donation landing outside the user's area."""
+    sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
+    remainder = RemainderTo(form.remainder_to.data)
+    return bool(
+        attempt(
+            lambda: reach.ensure_may_record(sponsor, remainder, current_user),
+            form=form,
+            field="sponsor",
+        )
+    )
+
+
 @bp.route("/")
 @roles_required(*MONEY_ROLES)
 def index():
@@ -80,24 +93,21 @@ def new():
     form = DonationForm(sponsor_choices=_sponsor_choices())
     if not form.is_submitted():
         form.received_on.data = today()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _may_record(form):
         sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
         done = attempt(
-            lambda: (
-                reach.ensure_may_record(sponsor, RemainderTo(form.remainder_to.data), current_user)
-                or record_donation(
-                    sponsor=sponsor,
-                    amount_fen=form.amount.fen,
-                    received_on=form.received_on.data,
-                    method=DonationMethod(form.method.data),
-                    remainder_to=RemainderTo(form.remainder_to.data),
-                    bank_reference=form.bank_reference.data or "",
-                    campaign=form.campaign.data or "",
-                    donor_name=form.donor_name.data or "",
-                    note=form.note.data or "",
-                    batch=batch,
-                    by=current_user,
-                )
+            lambda: record_donation(
+                sponsor=sponsor,
+                amount_fen=form.amount.fen,
+                received_on=form.received_on.data,
+                method=DonationMethod(form.method.data),
+                remainder_to=RemainderTo(form.remainder_to.data),
+                bank_reference=form.bank_reference.data or "",
+                campaign=form.campaign.data or "",
+                donor_name=form.donor_name.data or "",
+                note=form.note.data or "",
+                batch=batch,
+                by=current_user,
             ),
             success=lambda donation: _(
                 "Donation recorded, receipt %(no)s.", no=donation.receipt_no
@@ -126,12 +136,10 @@ def reverse(donation_id: int):
     """Reverse a donation, with the reason, and show it again."""
     donation = _donation_or_404(donation_id)
     form = ReverseForm()
-    if form.validate_on_submit():
+    within = attempt(lambda: reach.ensure_donation_within(donation, current_user), form=form)
+    if within and form.validate_on_submit():
         done = attempt(
-            lambda: (
-                reach.ensure_donation_within(donation, current_user)
-                or reverse_donation(donation, form.reason.data, by=current_user)
-            ),
+            lambda: reverse_donation(donation, form.reason.data, by=current_user),
             success=_("Donation %(no)s reversed.", no=donation.receipt_no),
             form=form,
             field="reason",
@@ -239,11 +247,11 @@ def refund(sponsor_id: int):
     """Refund part of a caring parent's credit and return to their statement."""
     sponsor = db.get_or_404(Sponsor, sponsor_id)
     form = RefundForm()
-    if form.validate_on_submit():
+    within = attempt(lambda: reach.ensure_sponsor_within(sponsor, current_user))
+    if within and form.validate_on_submit():
         attempt(
-            lambda: (
-                reach.ensure_sponsor_within(sponsor, current_user)
-                or credit.refund_credit(sponsor, form.amount.fen, form.reason.data, by=current_user)
+            lambda: credit.refund_credit(
+                sponsor, form.amount.fen, form.reason.data, by=current_user
             ),
             success=_("Refund recorded."),
         )

@@ -225,3 +225,17 @@ def test_bank_statements_are_for_the_whole_county(client, auth, towns):
     data = {"title": "十月对账单", "expected_count": "1", "expected_total": "100"}
     response = post_form(client, "/donations/batches", data, token_from="/donations/")
     assert response.status_code == 403
+
+
+def test_a_donation_that_filled_another_towns_fund_is_not_the_towns_to_reverse(client, auth, towns):
+    ours = make_sponsor(region=village_of(towns[0]))
+    make_pledge(make_pairing(sponsor=ours, child=make_child(region=village_of(towns[1]))))
+    donation = make_donation(ours, 100_000)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    assert client.get(f"/donations/{donation.id}").status_code == 200  # their caring parent
+    url = f"/donations/{donation.id}/reverse"
+    response = post_form(client, url, {"reason": "错账"}, token_from="/donations/")
+    assert response.status_code == 422 and "整个县" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Donation, donation.id).reversed
