@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -15,6 +16,16 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _hosts(value: str | None) -> list[str] | None:
+    if value is None or not value.strip():
+        return None
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
+def _host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 class Config:
@@ -38,6 +49,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "sponsorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour")
+    #: Per user, on looking a child up by a whole ID number (each look-up is audited too).
+    ID_LOOKUP_RATE_LIMIT = os.environ.get("ID_LOOKUP_RATE_LIMIT", "20 per hour")
     #: Seconds a caring parent's password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
 
@@ -50,6 +63,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+    #: The address people open the site at; every link in a letter (password reset, portal)
+    #: is built from it, never from the request's Host or X-Forwarded-Host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").strip()
+    #: Host names the app answers to (comma-separated); any other Host gets 400. Unset: any.
+    TRUSTED_HOSTS = _hosts(os.environ.get("TRUSTED_HOSTS"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
@@ -95,15 +113,24 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip()
+    #: Production answers only to the public address's host unless TRUSTED_HOSTS says more.
+    TRUSTED_HOSTS = _hosts(os.environ.get("TRUSTED_HOSTS")) or [_host_of(PUBLIC_URL)]
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without a real secret key."""
+        """Refuse to start without a real secret key and the public address of the site."""
         key = os.environ.get("SECRET_KEY", "")
         if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
             raise SystemExit(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production "
                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        url = os.environ.get("PUBLIC_URL", "").strip()
+        if urlsplit(url).scheme not in ("http", "https") or not _host_of(url):
+            raise SystemExit(
+                "PUBLIC_URL must be set to the address people open the site at "
+                "(e.g. https://aixin.example.gov.cn): links in letters are built from it."
             )
 
 

@@ -43,7 +43,12 @@ print(json.dumps({"codes": codes, "cookie": cookie,
 
 def run_worker(database_url: str, prefix: str, attempts: int) -> dict:
     """Run one production worker that tries to log in `attempts` times; return what it saw."""
-    env = {**os.environ, "SECRET_KEY": "x" * 48, "RATELIMIT_KEY_PREFIX": prefix}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 48,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "PUBLIC_URL": "https://localhost",
+    }
     env.pop("RATELIMIT_STORAGE_URI", None)  # the production default is under test
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, database_url, str(attempts)],

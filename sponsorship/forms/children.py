@@ -117,3 +117,14 @@ class ConfirmImportForm(FlaskForm):
 
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import now"))
+
+
+class LookupForm(FlaskForm):
+    """A whole resident ID number to look up: sent in the POST body, never in a web address."""
+
+    id_number = StringField(
+        _l("Whole ID number"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Look up"))

@@ -18,6 +18,7 @@ PER_PAGE = 100
 ACTION_LABELS = {
     "child.view": _l("Opened a child's page"),
     "child.reveal": _l("Showed full ID and bank numbers"),
+    "child.lookup": _l("Looked a child up by ID number"),
     "child.export": _l("Exported children"),
     "child.import": _l("Imported children"),
     "child.create": _l("Registered a child"),
@@ -28,6 +29,7 @@ ACTION_LABELS = {
     "auth.login": _l("Logged in"),
     "auth.login_failed": _l("Failed login"),
     "access.denied": _l("Access refused"),
+    "batch.out_of_scope": _l("Refused: batch beyond the user's area"),
 }
 
 

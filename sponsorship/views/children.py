@@ -6,18 +6,29 @@ import functools
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from sponsorship.access import EDITORS, READERS, ensure_in_scope, roles_required
 from sponsorship.clock import today
-from sponsorship.extensions import db
-from sponsorship.forms.children import ActionForm, ExitForm, ExportForm, RevealForm
+from sponsorship.extensions import db, limiter
+from sponsorship.forms.children import ActionForm, ExitForm, ExportForm, LookupForm, RevealForm
 from sponsorship.labels import choices, label
 from sponsorship.masking import mask_account, mask_id_number
 from sponsorship.models import Child, Pairing, Region
@@ -31,9 +42,10 @@ from sponsorship.models.enums import (
 )
 from sponsorship.services.children import register
 from sponsorship.services.children.excel_export import export_children
+from sponsorship.services.children.lookup import lookup_by_id_number
 from sponsorship.services.children.search import ChildFilters, find_children
 from sponsorship.services.core.places import Places
-from sponsorship.views.unit_of_work import attempt
+from sponsorship.views.unit_of_work import Audit, attempt
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 FILTER_LABELS = {
@@ -69,11 +81,16 @@ def get_child(child_id: int) -> Child:
 @roles_required(*READERS)
 def index():
     """List the children in the user's area, filtered and paged."""
-    filters = ChildFilters.from_args(request.args)
+    return _render_index(LookupForm(formdata=None))
+
+
+def _render_index(lookup_form: LookupForm, status: int = 200):
+    filters = ChildFilters.from_args(request.args).for_user(current_user)
     places = Places.load()
     page = find_children(
         current_user, filters, request.args.get("page", 1, type=int), places=places
     )
+    may_reveal = current_user.role in register.REVEAL_ROLES
     return render_template(
         "children/index.html",
         filters=filters,
@@ -84,11 +101,39 @@ def index():
         ),
         export_url=url_for("children.export"),
         export_full_url=url_for("children.export_full"),
-        can_reveal=current_user.role in register.REVEAL_ROLES,
+        can_reveal=may_reveal,
+        shows_birth_date=may_reveal,
+        lookup_form=lookup_form,
         today=today(),
         **_list_words(str(get_locale())),
         detail_base=url_for("children.index").rstrip("/"),
-    )
+    ), status
+
+
+def _lookup_limit() -> str:
+    return current_app.config["ID_LOOKUP_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+@bp.route("/lookup", methods=["POST"])
+@roles_required(*register.REVEAL_ROLES)
+@limiter.limit(_lookup_limit, key_func=_per_user)
+def lookup():
+    """Open the child with a whole ID number, sent in the body so no address or log holds it."""
+    form = LookupForm()
+    if form.validate_on_submit():
+        done = attempt(
+            lambda: lookup_by_id_number(form.id_number.data, by=current_user),
+            form=form,
+            field="id_number",
+            refusal=Audit("child.lookup"),
+        )
+        if done:
+            return redirect(url_for("children.detail", child_id=done.value.id))
+    return _render_index(form, status=422)
 
 
 @functools.cache
@@ -107,6 +152,7 @@ def _list_words(locale: str) -> dict:
             "hardship": {m: label(m) for m in Hardship},
         },
         "grade_format": _("grade %(n)d"),
+        "year_format": _("born %(year)d"),
         "days_format": _("%(n)d days"),
     }
 
@@ -127,6 +173,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
         action_form=ActionForm(),
         exit_form=exit_form or ExitForm(formdata=None),
         can_reveal=register.can_reveal(current_user, child),
+        shows_birth_date=register.can_reveal(current_user, child),
         can_edit=current_user.role in EDITORS,
         today=today(),
     ), status

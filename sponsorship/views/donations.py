@@ -24,7 +24,8 @@ from sponsorship.models.enums import (
     Role,
     SponsorStatus,
 )
-from sponsorship.services.money import bank_statements, credit, donation_batches
+from sponsorship.services.core.scope import in_scope, reaches_everything
+from sponsorship.services.money import bank_statements, credit, donation_batches, reach
 from sponsorship.services.money.donations import record_donation, reverse_donation
 from sponsorship.views.unit_of_work import attempt
 
@@ -35,25 +36,51 @@ MONEY_ROLES = (Role.FINANCE, Role.ADMIN)
 
 
 def _sponsor_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(
+    stmt = (
         sa.select(Sponsor.id, Sponsor.name, Sponsor.mobile)
         .where(Sponsor.status == SponsorStatus.APPROVED)
         .order_by(Sponsor.name, Sponsor.id)
     )
+    rows = db.session.execute(in_scope(stmt, Sponsor.region_id, current_user))
     return [(str(id_), f"{name} ({mobile[-4:]})") for id_, name, mobile in rows]
 
 
 def _batch_or_404(batch_id: int) -> DonationBatch:
+    # Bank statements hold every town's lines: only for the whole county's colleagues.
+    if not reaches_everything(current_user):
+        abort(403)
     return db.get_or_404(DonationBatch, batch_id)
+
+
+def _donation_or_404(donation_id: int) -> Donation:
+    """Return a donation whose caring parent lies in the user's area, or answer 404."""
+    donation = db.get_or_404(Donation, donation_id)
+    if not reach.sponsor_within(donation.sponsor, current_user):
+        abort(404)
+    return donation
+
+
+def _may_record(form: DonationForm) -> bool:
+    """Refuse (beside the caring-parent field) a donation landing outside the user's area."""
+    sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
+    remainder = RemainderTo(form.remainder_to.data)
+    return bool(
+        attempt(
+            lambda: reach.ensure_may_record(sponsor, remainder, current_user),
+            form=form,
+            field="sponsor",
+        )
+    )
 
 
 @bp.route("/")
 @roles_required(*MONEY_ROLES)
 def index():
     """List the latest 100 donations recorded, newest first."""
-    rows = db.session.scalars(
-        sa.select(Donation).order_by(Donation.recorded_at.desc(), Donation.id.desc()).limit(100)
-    ).all()
+    stmt = sa.select(Donation).order_by(Donation.recorded_at.desc(), Donation.id.desc())
+    if not reaches_everything(current_user):
+        stmt = in_scope(stmt.join(Donation.sponsor), Sponsor.region_id, current_user)
+    rows = db.session.scalars(stmt.limit(100)).all()
     return render_template("donations/index.html", donations=rows)
 
 
@@ -66,7 +93,7 @@ def new():
     form = DonationForm(sponsor_choices=_sponsor_choices())
     if not form.is_submitted():
         form.received_on.data = today()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _may_record(form):
         sponsor = db.session.get(Sponsor, int(form.sponsor.data)) if form.sponsor.data else None
         done = attempt(
             lambda: record_donation(
@@ -99,7 +126,7 @@ def new():
 @roles_required(*MONEY_ROLES)
 def detail(donation_id: int):
     """Show a donation with the form to reverse it."""
-    donation = db.get_or_404(Donation, donation_id)
+    donation = _donation_or_404(donation_id)
     return render_template("donations/detail.html", donation=donation, form=ReverseForm())
 
 
@@ -107,9 +134,10 @@ def detail(donation_id: int):
 @roles_required(*MONEY_ROLES)
 def reverse(donation_id: int):
     """Reverse a donation, with the reason, and show it again."""
-    donation = db.get_or_404(Donation, donation_id)
+    donation = _donation_or_404(donation_id)
     form = ReverseForm()
-    if form.validate_on_submit():
+    within = attempt(lambda: reach.ensure_donation_within(donation, current_user), form=form)
+    if within and form.validate_on_submit():
         done = attempt(
             lambda: reverse_donation(donation, form.reason.data, by=current_user),
             success=_("Donation %(no)s reversed.", no=donation.receipt_no),
@@ -125,6 +153,8 @@ def reverse(donation_id: int):
 @roles_required(*MONEY_ROLES)
 def batches_list():
     """List the latest donation batches and open a new one for a bank statement."""
+    if not reaches_everything(current_user):
+        abort(403)
     form = BatchForm()
     if form.validate_on_submit():
         done = attempt(
@@ -217,7 +247,8 @@ def refund(sponsor_id: int):
     """Refund part of a caring parent's credit and return to their statement."""
     sponsor = db.get_or_404(Sponsor, sponsor_id)
     form = RefundForm()
-    if form.validate_on_submit():
+    within = attempt(lambda: reach.ensure_sponsor_within(sponsor, current_user))
+    if within and form.validate_on_submit():
         attempt(
             lambda: credit.refund_credit(
                 sponsor, form.amount.fen, form.reason.data, by=current_user

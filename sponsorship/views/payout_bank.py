@@ -12,7 +12,7 @@ from sponsorship.models import PayoutBatch
 from sponsorship.models.enums import Role
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts.payments import mark_failed
-from sponsorship.views.payouts import back, batch_or_404, payout_or_404
+from sponsorship.views.payouts import back, batch_or_404, payout_or_404, within_reach
 from sponsorship.views.unit_of_work import attempt
 from sponsorship.work.payments import pay_in_chunks
 
@@ -32,7 +32,7 @@ def export(batch_id: int):
     """Download the batch's bank file (CSV or Excel), with full account numbers."""
     batch = batch_or_404(batch_id)
     form = ExportForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not within_reach(batch):
         return back(batch)
     done = attempt(lambda: bank_file.export(batch, form.fmt.data, by=current_user))
     if not done:
@@ -55,6 +55,8 @@ def pay_all(batch_id: int):
     if not form.validate_on_submit():
         flash(_("Give the date the bank paid."), "error")
         return back(batch)
+    if not within_reach(batch):
+        return back(batch)
     attempt(
         lambda: pay_in_chunks(batch.id, paid_on=form.paid_on.data, by_id=current_user.id),
         success=lambda paid: _("%(n)d payouts marked paid; the letters are queued.", n=paid),
@@ -72,6 +74,8 @@ def result(batch_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
+        return back(batch)
+    if not within_reach(batch):
         return back(batch)
     raw = form.file.data.read()
     try:

@@ -25,7 +25,7 @@ from sponsorship.models import Child, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
-from sponsorship.services.payouts import figures, review
+from sponsorship.services.payouts import figures, reach, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
 from sponsorship.views.unit_of_work import Audit, attempt
 
@@ -54,6 +54,16 @@ def payout_or_404(payout_id: int) -> Payout:
     payout = db.get_or_404(Payout, payout_id)
     ensure_in_scope(payout.child.region, f"payout {payout_id}")
     return payout
+
+
+def within_reach(batch: PayoutBatch) -> bool:
+    """Refuse, flash and audit a batch-level step on a batch reaching beyond the user's area."""
+    return bool(
+        attempt(
+            lambda: reach.ensure_batch_within(batch, current_user),
+            refusal=Audit("batch.out_of_scope", batch),
+        )
+    )
 
 
 def back(batch: PayoutBatch, **kw):
@@ -100,6 +110,7 @@ def _build(form: BuildForm) -> PayoutBatch:
         return open_adhoc_batch(
             form.key.data, cutoff=form.cutoff_on.data, note=form.note.data or "", by=current_user
         )
+    reach.ensure_may_build_periodic(current_user)
     return build_batch(form.key.data, form.cutoff_on.data, by=current_user)
 
 
@@ -121,9 +132,11 @@ def batch(batch_id: int):
         payouts=payouts,
         shown=shown,
         filters=list(FILTERS),
-        totals=figures.totals(batch),
-        by_group=figures.by_group(batch),
-        by_town=figures.by_town(batch),
+        # A town's user sees the town's part of a county batch, in the totals as in the rows.
+        totals=figures.totals(batch, current_user),
+        by_group=figures.by_group(batch, current_user),
+        by_town=figures.by_town(batch, current_user),
+        in_reach=reach.batch_within(batch, current_user),
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
         action_form=ActionForm(),
@@ -142,7 +155,7 @@ def batch(batch_id: int):
 def submit(batch_id: int):
     """Submit a draft batch for a finance colleague to approve."""
     batch = batch_or_404(batch_id)
-    if ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit() and within_reach(batch):
         attempt(
             lambda: review.submit(batch, by=current_user),
             success=_("Submitted: a finance colleague can now approve it."),
@@ -155,7 +168,7 @@ def submit(batch_id: int):
 def send_back(batch_id: int):
     """Send a submitted batch back to draft for changes."""
     batch = batch_or_404(batch_id)
-    if ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit() and within_reach(batch):
         attempt(
             lambda: review.return_to_draft(batch, by=current_user),
             success=_("Sent back to draft for changes."),
@@ -168,7 +181,7 @@ def send_back(batch_id: int):
 def approve(batch_id: int):
     """Approve a submitted batch for payment; a refusal is audited."""
     batch = batch_or_404(batch_id)
-    if ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit() and within_reach(batch):
         attempt(
             lambda: review.approve(batch, by=current_user),
             success=_("Approved: download the bank file next."),
@@ -185,6 +198,8 @@ def cancel(batch_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         flash(_("Say why the batch is cancelled."), "error")
+        return back(batch)
+    if not within_reach(batch):
         return back(batch)
     attempt(
         lambda: review.cancel(batch, form.reason.data, by=current_user),

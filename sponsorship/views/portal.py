@@ -183,12 +183,7 @@ def reset_request():
     """Send a password-reset link, with the same answer whether or not it matched."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        attempt(
-            lambda: password_reset.request_reset(
-                form.login.data,
-                lambda token: url_for("portal.reset_password", token=token, _external=True),
-            )
-        )
+        attempt(lambda: password_reset.request_reset(form.login.data))
         # The same words whether or not an account matched: they must not tell which.
         flash(
             _(

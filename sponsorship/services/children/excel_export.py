@@ -38,12 +38,15 @@ def export_children(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("儿童名册")
     sheet.append(EXTRA_HEADERS + [h for h, _ in HEADERS])
+    filters = filters.for_user(user)
+    # Who may not reveal the ID gets the birth year only: see sponsorship/masking.py.
+    dated = user.role in REVEAL_ROLES
     ids = list(db.session.scalars(ordered(filtered(user, filters), filters)))
     with force_locale("zh"):
         for start in range(0, len(ids), CHUNK):
             loaded = load_children(ids[start : start + CHUNK], with_guardian=True)
             for child in loaded:
-                sheet.append(_row(child, reveal))
+                sheet.append(_row(child, reveal, dated))
             for child in loaded:  # keep memory bounded on a large register
                 db.session.expunge(child.guardian)
                 db.session.expunge(child)
@@ -57,7 +60,7 @@ def export_children(
     return stream
 
 
-def _row(child, reveal: bool) -> list:
+def _row(child, reveal: bool, dated: bool) -> list:
     guardian = child.guardian
     region = child.region
     return [
@@ -67,7 +70,7 @@ def _row(child, reveal: bool) -> list:
         child.name,
         child.id_number if reveal else mask_id_number(child.id_number),
         label(child.gender),
-        child.birth_date.isoformat(),
+        child.birth_date.isoformat() if dated else str(child.birth_date.year),
         region.parent.name if region.parent else "",
         region.name,
         child.address,

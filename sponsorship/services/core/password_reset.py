@@ -15,6 +15,7 @@ from sponsorship.extensions import db
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
+from sponsorship.services.core.links import public_url
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 
 SALT = "portal-password-reset"
@@ -51,13 +52,14 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def request_reset(login: str, link_for) -> None:
+def request_reset(login: str) -> None:
     """Send a reset link to the account behind `login`, if any; say nothing either way."""
     user = users.find_portal_user(login)
     if user is None or not user.active:
         return
     sponsor = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == user.id))
-    link = link_for(make_token(user))
+    # From the configured address only: the request's Host is whatever the sender typed.
+    link = public_url("portal.reset_password", token=make_token(user))
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     queue_letter(LetterKind.PASSWORD_RESET, sponsor, f"password-reset-{stamp}", link=link)
 

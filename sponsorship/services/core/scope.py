@@ -16,6 +16,19 @@ def scope_path(user: User) -> str | None:
     return user.scope_region.path
 
 
+def reaches_everything(user: User) -> bool:
+    """Tell whether the user's area is the whole programme (no scope, or the tree's root):
+    only such users act on what belongs to no one town (the general fund, county batches)."""
+    return scope_path(user) is None or user.scope_region.parent_id is None
+
+
+def region_ids_in_scope(user: User) -> sa.Select:
+    """Select the ids of the regions in the user's subtree (all regions when unbounded)."""
+    prefix = scope_path(user)
+    stmt = sa.select(Region.id)
+    return stmt if prefix is None else stmt.where(Region.path.startswith(prefix, autoescape=True))
+
+
 def in_scope(stmt: sa.Select, region_id_column, user: User) -> sa.Select:
     """Narrow a query to rows whose region lies in the user's subtree."""
     prefix = scope_path(user)

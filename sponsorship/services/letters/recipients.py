@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from sponsorship.clock import today
 from sponsorship.labels import label
+from sponsorship.masking import age_this_year
 from sponsorship.models import Child, Guardian, Pairing, Sponsor
 from sponsorship.models.enums import Channel, LetterKind, RecipientType
 
@@ -111,7 +112,9 @@ def child_card(child: Child) -> dict:
     town = child.region.town if child.region else None
     return {
         "given_name": child.given_name,
-        "age": child.age_on(today()),
+        # The age turned this year, not the exact age: letters dated around a birthday would
+        # tell the birth date, and with it most of the resident ID (see sponsorship/masking.py).
+        "age": age_this_year(child.birth_date, today()),
         "stage": label(child.school_stage),
         "town": (town or child.region).name if child.region else "",
     }

@@ -25,6 +25,7 @@ from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit
+from sponsorship.services.core.scope import in_scope
 
 HEADER = ["序号", "收款人姓名", "开户银行", "银行账号", "金额（元）", "用途", "参考号"]
 PURPOSE = "爱心父母助学援助款"
@@ -43,9 +44,10 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def payment_rows(batch: PayoutBatch) -> list[list[str]]:
-    """Return the payment file's rows (without the header) for the batch's included payouts."""
-    rows = db.session.execute(
+def payment_rows(batch: PayoutBatch, user: User | None = None) -> list[list[str]]:
+    """Return the payment file's rows (without the header) for the batch's included payouts;
+    with a user, only those in the user's area (full account numbers leave no further)."""
+    stmt = (
         sa.select(
             Payout.id,
             Payout.guardian_name,
@@ -60,6 +62,9 @@ def payment_rows(batch: PayoutBatch) -> list[list[str]]:
         )
         .order_by(Payout.id)
     )
+    if user is not None:
+        stmt = in_scope(stmt, Payout.region_id, user)
+    rows = db.session.execute(stmt)
     return [
         [str(n), name, bank, account, _yuan(fen), PURPOSE, payment_reference(batch.key, pid)]
         for n, (pid, name, bank, account, fen) in enumerate(rows, start=1)
@@ -70,7 +75,7 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     """Return the payment file's bytes and file name; the first export moves the batch on."""
     if not batch.exportable:
         raise DomainError(_l("Only an approved batch can be exported."))
-    rows = payment_rows(batch)
+    rows = payment_rows(batch, by)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

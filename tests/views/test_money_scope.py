@@ -1,0 +1,241 @@
+"""Finance and town staff scoped to one town act only on what lies wholly within it.
+
+A county batch seen by a town's user: they see their town's payouts and totals, adjust their own
+payouts, but cannot submit, send back, approve, cancel, export, or pay it. A batch wholly in their
+town is theirs to take through. Donations: recorded, reversed and refunded only when the caring
+parent and every fund the money touches lie in the town.
+"""
+
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from sponsorship.extensions import db
+from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
+from sponsorship.models.enums import PayoutBatchStatus, PayoutStatus, RegionLevel, Role
+from sponsorship.models.payout import payment_reference
+from sponsorship.services.money import ledger
+from sponsorship.services.payouts import bank_file, review
+from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
+from tests.conftest import count, post_form
+from tests.factories import (
+    county,
+    make_child,
+    make_donation,
+    make_paid_pairing,
+    make_pairing,
+    make_pledge,
+    make_region,
+    make_sponsor,
+    make_user,
+)
+from tests.views.pages import field_errors, flashes, table_rows
+
+
+@pytest.fixture
+def towns():
+    ours = make_region("平山街道", parent=county())
+    theirs = make_region("白花镇", parent=county())
+    return ours, theirs
+
+
+def village_of(town):
+    return make_region(level=RegionLevel.VILLAGE, parent=town)
+
+
+@pytest.fixture
+def county_batch(towns):
+    """A September batch paying one child in each town, built and submitted by county staff."""
+    ours, theirs = towns
+    make_paid_pairing(region=village_of(ours), name="本镇童")
+    make_paid_pairing(region=village_of(theirs), name="外镇童")
+    batch = build_batch("2026-09", date(2026, 9, 1), by=make_user(Role.STAFF, scope=county()))
+    db.session.commit()
+    return batch
+
+
+def status_of(batch) -> PayoutBatchStatus:
+    db.session.expire_all()
+    return db.session.get(PayoutBatch, batch.id).status
+
+
+def refused(client, url: str, data: dict | None = None, **kw) -> list[str]:
+    response = post_form(client, url, data or {}, token_from="/payouts/", **kw)
+    assert response.status_code == 302
+    return flashes(client.get(response.headers["Location"]).get_data(as_text=True), "error")
+
+
+def test_town_staff_cannot_submit_or_cancel_a_county_batch(client, auth, towns, county_batch):
+    auth.as_role(Role.STAFF, scope=towns[0])
+    url = f"/payouts/{county_batch.id}"
+    [message] = refused(client, f"{url}/submit")
+    assert "整个县" in message
+    refused(client, f"{url}/cancel", {"reason": "不想发了"})
+    assert status_of(county_batch) == PayoutBatchStatus.DRAFT
+    assert count(AuditEvent, AuditEvent.action == "batch.out_of_scope") == 2
+    assert count(AuditEvent, AuditEvent.action.in_(["batch.submitted", "batch.cancelled"])) == 0
+
+
+def test_town_staff_cannot_build_the_county_batch(client, auth, towns):
+    make_paid_pairing(region=village_of(towns[1]))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=towns[0])
+    response = post_form(
+        client, "/payouts/", {"key": "2026-09", "cutoff_on": "2026-09-01"}, token_from="/payouts/"
+    )
+    [error] = field_errors(response.get_data(as_text=True), "key")
+    assert "九月批次面向整个县发放" in error
+    assert count(PayoutBatch) == 0 and count(Payout) == 0
+
+
+def test_town_finance_cannot_approve_export_or_pay_a_county_batch(
+    client, auth, towns, county_batch
+):
+    review.submit(county_batch, by=make_user(Role.STAFF))
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    url = f"/payouts/{county_batch.id}"
+    refused(client, f"{url}/approve")
+    refused(client, f"{url}/return")
+    assert status_of(county_batch) == PayoutBatchStatus.SUBMITTED
+    review.approve(county_batch, by=make_user(Role.FINANCE))
+    db.session.commit()
+    response = post_form(client, f"{url}/export", {"fmt": "csv"}, token_from=url)
+    assert response.status_code == 302 and response.mimetype != "text/csv"
+    assert status_of(county_batch) == PayoutBatchStatus.APPROVED
+    bank_file.export(county_batch, "csv", by=make_user(Role.FINANCE))
+    db.session.commit()
+    refused(client, f"{url}/pay", {"paid_on": "2026-09-10"})
+    theirs = db.session.scalar(sa.select(Payout).where(Payout.town_id == towns[1].id))
+    result = f"参考号,结果\n{payment_reference(county_batch.key, theirs.id)},成功\n"
+    refused(
+        client,
+        f"{url}/result",
+        {"file": (io.BytesIO(result.encode()), "result.csv"), "paid_on": "2026-09-10"},
+        content_type="multipart/form-data",
+    )
+    fail = post_form(client, f"/payouts/payout/{theirs.id}/fail", {"reason": "x"}, token_from=url)
+    assert fail.status_code == 404
+    db.session.expire_all()
+    assert count(Payout, Payout.status == PayoutStatus.PAID) == 0
+    assert count(Payout, Payout.status == PayoutStatus.FAILED) == 0
+
+
+def test_a_town_user_sees_only_the_towns_rows_and_totals(client, auth, towns, county_batch):
+    auth.as_role(Role.STAFF, scope=towns[0])
+    page = client.get(f"/payouts/{county_batch.id}").get_data(as_text=True)
+    assert "本镇童" in page and "外镇童" not in page
+    assert [r[0] for r in table_rows(page, "//section[h2='按镇街']/table")] == ["平山街道"]
+    assert [r[1] for r in table_rows(page, "//section[h2='按类别']/table")] == ["1"]
+    assert "其他镇" in page  # says why the batch-level steps are not offered
+    assert f'action="/payouts/{county_batch.id}/submit"' not in page
+
+
+def test_a_batch_wholly_in_the_town_is_the_towns_to_take_through(client, auth, towns):
+    ours, theirs = towns
+    mine = make_paid_pairing(region=village_of(ours), name="本镇童")
+    make_paid_pairing(region=village_of(theirs))
+    staff = make_user(Role.STAFF, scope=ours)
+    batch = open_adhoc_batch("2026-09-补发", cutoff=date(2026, 9, 1), note="", by=staff)
+    review.add_child(batch, mine.child, by=staff)
+    review.submit(batch, by=staff)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=ours)
+    url = f"/payouts/{batch.id}"
+    post_form(client, f"{url}/approve", token_from=url)
+    assert status_of(batch) == PayoutBatchStatus.APPROVED
+    response = post_form(client, f"{url}/export", {"fmt": "csv"}, token_from=url)
+    assert response.mimetype == "text/csv"
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 2  # header + our child
+
+
+def test_the_bank_file_holds_only_the_users_rows(towns, county_batch):
+    review.submit(county_batch, by=make_user(Role.STAFF))
+    review.approve(county_batch, by=make_user(Role.FINANCE))
+    town_finance = make_user(Role.FINANCE, scope=towns[0])
+    rows = bank_file.payment_rows(county_batch, town_finance)
+    assert [r[1] for r in rows] and len(rows) == 1
+    assert len(bank_file.payment_rows(county_batch, make_user(Role.FINANCE))) == 2
+
+
+def donation_form(sponsor, **extra) -> dict:
+    data = {
+        "sponsor": str(sponsor.id) if sponsor else "",
+        "amount": "100",
+        "received_on": "2026-09-02",
+        "method": "bank",
+        "remainder_to": "credit",
+    }
+    return data | extra
+
+
+@pytest.fixture
+def parents(towns):
+    ours, theirs = towns
+    return make_sponsor(region=village_of(ours)), make_sponsor(region=village_of(theirs))
+
+
+def test_town_finance_records_only_within_the_town(client, auth, frozen, towns, parents):
+    ours, theirs = parents
+    straddling = make_sponsor(region=village_of(towns[0]))
+    make_pledge(make_pairing(sponsor=straddling, child=make_child(region=village_of(towns[1]))))
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    form = client.get("/donations/new").get_data(as_text=True)
+    assert ours.name in form and theirs.name not in form
+    for data in (
+        donation_form(theirs),
+        donation_form(None),
+        donation_form(ours, remainder_to="general"),
+        donation_form(straddling),
+    ):
+        response = post_form(client, "/donations/new", data, token_from="/donations/new")
+        assert response.status_code == 200, data
+    assert count(Donation) == 0
+    response = post_form(client, "/donations/new", donation_form(ours), token_from="/donations/new")
+    assert response.status_code == 302 and count(Donation) == 1
+
+
+def test_town_finance_reverses_and_refunds_only_within_the_town(client, auth, towns, parents):
+    ours, theirs = parents
+    mine, other = make_donation(ours, 5_000), make_donation(theirs, 5_000)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    listed = client.get("/donations/").get_data(as_text=True)
+    assert mine.receipt_no in listed and other.receipt_no not in listed
+    assert client.get(f"/donations/{other.id}").status_code == 404
+    url = f"/donations/{other.id}/reverse"
+    assert post_form(client, url, {"reason": "错账"}, token_from="/donations/").status_code == 404
+    refund = {"amount": "10", "reason": "退款"}
+    post_form(client, f"/donations/refunds/{theirs.id}", refund, token_from="/donations/")
+    db.session.expire_all()
+    assert not db.session.get(Donation, other.id).reversed
+    assert ledger.sponsor_credit(theirs.id) == 5_000
+    url = f"/donations/{mine.id}/reverse"
+    assert post_form(client, url, {"reason": "错账"}, token_from="/donations/").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Donation, mine.id).reversed
+
+
+def test_bank_statements_are_for_the_whole_county(client, auth, towns):
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    assert client.get("/donations/batches").status_code == 403
+    data = {"title": "十月对账单", "expected_count": "1", "expected_total": "100"}
+    response = post_form(client, "/donations/batches", data, token_from="/donations/")
+    assert response.status_code == 403
+
+
+def test_a_donation_that_filled_another_towns_fund_is_not_the_towns_to_reverse(client, auth, towns):
+    ours = make_sponsor(region=village_of(towns[0]))
+    make_pledge(make_pairing(sponsor=ours, child=make_child(region=village_of(towns[1]))))
+    donation = make_donation(ours, 100_000)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    assert client.get(f"/donations/{donation.id}").status_code == 200  # their caring parent
+    url = f"/donations/{donation.id}/reverse"
+    response = post_form(client, url, {"reason": "错账"}, token_from="/donations/")
+    assert response.status_code == 422 and "整个县" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Donation, donation.id).reversed
