@@ -69,6 +69,11 @@ class Config:
     #: The return address printed above the window of the envelope.
     FEDERATION_ADDRESS = os.environ.get("FEDERATION_ADDRESS", "")
 
+    #: Where `flask backup create` and the nightly job keep their copies (instance/backups/).
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")
+    #: A second directory, ideally on another disk, that receives a copy of every backup.
+    BACKUP_COPY_DIR = os.environ.get("BACKUP_COPY_DIR")
+
     #: Start the scheduler's catch-up of missed periods when `flask jobs run` starts.
     SCHEDULER_CATCH_UP = _bool("SCHEDULER_CATCH_UP", True)
     #: A frozen "now" (ISO 8601, aware) for demonstrations and tests; unset in real use.

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config, ProductionConfig
 from sponsorship import database
+from sponsorship.cli import backup as cli_backup
 from sponsorship.cli import children as cli_children
 from sponsorship.cli import demo as cli_demo
 from sponsorship.cli import jobs as cli_jobs
@@ -159,6 +160,7 @@ def register_cli(app: Flask) -> None:
         cli_matching.cli,
         cli_children.cli,
         cli_payouts.cli,
+        cli_backup.cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(cli_setup.setup_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sponsorship.jobs import (
+    backups,
     housekeeping,
     letters,
     matching,
@@ -19,6 +20,7 @@ def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
     specs = [
         housekeeping.SPEC,
+        backups.SPEC,
         school_year.SPEC,
         # After the promotion: the batch reads each child's group for the new school year.
         payouts.SPEC,

@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "pledge.mid_year_pro_rata": True,
     # Days after its due date before an unpaid instalment counts as overdue.
     "instalment.grace_days": 15,
+    # Backups kept by the rotation: the newest of each of the last N days, and of the last N
+    # weeks (a broken record noticed a month late can still be recovered).
+    "backup.keep_daily": 7,
+    "backup.keep_weekly": 8,
     # The matcher's main weights (matching.same_town, matching.hardship.orphan ...): their
     # defaults and the reason for each live in sponsorship/matching/weights.py.
     **setting_defaults(),
