@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from sponsorship.clock import local_zone, utcnow
 from sponsorship.extensions import db
@@ -60,11 +61,15 @@ def refusal(confirmed: bool) -> str | None:
         )
     if scheduler_running(current_app.instance_path):
         return _("The scheduler is running on this machine (flask jobs run): stop it first.")
-    running = db.session.scalars(
-        sa.select(JobRun.job_id).where(
-            JobRun.status == JobRunStatus.RUNNING, JobRun.started_at > utcnow() - LONGEST_LEASE
-        )
-    ).all()
+    try:
+        running = db.session.scalars(
+            sa.select(JobRun.job_id).where(
+                JobRun.status == JobRunStatus.RUNNING, JobRun.started_at > utcnow() - LONGEST_LEASE
+            )
+        ).all()
+    except SQLAlchemyError:
+        # The database is broken (why we restore): nothing can run on it; the lock file decides.
+        running = []
     db.session.rollback()
     if running:
         return _(

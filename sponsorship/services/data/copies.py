@@ -106,7 +106,10 @@ def pg_tool(name: str) -> str:
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - fixed tools, our arguments
+    # The tools are found by shutil.which and every argument is ours: no shell, no user input.
+    result = subprocess.run(  # noqa: S603
+        args, env=env, capture_output=True, text=True, errors="replace", check=False
+    )
     if result.returncode != 0:
         raise DomainError(
             _l("%(tool)s failed: %(error)s", tool=Path(args[0]).name, error=result.stderr[-500:])
