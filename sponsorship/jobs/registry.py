@@ -10,6 +10,7 @@ from sponsorship.jobs import (
     payouts,
     pledges,
     reminders,
+    retention,
     school_year,
     thanks,
 )
@@ -30,5 +31,6 @@ def registry() -> dict[str, JobSpec]:
         reminders.SPEC,
         thanks.SPEC,
         letters.SPEC,
+        retention.SPEC,
     ]
     return {spec.id: spec for spec in specs}

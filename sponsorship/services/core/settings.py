@@ -46,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     # weeks (a broken record noticed a month late can still be recovered).
     "backup.keep_daily": 7,
     "backup.keep_weekly": 8,
+    # How long personal data is kept once the programme no longer needs it (PIPL art. 19, 47);
+    # then the monthly retention job anonymises it, keeping the figures. Reasons in the README.
+    "retention.exited_child_years": 3,
+    "retention.withdrawn_sponsor_years": 3,
+    "retention.rejected_applicant_months": 6,
     # The matcher's main weights (matching.same_town, matching.hardship.orphan ...): their
     # defaults and the reason for each live in sponsorship/matching/weights.py.
     **setting_defaults(),
