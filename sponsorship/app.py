@@ -37,11 +37,13 @@ from sponsorship.views import (
     child_edit,
     child_import,
     children,
+    data_requests,
     donations,
     letter_templates,
     letters,
     main,
     matching,
+    my_data,
     pairings,
     payout_bank,
     payouts,
@@ -139,6 +141,8 @@ def register_blueprints(app: Flask) -> None:
         child_import.bp,
         audit_log.bp,
         reports.bp,
+        my_data.bp,
+        data_requests.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
