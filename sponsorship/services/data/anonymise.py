@@ -30,8 +30,11 @@ from sponsorship.models import (
     Sponsor,
     User,
 )
-from sponsorship.models.enums import RecipientType
+from sponsorship.models.enums import LetterStatus, RecipientType
 from sponsorship.services.core import audit
+
+#: Letters that never reached anyone: erased with the person, not kept as blank shells.
+UNDELIVERED = (LetterStatus.QUEUED, LetterStatus.FAILED)
 
 #: What an erased name reads as, on every screen and in every file.
 PLACEHOLDER = "（已匿名）"
@@ -158,6 +161,12 @@ def _erase_pairing_text(pairing_ids: list[int]) -> None:
 
 
 def _erase_letters(*where) -> None:
+    """Drop the letters never delivered (nobody to send them to now); blank the text of the rest."""
+    db.session.execute(
+        sa.delete(Letter)
+        .where(*where, Letter.status.in_(UNDELIVERED))
+        .execution_options(synchronize_session=False)
+    )
     _erase(
         Letter,
         *where,

@@ -20,11 +20,13 @@ from sponsorship.services.data import backups
 from sponsorship.work import scheduler_lock
 from tests import factories as f
 from tests.conftest import post_form
+from tests.services.data.test_backups import needs_pg_tools
 
 
 @pytest.fixture
 def drill_app(app, tmp_path, dialect):
     """A second application on its own database, so the drill can break and restore it."""
+    needs_pg_tools(dialect)
     admin_engine = None
     if dialect == "sqlite":
         url = f"sqlite:///{tmp_path / 'live.db'}"

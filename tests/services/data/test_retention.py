@@ -23,6 +23,7 @@ from sponsorship.models import (
 from sponsorship.models.enums import (
     ChildStatus,
     ExitReason,
+    LetterStatus,
     PairingStatus,
     RecipientType,
     Role,
@@ -69,11 +70,14 @@ def figures() -> list:
         )
     totals = statements.programme_totals()
     out.append((totals.raised_fen, totals.paid_out_fen, totals.held_fen, totals.refunded_fen))
-    for model in (Child, Sponsor, Pairing, Pledge, Instalment, Donation, Payout, Letter):
+    for model in (Child, Sponsor, Pairing, Pledge, Instalment, Donation, Payout):
         out.append(
             (model.__tablename__, db.session.scalar(sa.select(sa.func.count()).select_from(model)))
         )
     out.append(db.session.scalar(sa.select(sa.func.sum(Instalment.paid_fen))))
+    # Letters delivered stay (blanked); those never delivered go with the person.
+    delivered = Letter.status.in_([LetterStatus.SENT, LetterStatus.PRINTED])
+    out.append(db.session.scalar(sa.select(sa.func.count()).select_from(Letter).where(delivered)))
     return out
 
 
