@@ -1,6 +1,7 @@
 """Configuration classes: every setting comes from an environment variable with a sane default."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -89,6 +90,10 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
     SCHEDULER_CATCH_UP = False
+    #: Tests that back up without choosing a directory write here, never into instance/.
+    BACKUP_DIR = os.environ.get(
+        "TEST_BACKUP_DIR", str(Path(tempfile.gettempdir()) / "sponsorship-test-backups")
+    )
     # Cheap hashing keeps the suite quick; production uses werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
 
