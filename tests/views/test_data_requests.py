@@ -222,3 +222,23 @@ def test_consent_withdrawal_ends_the_pairing_and_anonymises_the_child(client, au
     assert "child.consent_withdrawn" in actions and "child.anonymised" in actions
     assert db.session.get(Sponsor, sponsor.id).name == "甲爱心"  # the caring parent stays
     assert datetime.now(UTC) >= record.anonymised_at
+
+
+def test_town_staff_see_and_decide_only_their_own_towns_requests(client, auth):
+    home, elsewhere = f.make_town(), f.make_town()
+    own = f.make_sponsor(f.make_village(home), name="本镇爱心")
+    foreign = f.make_sponsor(f.make_village(elsewhere), name="外镇爱心")
+    for sponsor in (own, foreign):
+        db.session.add(DataRequest(kind="erasure", sponsor=sponsor))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=home)
+    page = client.get("/data-requests/").get_data(as_text=True)
+    assert [row[0] for row in table_rows(page)] == ["本镇爱心"]
+    theirs = db.session.scalar(sa.select(DataRequest).where(DataRequest.sponsor_id == foreign.id))
+    response = post_form(
+        client, f"/data-requests/{theirs.id}", {"erase": "y"}, token_from="/data-requests/"
+    )
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Sponsor, foreign.id).name == "外镇爱心"
+    assert db.session.get(DataRequest, theirs.id).status == DataRequestStatus.OPEN

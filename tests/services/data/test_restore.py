@@ -14,6 +14,7 @@ from sponsorship import demo
 from sponsorship.app import create_app
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
+from sponsorship.jobs import scheduler
 from sponsorship.models import Child, JobRun
 from sponsorship.models.enums import JobRunStatus, Role
 from sponsorship.services.data import backups
@@ -142,3 +143,17 @@ def test_restore_is_refused_while_a_job_runs(runner, tmp_path):
     archive.write_bytes(b"")
     result = runner.invoke(args=["backup", "restore", str(archive), "--yes"])
     assert result.exit_code == 1 and "deliver_letters" in result.output
+
+
+def test_the_scheduler_process_holds_the_lock_while_it_runs(app, monkeypatch):
+    seen = []
+
+    def start(self):
+        # Called inside run_forever once the jobs are scheduled: is a restore locked out now?
+        seen.append(scheduler_lock.scheduler_running(app.instance_path))
+
+    monkeypatch.setattr(scheduler.BlockingScheduler, "start", start)
+    monkeypatch.setitem(app.config, "SCHEDULER_CATCH_UP", False)
+    scheduler.run_forever(app)
+    assert seen == [True]
+    assert not scheduler_lock.scheduler_running(app.instance_path)
