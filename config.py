@@ -1,6 +1,7 @@
 """Configuration classes: every setting comes from an environment variable with a sane default."""
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,6 +88,11 @@ class Config:
     #: The return address printed above the window of the envelope.
     FEDERATION_ADDRESS = os.environ.get("FEDERATION_ADDRESS", "")
 
+    #: Where `flask backup create` and the nightly job keep their copies (instance/backups/).
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")
+    #: A second directory, ideally on another disk, that receives a copy of every backup.
+    BACKUP_COPY_DIR = os.environ.get("BACKUP_COPY_DIR")
+
     #: Start the scheduler's catch-up of missed periods when `flask jobs run` starts.
     SCHEDULER_CATCH_UP = _bool("SCHEDULER_CATCH_UP", True)
     #: A frozen "now" (ISO 8601, aware) for demonstrations and tests; unset in real use.
@@ -102,6 +108,10 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
     SCHEDULER_CATCH_UP = False
+    #: Tests that back up without choosing a directory write here, never into instance/.
+    BACKUP_DIR = os.environ.get(
+        "TEST_BACKUP_DIR", str(Path(tempfile.gettempdir()) / "sponsorship-test-backups")
+    )
     # Cheap hashing keeps the suite quick; production uses werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
 

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config, ProductionConfig
 from sponsorship import database
+from sponsorship.cli import backup as cli_backup
 from sponsorship.cli import children as cli_children
 from sponsorship.cli import demo as cli_demo
 from sponsorship.cli import jobs as cli_jobs
@@ -36,11 +37,13 @@ from sponsorship.views import (
     child_edit,
     child_import,
     children,
+    data_requests,
     donations,
     letter_templates,
     letters,
     main,
     matching,
+    my_data,
     pairings,
     payout_bank,
     payouts,
@@ -138,6 +141,8 @@ def register_blueprints(app: Flask) -> None:
         child_import.bp,
         audit_log.bp,
         reports.bp,
+        my_data.bp,
+        data_requests.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -159,6 +164,7 @@ def register_cli(app: Flask) -> None:
         cli_matching.cli,
         cli_children.cli,
         cli_payouts.cli,
+        cli_backup.cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(cli_setup.setup_command)

@@ -52,6 +52,7 @@ NAVIGATION = [
             ("admin.users", _l("Users"), ADMIN),
             ("admin.jobs", _l("Scheduled jobs"), ADMIN),
             ("audit_log.index", _l("Audit log"), ADMIN),
+            ("data_requests.index", _l("Personal-data requests"), WORK),
             ("appeal.edit", _l("Appeal"), ADMIN),
         ],
     ),
@@ -61,6 +62,7 @@ NAVIGATION = [
     (None, [("portal.donations", _l("My donations"), SPONSOR)]),
     (None, [("portal.received", _l("What my children received"), SPONSOR)]),
     (None, [("portal.letters", _l("My letters"), SPONSOR)]),
+    (None, [("my_data.index", _l("My personal data"), SPONSOR)]),
 ]
 
 

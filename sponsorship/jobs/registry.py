@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sponsorship.jobs import (
+    backups,
     housekeeping,
     letters,
     matching,
     payouts,
     pledges,
     reminders,
+    retention,
     school_year,
     thanks,
 )
@@ -19,6 +21,7 @@ def registry() -> dict[str, JobSpec]:
     """Return every scheduled job by id; each capability adds its own here."""
     specs = [
         housekeeping.SPEC,
+        backups.SPEC,
         school_year.SPEC,
         # After the promotion: the batch reads each child's group for the new school year.
         payouts.SPEC,
@@ -28,5 +31,6 @@ def registry() -> dict[str, JobSpec]:
         reminders.SPEC,
         thanks.SPEC,
         letters.SPEC,
+        retention.SPEC,
     ]
     return {spec.id: spec for spec in specs}

@@ -13,6 +13,7 @@ from flask import Flask
 from sponsorship.clock import local_zone, utcnow
 from sponsorship.jobs.registry import registry
 from sponsorship.jobs.spec import JobSpec
+from sponsorship.work import scheduler_lock
 from sponsorship.work.job_runs import Outcome, current_period, run_job
 
 log = logging.getLogger(__name__)
@@ -140,4 +141,6 @@ def run_forever(app: Flask) -> None:
         for job_id, outcome in catch_up(app, scheduler).items():
             log.info("catch-up %s: %s", job_id, outcome)
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
-    scheduler.start()
+    # While it runs, `flask backup restore` on this machine refuses to swap the database.
+    with scheduler_lock.holding(app.instance_path):
+        scheduler.start()

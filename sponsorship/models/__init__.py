@@ -2,6 +2,7 @@
 
 from sponsorship.models.audit import AuditEvent
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
+from sponsorship.models.data_request import DataRequest
 from sponsorship.models.donation import Allocation, Donation, DonationBatch, ReceiptSequence
 from sponsorship.models.job_run import JobRun
 from sponsorship.models.ledger import AccountBalance, LedgerEntry, LedgerTransaction
@@ -23,6 +24,7 @@ __all__ = [
     "PayoutBatch",
     "Child",
     "ChildHardship",
+    "DataRequest",
     "Donation",
     "DonationBatch",
     "Guardian",

@@ -41,6 +41,8 @@ class Guardian(db.Model):
     consent_given_on: Mapped[date] = mapped_column(sa.Date)
     consent_collected_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the personal data was erased (retention ran out, or at the guardian's request).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consent_collected_by: Mapped[User] = relationship()
     children: Mapped[list[Child]] = relationship(back_populates="guardian")
@@ -117,6 +119,8 @@ class Child(db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: When the personal data was erased; the figures (group, region, money) stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()
     guardian: Mapped[Guardian] = relationship(back_populates="children")

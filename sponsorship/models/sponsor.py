@@ -76,6 +76,8 @@ class Sponsor(db.Model):
     #: The portal account, once the caring parent has one.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When the personal data was erased; approvals, pledges and donations stay as figures.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -7,6 +7,8 @@ from flask_login import current_user
 from sponsorship.access import READERS, roles_required
 from sponsorship.clock import today
 from sponsorship.money import format_fen
+from sponsorship.services.data import backups
+from sponsorship.services.data.sponsor_requests import open_requests_count
 from sponsorship.services.payouts.overview import batch_state
 from sponsorship.services.reports import job_health, trends
 from sponsorship.services.reports.dashboard import area_of, dashboard_for
@@ -47,6 +49,7 @@ def _links() -> dict[str, str | None]:
         "statistics": _link("reports.statistics"),
         "overdue": _link("statements.overdue"),
         "jobs": _link("admin.jobs") if current_user.role == "admin" else None,
+        "data_requests": _link("data_requests.index") if editor else None,
     }
 
 
@@ -84,6 +87,8 @@ def dashboard():
         jobs=jobs,
         job_failures=job_health.unresolved_failures(),
         batch=batch_state(),
+        backup=backups.health(),
+        data_requests=open_requests_count(current_user),
         links=_links(),
         money=format_fen,
     )

@@ -185,6 +185,8 @@ def test_a_scheduler_started_while_the_database_is_down_runs_every_due_job_once_
         "instalments-overdue": "2026-09-01",
         "matching-refresh": "2026-09-01",
         "pledge-reminders": "2026-09-01",
+        "backup": "2026-09-01",
+        "retention": "2026-09",
     }
     assert outcomes == {job_id: Outcome.DATABASE_ERROR for job_id in due}
     # Nothing could be recorded while the database was down.

@@ -42,6 +42,15 @@ DEFAULTS: dict[str, Any] = {
     "pledge.mid_year_pro_rata": True,
     # Days after its due date before an unpaid instalment counts as overdue.
     "instalment.grace_days": 15,
+    # Backups kept by the rotation: the newest of each of the last N days, and of the last N
+    # weeks (a broken record noticed a month late can still be recovered).
+    "backup.keep_daily": 7,
+    "backup.keep_weekly": 8,
+    # How long personal data is kept once the programme no longer needs it (PIPL art. 19, 47);
+    # then the monthly retention job anonymises it, keeping the figures. Reasons in the README.
+    "retention.exited_child_years": 3,
+    "retention.withdrawn_sponsor_years": 3,
+    "retention.rejected_applicant_months": 6,
     # The matcher's main weights (matching.same_town, matching.hardship.orphan ...): their
     # defaults and the reason for each live in sponsorship/matching/weights.py.
     **setting_defaults(),
