@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today, utcnow
+from sponsorship.database import insert_ignoring_conflicts
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -35,17 +36,21 @@ from sponsorship.services.money.ledger import Leg
 
 
 def next_receipt_no(year: int) -> str:
-    """Issue the next receipt number of `year`: HD-2026-000123, gapless per year."""
+    """Issue the next receipt number of `year`: HD-2026-000123, gapless per year.
+
+    The year's counter row is first made to exist (INSERT … ON CONFLICT DO NOTHING), then moved
+    by an UPDATE: two clerks opening a new receipt year at once both get a number, where an
+    update-else-insert let one of them fail on the primary key.
+    """
+    db.session.execute(
+        insert_ignoring_conflicts(ReceiptSequence.__table__, "year"), [{"year": year, "last": 0}]
+    )
     bumped = db.session.execute(
         sa.update(ReceiptSequence)
         .where(ReceiptSequence.year == year)
         .values(last=ReceiptSequence.last + 1)
         .returning(ReceiptSequence.last)
-    ).scalar()
-    if bumped is None:
-        db.session.add(ReceiptSequence(year=year, last=1))
-        db.session.flush()
-        bumped = 1
+    ).scalar_one()
     return f"HD-{year}-{bumped:06d}"
 
 
