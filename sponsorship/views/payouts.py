@@ -26,7 +26,13 @@ from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutSt
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import figures, review
-from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
+from sponsorship.services.payouts.build import (
+    build_batch,
+    left_out,
+    left_out_message,
+    open_adhoc_batch,
+    period_key,
+)
 from sponsorship.views.unit_of_work import Audit, attempt
 
 bp = Blueprint("payouts", __name__, url_prefix="/payouts")
@@ -74,7 +80,7 @@ def index():
             abort(403)
         done = attempt(
             lambda: _build(form),
-            success=lambda batch: _("Batch %(key)s is ready as a draft.", key=batch.key),
+            success=_built,
             form=form,
             field="key",
         )
@@ -93,6 +99,13 @@ def index():
         can_build=current_user.role in PREPARERS,
         waiting=waiting,
     )
+
+
+def _built(batch: PayoutBatch) -> str:
+    """Say the draft is ready, and how many children it left out because they were paid."""
+    ready = _("Batch %(key)s is ready as a draft.", key=batch.key)
+    skipped = left_out(batch) if batch.periodic else 0
+    return f"{ready} {left_out_message(skipped)}" if skipped else ready
 
 
 def _build(form: BuildForm) -> PayoutBatch:

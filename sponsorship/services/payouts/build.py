@@ -200,11 +200,13 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
         # Compiling this one big statement just in time costs more than running it.
         db.session.execute(sa.text("SET LOCAL jit = off"))
     # A concurrent build may include a child between our read and our write: skip that row.
-    inserted = db.session.execute(
-        paying_conflict_ignored(Payout.__table__).from_select(columns, select)
-    )
+    # (psycopg reports no row count for an INSERT ... ON CONFLICT ... SELECT: we count below.)
+    db.session.execute(paying_conflict_ignored(Payout.__table__).from_select(columns, select))
     db.session.flush()
-    if not inserted.rowcount:
+    proposed = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)
+    )
+    if not proposed:
         skipped = left_out(batch)
         db.session.delete(batch)
         db.session.flush()
@@ -222,9 +224,7 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
                 cutoff=cutoff.isoformat(),
             )
         )
-    audit.record(
-        "batch.built", batch, detail=f"{key} cutoff={cutoff} payouts={inserted.rowcount}", user=by
-    )
+    audit.record("batch.built", batch, detail=f"{key} cutoff={cutoff} payouts={proposed}", user=by)
     cover_from_own_credit(batch=batch, by=by)
     return batch
 
