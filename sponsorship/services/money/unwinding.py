@@ -52,23 +52,29 @@ def unwinding_legs(entries: Sequence[LedgerEntry], sponsor_id: int | None) -> li
             spare[pairing_id] = held - fen
     if not short_credit:
         return []
-    legs: list[Leg] = []
+    plan: list[tuple[Allocation, int, int]] = []
     for allocation, pairing_id in _credit_allocations_newest_first(sponsor_id):
         if pairing_id not in spare:
             spare[pairing_id] = ledger.held_for_pairing(pairing_id)
         take = min(allocation.amount_fen, short_credit, spare[pairing_id])
         if take <= 0:
             continue
-        _undo(allocation, take)
+        plan.append((allocation, pairing_id, take))
         spare[pairing_id] -= take
         short_credit -= take
+        if not short_credit:
+            break
+    if short_credit:
+        # Decided before anything changes: a refusal leaves every instalment as it was.
+        raise DomainError(MONEY_LEFT)
+    legs: list[Leg] = []
+    for allocation, pairing_id, take in plan:
+        _undo(allocation, take)
         legs += [
             Leg(Account.RESTRICTED, take, pairing_id=pairing_id, sponsor_id=sponsor_id),
             Leg(Account.SPONSOR_CREDIT, -take, sponsor_id=sponsor_id),
         ]
-        if not short_credit:
-            return legs
-    raise DomainError(MONEY_LEFT)
+    return legs
 
 
 def _key(account: Account, pairing_id: int | None, sponsor_id: int | None) -> tuple:
