@@ -99,9 +99,12 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(sheet_name(batch.key))
         sheet.append(HEADER)
+        # One styled cell, its value changed per row: a write-only sheet writes each row as it
+        # is appended, and styling a new cell per row made a large file a third slower.
+        amount = WriteOnlyCell(sheet)
+        amount.number_format = AMOUNT_FORMAT
         for row in rows:
-            amount = WriteOnlyCell(sheet, value=float(row[4]))
-            amount.number_format = AMOUNT_FORMAT
+            amount.value = float(row[4])
             # The account stays text: a spreadsheet would round an 19-digit number.
             sheet.append([int(row[0]), row[1], row[2], row[3], amount, row[5], row[6]])
         buffer = io.BytesIO()
