@@ -19,8 +19,9 @@ from sponsorship.services.payouts.build import (
 )
 from sponsorship.services.payouts.by_hand import reissue
 from sponsorship.services.payouts.payments import mark_failed, pay_chunk
-from tests.conftest import count
+from tests.conftest import count, post_form
 from tests.factories import make_paid_pairing, make_user
+from tests.views.pages import flashes
 
 CUTOFF = date(2026, 9, 1)
 LATER = date(2026, 11, 30)  # the same school year, as an ad-hoc batch's cut-off "today"
@@ -161,3 +162,20 @@ def test_only_a_failed_payout_can_be_reissued():
     paid = db.session.scalar(sa.select(Payout).where(Payout.batch_id == batch.id))
     with pytest.raises(DomainError, match="只有银行发放失败的款项才能补发"):
         reissue(open_adhoc_batch("补发-1", cutoff=LATER), paid)
+
+
+def test_building_from_the_list_says_how_many_children_were_left_out_and_why(client, auth):
+    make_paid_pairing()
+    paid_batch()
+    make_paid_pairing()
+    db.session.commit()
+    auth.as_role(Role.STAFF)
+    response = post_form(
+        client,
+        "/payouts/",
+        {"key": "补发-1", "cutoff_on": LATER.isoformat()},
+        token_from="/payouts/",
+        follow_redirects=True,
+    )
+    said = " ".join(flashes(response.get_data(as_text=True), "success"))
+    assert "本学年已发放（或已在其他批次中）的 1 名儿童未列入本批次" in said
