@@ -28,6 +28,18 @@ def insert_ignoring_conflicts(table, *unique_columns: str):
     return insert(table).on_conflict_do_nothing(index_elements=list(unique_columns))
 
 
+#: The payouts that pay a child (see `Payout`'s partial unique index on child and school year).
+PAYING_PAYOUTS = sa.text("decision = 'included' AND status IN ('proposed', 'paid')")
+
+
+def paying_conflict_ignored(payouts_table):
+    """Return an INSERT into payouts that skips a row paying a child already paid that year."""
+    insert = postgresql.insert if is_postgresql() else sqlite.insert
+    return insert(payouts_table).on_conflict_do_nothing(
+        index_elements=["child_id", "school_year"], index_where=PAYING_PAYOUTS
+    )
+
+
 def skip_locked(stmt: sa.Select) -> sa.Select:
     """Lock the selected rows, skipping those another worker holds.
 

@@ -207,6 +207,7 @@ LABELS: dict[type, dict] = {
         PayoutStatus.PROPOSED: _l("Waiting"),
         PayoutStatus.PAID: _l("Paid out"),
         PayoutStatus.FAILED: _l("Failed"),
+        PayoutStatus.CANCELLED: _l("Batch cancelled"),
     },
 }
 

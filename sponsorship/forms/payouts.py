@@ -39,6 +39,23 @@ class IncludeForm(FlaskForm):
     submit = SubmitField(_l("Include"))
 
 
+class BulkDecisionForm(FlaskForm):
+    """One decision for many payouts: those ticked, or every one the filter shows."""
+
+    action = RadioField(
+        _l("Decision"),
+        [DataRequired(_l("Choose whether to include or exclude them."))],
+        choices=[
+            ("include", _l("Include them")),
+            ("exclude", _l("Exclude them")),
+        ],
+    )
+    everything = BooleanField(_l("Every payout this filter shows, on all pages"))
+    general_fund = BooleanField(_l("Cover shortfalls from the general fund"))
+    reason = StringField(_l("Reason for excluding"), [Optional(), Length(max=500)])
+    submit = SubmitField(_l("Apply to the chosen payouts"))
+
+
 class ReasonForm(FlaskForm):
     """The reason a payout is left out of the batch, or why the bank could not pay it."""
 

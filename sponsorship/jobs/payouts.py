@@ -13,7 +13,13 @@ from sponsorship.jobs.spec import JobSpec, yearly
 from sponsorship.models import Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus
 from sponsorship.services.core import audit
-from sponsorship.services.payouts.build import build_batch, period_key
+from sponsorship.services.payouts.build import (
+    NothingToPayError,
+    build_batch,
+    left_out,
+    left_out_message,
+    period_key,
+)
 from sponsorship.work.job_runs import JobContext
 
 
@@ -31,12 +37,18 @@ def september_batch(ctx: JobContext) -> str:
     ):
         # Built by hand before the scheduler came round.
         return _("Batch %(key)s exists already.", key=key)
-    batch = build_batch(key, date(year, 9, 1))
+    try:
+        batch = build_batch(key, date(year, 9, 1))
+    except NothingToPayError as nothing:
+        # Nobody to pay is an answer, not a failure to retry: the summary says why.
+        return nothing.message
     payouts = db.session.scalar(
         sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)
     )
     audit.record("batch.finance_notified", batch, detail=f"{key} draft ready: {payouts} payouts")
-    return _("Batch %(key)s built with %(count)s payouts.", key=key, count=payouts)
+    summary = _("Batch %(key)s built with %(count)s payouts.", key=key, count=payouts)
+    skipped = left_out(batch)
+    return f"{summary} {left_out_message(skipped)}" if skipped else summary
 
 
 SPEC = JobSpec(

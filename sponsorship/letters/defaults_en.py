@@ -32,6 +32,10 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "You have been paired with a child:\n"
         "Name: {{ child.given_name }}\nAge: {{ child.age }}\n"
         "School stage: {{ child.stage }}\nTown: {{ child.town }}\n\n"
+        "{% if first_year_pro_rata %}Your pledge is {{ yearly_fen|money }} a year; this first "
+        "school year is pro rata from the pairing date ({{ paired_on|date }}): "
+        "{{ first_year_fen|money }}. Full years from next September.\n\n"
+        "{% elif yearly_fen %}Your pledge is {{ yearly_fen|money }} a year.\n\n{% endif %}"
         "To protect the child we share only these details. Thank you for your care!" + SIGN,
     ),
     LetterKind.PLEDGE_REMINDER: (

@@ -32,6 +32,9 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "您好！经过认真匹配，您已与一名孩子结成帮扶对子：\n"
         "名字：{{ child.given_name }}\n年龄：{{ child.age }}岁\n"
         "就读阶段：{{ child.stage }}\n所在镇（街道）：{{ child.town }}\n\n"
+        "{% if first_year_pro_rata %}您的认捐为每年 {{ yearly_fen|money }}；本学年从结对之日"
+        "（{{ paired_on|date }}）起按月折算，为 {{ first_year_fen|money }}，下学年起按全年计。\n\n"
+        "{% elif yearly_fen %}您的认捐为每年 {{ yearly_fen|money }}。\n\n{% endif %}"
         "为保护孩子，我们只提供以上信息。感谢您用爱心陪伴孩子成长！" + SIGN,
     ),
     LetterKind.PLEDGE_REMINDER: (

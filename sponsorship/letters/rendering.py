@@ -110,7 +110,11 @@ def sample_context(kind: LetterKind, language: str = "zh") -> dict:
                 "age": 10,
                 "stage": "小学" if zh else "Primary",
                 "town": "稔山镇",
-            }
+            },
+            "yearly_fen": 120_000,
+            "first_year_fen": 100_000,
+            "first_year_pro_rata": True,
+            "paired_on": date(2026, 11, 10),
         },
         LetterKind.PLEDGE_REMINDER: {
             "child_name": "小花",

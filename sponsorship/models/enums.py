@@ -281,8 +281,10 @@ class PayoutDecision(StrEnum):
 
 
 class PayoutStatus(StrEnum):
-    """A payout's outcome at the bank: proposed (not yet paid), paid, or failed."""
+    """A payout's outcome: proposed (not yet paid), paid, failed at the bank, or cancelled."""
 
     PROPOSED = "proposed"
     PAID = "paid"
     FAILED = "failed"
+    #: Its batch was cancelled before the bank saw it: it no longer holds the child's year.
+    CANCELLED = "cancelled"

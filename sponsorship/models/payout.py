@@ -1,4 +1,4 @@
-"""Disbursement batches (援助款发放批次) and their payouts, one per child per batch."""
+"""Disbursement batches (援助款发放批次) and their payouts: one per child and school year."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ EXPORTABLE = (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED)
 
 
 _LIVE_SQL = sa.text("status <> 'cancelled'")
+#: Payouts that pay (or are about to pay) a child: at most one per child and school year.
+_PAYING_SQL = sa.text("decision = 'included' AND status IN ('proposed', 'paid')")
 
 
 class PayoutBatch(db.Model):
@@ -102,6 +104,15 @@ class Payout(db.Model):
             name="funding_adds_up",
         ),
         sa.Index("ix_payouts_batch_status", "batch_id", "decision", "status"),
+        # Never two payouts for one child in a school year: a failed one is re-issued instead.
+        sa.Index(
+            "uq_payouts_child_year_paying",
+            "child_id",
+            "school_year",
+            unique=True,
+            sqlite_where=_PAYING_SQL,
+            postgresql_where=_PAYING_SQL,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +120,11 @@ class Payout(db.Model):
     #: The pairing whose restricted fund pays; None for a child added by hand without one.
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id"))
     child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    #: The school year the payout is for (the batch's cut-off's), named by its first year.
+    school_year: Mapped[int]
+    #: The failed payout this one pays again (a re-issue). Not unique: a re-issue whose batch
+    #: was cancelled is re-issued again; the child-and-year index stops a second payment.
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"))
     #: The child's region (for scope) and town (for the batch's totals by town), as they were
     #: when proposed. Snapshots without a foreign key: regions are never deleted, and two more
     #: per-row constraint triggers would cost a second on a 100,000-payout build (PostgreSQL).
@@ -146,6 +162,7 @@ class Payout(db.Model):
     batch: Mapped[PayoutBatch] = relationship()
     pairing: Mapped[Pairing | None] = relationship()
     child: Mapped[Child] = relationship()
+    reissue_of: Mapped[Payout | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Payout {self.id} batch={self.batch_id} child={self.child_id} {self.status}>"

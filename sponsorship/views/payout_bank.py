@@ -12,6 +12,7 @@ from sponsorship.models import PayoutBatch
 from sponsorship.models.enums import Role
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts.payments import mark_failed
+from sponsorship.views.downloads import attachment
 from sponsorship.views.payouts import back, batch_or_404, payout_or_404, within_reach
 from sponsorship.views.unit_of_work import attempt
 from sponsorship.work.payments import pay_in_chunks
@@ -34,15 +35,21 @@ def export(batch_id: int):
     form = ExportForm()
     if not form.validate_on_submit() or not within_reach(batch):
         return back(batch)
-    done = attempt(lambda: bank_file.export(batch, form.fmt.data, by=current_user))
+    # The response is made inside the unit of work: the batch turns exported, and the download
+    # is audited, only once the file and its headers exist.
+    done = attempt(lambda: _download(batch, form.fmt.data))
     if not done:
         return back(batch)
-    data, name = done.value
+    return done.value
+
+
+def _download(batch: PayoutBatch, fmt: str) -> Response:
+    data, name = bank_file.export(batch, fmt, by=current_user)
     fmt = name.rsplit(".", 1)[-1]
     return Response(
         data,
         mimetype=MEDIA[fmt],
-        headers={"Content-Disposition": f"attachment; filename={name}"},
+        headers={"Content-Disposition": attachment(name, f"payouts-batch-{batch.id}.{fmt}")},
     )
 
 

@@ -14,6 +14,7 @@ from sponsorship.forms.payouts import (
     ActionForm,
     AddChildForm,
     BuildForm,
+    BulkDecisionForm,
     CancelForm,
     ExportForm,
     IncludeForm,
@@ -22,11 +23,17 @@ from sponsorship.forms.payouts import (
     ResultForm,
 )
 from sponsorship.models import Child, Payout, PayoutBatch
-from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
+from sponsorship.models.enums import PayoutBatchStatus, Role
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
-from sponsorship.services.payouts import figures, reach, review
-from sponsorship.services.payouts.build import build_batch, open_adhoc_batch, period_key
+from sponsorship.services.payouts import bulk, figures, reach, review
+from sponsorship.services.payouts.build import (
+    build_batch,
+    left_out,
+    left_out_message,
+    open_adhoc_batch,
+    period_key,
+)
 from sponsorship.views.unit_of_work import Audit, attempt
 
 bp = Blueprint("payouts", __name__, url_prefix="/payouts")
@@ -34,13 +41,7 @@ bp = Blueprint("payouts", __name__, url_prefix="/payouts")
 #: Staff prepare batches; finance approves and pays them.
 PREPARERS = (Role.STAFF, Role.ADMIN)
 FINANCE = (Role.FINANCE,)
-FILTERS = {
-    "all": None,
-    "flagged": Payout.flagged.is_(True),
-    "held": Payout.decision == PayoutDecision.HELD,
-    "excluded": Payout.decision == PayoutDecision.EXCLUDED,
-    "failed": Payout.status == PayoutStatus.FAILED,
-}
+FILTERS = bulk.SHOWN
 PAGE_SIZE = 100
 
 
@@ -84,7 +85,7 @@ def index():
             abort(403)
         done = attempt(
             lambda: _build(form),
-            success=lambda batch: _("Batch %(key)s is ready as a draft.", key=batch.key),
+            success=_built,
             form=form,
             field="key",
         )
@@ -103,6 +104,13 @@ def index():
         can_build=current_user.role in PREPARERS,
         waiting=waiting,
     )
+
+
+def _built(batch: PayoutBatch) -> str:
+    """Say the draft is ready, and how many children it left out because they were paid."""
+    ready = _("Batch %(key)s is ready as a draft.", key=batch.key)
+    skipped = left_out(batch) if batch.periodic else 0
+    return f"{ready} {left_out_message(skipped)}" if skipped else ready
 
 
 def _build(form: BuildForm) -> PayoutBatch:
@@ -140,6 +148,7 @@ def batch(batch_id: int):
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
         action_form=ActionForm(),
+        bulk_form=BulkDecisionForm(),
         cancel_form=CancelForm(),
         include_form=IncludeForm(),
         reason_form=ReasonForm(),
@@ -278,3 +287,46 @@ def exclude(payout_id: int):
         success=_("The payout is excluded."),
     )
     return back(payout.batch, show=request.args.get("show", "all"))
+
+
+@bp.route("/<int:batch_id>/decide", methods=["POST"])
+@roles_required(*PREPARERS)
+def decide(batch_id: int):
+    """Include or exclude many payouts at once: those ticked, or all the filter shows."""
+    batch = batch_or_404(batch_id)
+    shown = request.args.get("show", "all")
+    form = BulkDecisionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return back(batch, show=shown)
+    ids = None if form.everything.data else request.form.getlist("ids", type=int)
+    if ids == []:
+        flash(_("Tick the payouts to decide, or choose every payout the filter shows."), "error")
+        return back(batch, show=shown)
+    attempt(
+        lambda: bulk.decide(
+            batch,
+            form.action.data,
+            by=current_user,
+            ids=ids,
+            shown=shown,
+            general_fund=form.general_fund.data,
+            reason=form.reason.data or "",
+        ),
+        success=_decided,
+    )
+    return back(batch, show=shown)
+
+
+def _decided(decided: bulk.Decided) -> str:
+    """Say how many payouts changed, and name those left as they were (the first few)."""
+    said = _("%(count)d payouts decided.", count=decided.changed)
+    if decided.refused:
+        left = "; ".join(str(m) for m in decided.refused[:5])
+        more = len(decided.refused) - 5
+        said += " " + _("Left as they were: %(list)s", list=left)
+        if more > 0:
+            said += " " + _("and %(count)d more.", count=more)
+    return said

@@ -11,7 +11,7 @@ from sponsorship.extensions import db
 from sponsorship.jobs import payouts, school_year
 from sponsorship.jobs.registry import registry
 from sponsorship.jobs.scheduler import catch_up
-from sponsorship.models import AuditEvent, Payout, PayoutBatch
+from sponsorship.models import AuditEvent, JobRun, Payout, PayoutBatch
 from sponsorship.models.enums import AidGroup, PayoutBatchStatus, SchoolStage
 from sponsorship.services.core import settings
 from sponsorship.work.job_runs import Outcome, run_job
@@ -143,3 +143,11 @@ def test_a_build_that_crashes_midway_leaves_no_batch_and_is_retried(frozen, monk
     monkeypatch.undo()
     assert run_job(payouts.SPEC, trigger="manual") == Outcome.SUCCEEDED  # retry takes the claim
     assert_one_batch_one_payout_per_child(1)
+
+
+def test_a_september_with_no_child_to_pay_builds_no_batch_and_says_so(frozen):
+    frozen(SEPT_1_0800)
+    assert run_job(payouts.SPEC) == Outcome.SUCCEEDED
+    assert count(PayoutBatch) == 0
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == "september_batch"))
+    assert "没有结对的儿童" in run.summary

@@ -6,11 +6,16 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Allocation, LedgerTransaction, Sponsor, User
+from sponsorship.models import Allocation, LedgerTransaction, Pairing, Sponsor, User
 from sponsorship.models.enums import Account, TransactionKind
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
-from sponsorship.services.money.instalments import pay_oldest_first
+from sponsorship.services.money.instalments import (
+    allocate,
+    open_instalments,
+    pay_oldest_first,
+    refresh_status,
+)
 from sponsorship.services.money.ledger import Leg
 
 
@@ -41,6 +46,47 @@ def apply_credit(sponsor: Sponsor, *, by: User | None = None) -> int:
     db.session.flush()
     audit.record("credit.applied", sponsor, detail=f"used_fen={used}", user=by)
     return used
+
+
+def cover_pairing_from_credit(pairing: Pairing, wanted_fen: int, *, by: User | None = None) -> int:
+    """Move up to `wanted_fen` of the caring parent's credit into one pairing's fund.
+
+    The pairing's own open instalments are paid from it first, so her statement shows them
+    paid; the rest tops up the fund (a pledge below the standard amount). Return the fen moved.
+    """
+    sponsor = pairing.sponsor
+    fen = min(ledger.sponsor_credit(sponsor.id), wanted_fen)
+    if fen <= 0:
+        return 0
+    owed = [i for i in open_instalments(sponsor) if i.pledge.pairing_id == pairing.id]
+    plan = [
+        (instalment, part)
+        for instalment, part in zip(
+            owed, allocate([i.amount_fen - i.paid_fen for i in owed], fen), strict=True
+        )
+        if part > 0
+    ]
+    for instalment, part in plan:
+        instalment.paid_fen += part
+        refresh_status(instalment)
+    txn = ledger.post(
+        TransactionKind.TRANSFER,
+        [
+            Leg(Account.SPONSOR_CREDIT, fen, sponsor_id=sponsor.id),
+            Leg(Account.RESTRICTED, -fen, pairing_id=pairing.id, sponsor_id=sponsor.id),
+        ],
+        memo="credit → payout",
+        by=by,
+    )
+    for instalment, part in plan:
+        db.session.add(
+            Allocation(
+                instalment=instalment, amount_fen=part, from_credit=True, transaction_id=txn.id
+            )
+        )
+    db.session.flush()
+    audit.record("credit.applied", sponsor, detail=f"pairing={pairing.id} used_fen={fen}", user=by)
+    return fen
 
 
 def refund_credit(

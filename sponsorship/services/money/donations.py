@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today, utcnow
+from sponsorship.database import insert_ignoring_conflicts
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -32,20 +33,25 @@ from sponsorship.services.letters.queue import LetterKind, queue_letter
 from sponsorship.services.money import ledger
 from sponsorship.services.money.instalments import pay_oldest_first, refresh_status
 from sponsorship.services.money.ledger import Leg
+from sponsorship.services.money.unwinding import unwinding_legs
 
 
 def next_receipt_no(year: int) -> str:
-    """Issue the next receipt number of `year`: HD-2026-000123, gapless per year."""
+    """Issue the next receipt number of `year`: HD-2026-000123, gapless per year.
+
+    The year's counter row is first made to exist (INSERT … ON CONFLICT DO NOTHING), then moved
+    by an UPDATE: two clerks opening a new receipt year at once both get a number, where an
+    update-else-insert let one of them fail on the primary key.
+    """
+    db.session.execute(
+        insert_ignoring_conflicts(ReceiptSequence.__table__, "year"), [{"year": year, "last": 0}]
+    )
     bumped = db.session.execute(
         sa.update(ReceiptSequence)
         .where(ReceiptSequence.year == year)
         .values(last=ReceiptSequence.last + 1)
         .returning(ReceiptSequence.last)
-    ).scalar()
-    if bumped is None:
-        db.session.add(ReceiptSequence(year=year, last=1))
-        db.session.flush()
-        bumped = 1
+    ).scalar_one()
     return f"HD-{year}-{bumped:06d}"
 
 
@@ -141,7 +147,11 @@ def _merge(legs: list[Leg]) -> list[Leg]:
 def reverse_donation(
     donation: Donation, reason: str, *, by: User | None = None
 ) -> LedgerTransaction:
-    """Reverse a donation with a reason: a mirror ledger transaction, allocations undone."""
+    """Reverse a donation with a reason: a mirror ledger transaction, allocations undone.
+
+    Credit from it that since paid another instalment of the same caring parent is taken back
+    in the same transaction (`unwinding`); only money paid out or refunded refuses it.
+    """
     if not reason.strip():
         raise DomainError(_l("A reason is required to reverse a donation."))
     if donation.reversed:
@@ -152,18 +162,7 @@ def reverse_donation(
             LedgerTransaction.kind == TransactionKind.DONATION,
         )
     )
-    for entry in original.entries:
-        if entry.account in ledger.FUND_ACCOUNTS:
-            held = -ledger.balance(
-                entry.account, pairing_id=entry.pairing_id, sponsor_id=entry.sponsor_id
-            )
-            if held < -entry.amount_fen:
-                raise DomainError(
-                    _l(
-                        "Part of this donation has been spent or moved; "
-                        "it cannot be reversed whole."
-                    ),
-                )
+    unwound = unwinding_legs(original.entries, donation.sponsor_id)
     for allocation in donation.allocations:
         if allocation.undone:
             continue
@@ -175,7 +174,16 @@ def reverse_donation(
     donation.reversed_at = utcnow()
     donation.reversed_by = by
     db.session.flush()
-    txn = ledger.reverse(original, memo=f"{donation.receipt_no} {reason.strip()}", by=by)
+    mirror = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in original.entries]
+    # One transaction: the donation's mirror and the credit taken back from the instalments.
+    txn = ledger.post(
+        TransactionKind.REVERSAL,
+        _merge(mirror + unwound),
+        donation=donation,
+        reverses=original,
+        memo=f"{donation.receipt_no} {reason.strip()}",
+        by=by,
+    )
     audit.record(
         "donation.reversed", donation, detail=f"{donation.receipt_no}: {reason.strip()}", user=by
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from sponsorship.errors import Message
 from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
@@ -19,6 +20,7 @@ from sponsorship.models import (
 )
 from sponsorship.models.enums import Account, InstalmentStatus
 from sponsorship.services.money import ledger
+from sponsorship.services.money.first_year import explain
 
 
 @dataclass
@@ -29,6 +31,8 @@ class YearLine:
     pledged_fen: int = 0
     received_fen: int = 0
     waived_fen: int = 0
+    #: Why the pledged figure differs from the yearly amounts (a first year pro rata).
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def outstanding_fen(self) -> int:
@@ -46,6 +50,8 @@ class SponsorStatement:
     credit_fen: int
     received_fen: int
     pledges: list[Pledge] = field(default_factory=list)
+    #: Per pledge id: what its first year asks and why, where it started mid-year.
+    notes: dict[int, Message] = field(default_factory=dict)
 
     @property
     def outstanding_fen(self) -> int:
@@ -62,8 +68,13 @@ def sponsor_statement(sponsor: Sponsor) -> SponsorStatement:
         .order_by(Pledge.school_year, Pledge.id)
     ).all()
     years: dict[int, YearLine] = {}
+    notes: dict[int, Message] = {}
     for pledge in pledges:
         line = years.setdefault(pledge.school_year, YearLine(pledge.school_year))
+        note = explain(pledge)
+        if note is not None:
+            notes[pledge.id] = note
+            line.notes.append(note)
         for instalment in pledge.instalments:
             if instalment.status == InstalmentStatus.WAIVED:
                 # A waived instalment is no longer pledged; what was paid on it still counts.
@@ -84,6 +95,7 @@ def sponsor_statement(sponsor: Sponsor) -> SponsorStatement:
         credit_fen=ledger.sponsor_credit(sponsor.id),
         received_fen=sum(d.amount_fen for d in donations if not d.reversed),
         pledges=list(pledges),
+        notes=notes,
     )
 
 

@@ -28,7 +28,7 @@ from sponsorship.models.enums import ChildStatus, PairingStatus, SponsorStatus
 from sponsorship.models.pairing import CLOSED_STATUSES
 from sponsorship.services.core import audit
 from sponsorship.services.letters import queue
-from sponsorship.services.money import pledges
+from sponsorship.services.money import first_year, pledges
 from sponsorship.services.pairing.matching import RegionPaths, weights
 
 
@@ -106,12 +106,14 @@ def _activate(pairing: Pairing, sponsor: Sponsor, child: Child, by: User) -> Non
             .where(Pairing.sponsor_id == sponsor.id, Pairing.status == PairingStatus.PROPOSED)
             .execution_options(synchronize_session="fetch")
         )
-    pledges.start_pledge(pairing)
+    pledge = pledges.start_pledge(pairing)
     queue.queue_letter(
         queue.LetterKind.PAIRING_NOTICE,
         sponsor,
         f"pairing:{pairing.id}",
         child=child,
+        # The letter states the same first-year figure as the statement and the portal.
+        **first_year.letter_context(pledge),
     )
     audit.record("pairing.confirmed", pairing, user=by, detail=f"child={child.id}")
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError, Joined
@@ -40,8 +42,20 @@ PAID_WORDS = {"成功", "paid", "success", "ok"}
 FAILED_WORDS = {"失败", "failed", "fail"}
 
 
+#: Excel's limit on a sheet name's length.
+SHEET_NAME_MAX = 31
+#: The amount column shows two decimals, as banks' import templates require (not "General").
+AMOUNT_FORMAT = "0.00"
+
+
 def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
+
+
+def sheet_name(key: str) -> str:
+    """Return a sheet name Excel accepts for a batch key: no []:*?/\\, at most 31 characters."""
+    name = INVALID_TITLE_REGEX.sub("-", key).strip().strip("'")[:SHEET_NAME_MAX]
+    return name or "payouts"
 
 
 def payment_rows(batch: PayoutBatch, user: User | None = None) -> list[list[str]]:
@@ -72,7 +86,11 @@ def payment_rows(batch: PayoutBatch, user: User | None = None) -> list[list[str]
 
 
 def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
-    """Return the payment file's bytes and file name; the first export moves the batch on."""
+    """Return the payment file's bytes and file name; the first export moves the batch on.
+
+    The file is produced before the batch changes: a file that cannot be made leaves the batch
+    approved and no download audited.
+    """
     if not batch.exportable:
         raise DomainError(_l("Only an approved batch can be exported."))
     rows = payment_rows(batch, by)
@@ -84,11 +102,16 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
         data = ("\ufeff" + out.getvalue()).encode("utf-8")
     else:
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(batch.key)
+        sheet = book.create_sheet(sheet_name(batch.key))
         sheet.append(HEADER)
+        # One styled cell, its value changed per row: a write-only sheet writes each row as it
+        # is appended, and styling a new cell per row made a large file a third slower.
+        amount = WriteOnlyCell(sheet)
+        amount.number_format = AMOUNT_FORMAT
         for row in rows:
+            amount.value = float(row[4])
             # The account stays text: a spreadsheet would round an 19-digit number.
-            sheet.append([int(row[0]), row[1], row[2], row[3], float(row[4]), row[5], row[6]])
+            sheet.append([int(row[0]), row[1], row[2], row[3], amount, row[5], row[6]])
         buffer = io.BytesIO()
         book.save(buffer)
         data, fmt = buffer.getvalue(), "xlsx"

@@ -1,7 +1,9 @@
 """Build a disbursement batch's draft: one payout per child of every pairing active on the cut-off.
 
 The draft is written by one set-based INSERT ... SELECT inside the caller's transaction, so a
-crash leaves either no batch or a whole one.
+crash leaves either no batch or a whole one. A child already paid, or included in another batch,
+for the same school year is left out: the database refuses a second such payout
+(`uq_payouts_child_year_paying`), and the INSERT skips what a concurrent build took first.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import local_zone
-from sponsorship.database import is_postgresql
-from sponsorship.errors import DomainError
+from sponsorship.database import is_postgresql, paying_conflict_ignored
+from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
@@ -29,17 +31,21 @@ from sponsorship.models import (
 )
 from sponsorship.models.enums import (
     Account,
-    AidGroup,
-    AidType,
     PairingStatus,
     PayoutBatchStatus,
     PayoutDecision,
     PayoutStatus,
     RegionLevel,
-    SchoolStage,
 )
-from sponsorship.services.core import audit, settings
+from sponsorship.services.core import audit
 from sponsorship.services.money.schedules import school_year_of
+from sponsorship.services.payouts.amounts import (
+    amount_expression,
+    group_expression,
+    standard_expression,
+)
+from sponsorship.services.payouts.once_a_year import paying_elsewhere
+from sponsorship.services.payouts.own_credit import cover_from_own_credit
 
 #: Why a payout without a bank account is held: the bank file needs one.
 NO_ACCOUNT_REASON = "监护人没有登记银行账户"
@@ -66,29 +72,6 @@ def _ensure_new_key(key: str) -> str:
     return key
 
 
-def group_expression(aid_type, stage) -> sa.ColumnElement:
-    """The report group in SQL, as `aid_group_of` computes it in Python."""
-    return sa.case(
-        (aid_type == AidType.FOSTERING.value, AidGroup.FOSTERING.value),
-        (
-            stage.in_([SchoolStage.JUNIOR.value, SchoolStage.SENIOR.value]),
-            AidGroup.MIDDLE.value,
-        ),
-        else_=AidGroup.PRIMARY.value,
-    )
-
-
-def standard_expression(group) -> sa.ColumnElement:
-    """The standard amount of the group, read from the settings now."""
-    return sa.case(
-        *[
-            (group == g.value, settings.standard_fen(g))
-            for g in (AidGroup.PRIMARY, AidGroup.MIDDLE)
-        ],
-        else_=settings.standard_fen(AidGroup.FOSTERING),
-    )
-
-
 def _eligible_pairings(cutoff: date) -> sa.ColumnElement:
     """Pairings active on the cut-off: active now, or ended after it (and not since replaced)."""
     end_of_day = datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=local_zone())
@@ -107,15 +90,44 @@ def _eligible_pairings(cutoff: date) -> sa.ColumnElement:
     )
 
 
+class NothingToPayError(DomainError):
+    """The build found no child to pay: no batch is created."""
+
+
+def left_out(batch: PayoutBatch) -> int:
+    """Count the children paired on the batch's cut-off left out: paid elsewhere this year."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Pairing.child_id)))
+        .where(_eligible_pairings(batch.cutoff_on))
+        .where(paying_elsewhere(school_year_of(batch.cutoff_on), child_id=Pairing.child_id))
+        .where(
+            ~sa.select(Payout.id)
+            .where(Payout.batch_id == batch.id, Payout.child_id == Pairing.child_id)
+            .exists()
+        )
+    )
+
+
+def left_out_message(count: int) -> Message:
+    """Say how many children the build left out and why."""
+    return _l(
+        "%(count)s children already paid (or in another batch) this school year were left out.",
+        count=count,
+    )
+
+
 def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatch:
-    """Create the draft batch `key` with a proposed payout for every child paired on `cutoff`."""
+    """Create the draft batch `key` with a proposed payout for every child paired on `cutoff`.
+
+    Children paid or included elsewhere for the school year are left out (see `left_out`); a
+    build that finds no child at all raises `NothingToPayError` and leaves no batch behind.
+    """
     batch = PayoutBatch(key=_ensure_new_key(key), cutoff_on=cutoff, periodic=True, built_by=by)
     db.session.add(batch)
     db.session.flush()
+    year = school_year_of(cutoff)
     group = group_expression(Child.aid_type, Child.school_stage)
-    standard = standard_expression(group)
-    pledged = sa.func.coalesce(Pledge.amount_fen, 0)
-    amount = sa.case((pledged > standard, pledged), else_=standard)
+    amount = amount_expression(standard_expression(group), Pledge.amount_fen)
     held = sa.func.coalesce(-AccountBalance.balance_fen, 0)
     funded = sa.case((held >= amount, amount), else_=held)
     account = sa.func.coalesce(Guardian.bank_account, "")
@@ -143,6 +155,7 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
             sa.false(),
             sa.false(),
             sa.literal(PayoutStatus.PROPOSED.value),
+            sa.literal(year),
         )
         .select_from(Pairing)
         .join(Child, Child.id == Pairing.child_id)
@@ -150,7 +163,7 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
         .join(Region, Region.id == Child.region_id)
         .outerjoin(
             Pledge,
-            sa.and_(Pledge.pairing_id == Pairing.id, Pledge.school_year == school_year_of(cutoff)),
+            sa.and_(Pledge.pairing_id == Pairing.id, Pledge.school_year == year),
         )
         .outerjoin(
             AccountBalance,
@@ -160,6 +173,7 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
             ),
         )
         .where(_eligible_pairings(cutoff))
+        .where(~paying_elsewhere(year))
     )
     columns = [
         "batch_id",
@@ -180,15 +194,38 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
         "general_fund_cover",
         "added_by_hand",
         "status",
+        "school_year",
     ]
     if is_postgresql():
         # Compiling this one big statement just in time costs more than running it.
         db.session.execute(sa.text("SET LOCAL jit = off"))
-    inserted = db.session.execute(sa.insert(Payout).from_select(columns, select))
+    # A concurrent build may include a child between our read and our write: skip that row.
+    # (psycopg reports no row count for an INSERT ... ON CONFLICT ... SELECT: we count below.)
+    db.session.execute(paying_conflict_ignored(Payout.__table__).from_select(columns, select))
     db.session.flush()
-    audit.record(
-        "batch.built", batch, detail=f"{key} cutoff={cutoff} payouts={inserted.rowcount}", user=by
+    proposed = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)
     )
+    if not proposed:
+        skipped = left_out(batch)
+        db.session.delete(batch)
+        db.session.flush()
+        if skipped:
+            raise NothingToPayError(
+                _l(
+                    "Every child paired on %(cutoff)s has already been paid (or is in another "
+                    "batch) this school year: no batch was built.",
+                    cutoff=cutoff.isoformat(),
+                )
+            )
+        raise NothingToPayError(
+            _l(
+                "No child was paired on %(cutoff)s: no batch was built. Confirm pairings first.",
+                cutoff=cutoff.isoformat(),
+            )
+        )
+    audit.record("batch.built", batch, detail=f"{key} cutoff={cutoff} payouts={proposed}", user=by)
+    cover_from_own_credit(batch=batch, by=by)
     return batch
 
 

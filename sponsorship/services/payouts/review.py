@@ -4,7 +4,6 @@ preparer), and the batch can be cancelled until it is approved."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -22,9 +21,13 @@ from sponsorship.models.enums import (
     Role,
 )
 from sponsorship.money import format_fen
-from sponsorship.services.core import audit, settings
+from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
 from sponsorship.services.money.schedules import school_year_of
+from sponsorship.services.payouts.amounts import amount_for
+from sponsorship.services.payouts.by_hand import propose_by_hand
+from sponsorship.services.payouts.once_a_year import ensure_not_paying_elsewhere
+from sponsorship.services.payouts.own_credit import cover_from_own_credit
 
 
 def _ensure_editable(batch: PayoutBatch) -> None:
@@ -35,6 +38,11 @@ def _ensure_editable(batch: PayoutBatch) -> None:
 def include(payout: Payout, *, general_fund: bool = False, by: User | None = None) -> None:
     """Put a held or excluded payout back in; a short one needs the general fund to cover it."""
     _ensure_editable(payout.batch)
+    ensure_not_paying_elsewhere(payout.child_id, payout.school_year, but=payout.id)
+    if payout.shortfall_fen and not payout.general_fund_cover:
+        # The caring parent's own credit before the general fund (it may have come since the build).
+        cover_from_own_credit([payout.id], by=by)
+        db.session.refresh(payout)
     if not payout.bank_account:
         raise DomainError(
             _l("The guardian has no bank account on file: add one first."),
@@ -71,67 +79,44 @@ def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
 def add_child(
     batch: PayoutBatch, child: Child, *, amount_fen: int | None = None, by: User | None = None
 ) -> Payout:
-    """Add a child by hand (a late pairing, a failed payout re-issued): once per batch."""
+    """Add a child by hand (a late pairing): once per batch, once per school year.
+
+    Without an amount the child gets the build's rule (`amounts.amount_for`). A child whose
+    payout failed at the bank this school year is re-issued: the new payout references it.
+    """
     _ensure_editable(batch)
     if db.session.scalar(
         sa.select(Payout.id).where(Payout.batch_id == batch.id, Payout.child_id == child.id)
     ):
         raise DomainError(_l("This child is already in the batch."))
-    if _paid_this_school_year(batch, child):
-        raise DomainError(_l("This child has already been paid this school year."))
+    year = school_year_of(batch.cutoff_on)
+    ensure_not_paying_elsewhere(child.id, year)
     pairing = db.session.scalar(
         sa.select(Pairing)
         .where(Pairing.child_id == child.id, Pairing.status == PairingStatus.ACTIVE)
         .limit(1)
     )
-    amount = amount_fen if amount_fen is not None else settings.standard_fen(child.aid_group)
+    # A child whose payout failed at the bank is paid again: the new payout references it.
+    failed = db.session.scalar(
+        sa.select(Payout)
+        .where(
+            Payout.child_id == child.id,
+            Payout.school_year == year,
+            Payout.status == PayoutStatus.FAILED,
+        )
+        .order_by(Payout.id.desc())
+        .limit(1)
+    )
+    if amount_fen is not None:
+        amount = amount_fen
+    elif failed is not None:
+        amount = failed.amount_fen
+    else:
+        amount = amount_for(child, pairing, year)
     if amount <= 0:
         raise DomainError(_l("The payout amount must be more than zero."))
-    held = ledger.held_for_pairing(pairing.id) if pairing else 0
-    funded = min(held, amount)
-    guardian = child.guardian
-    town = child.region.town
-    payout = Payout(
-        batch=batch,
-        pairing=pairing,
-        child=child,
-        region_id=child.region_id,
-        town_id=town.id if town else None,
-        aid_group=child.aid_group,
-        guardian_name=guardian.name,
-        bank_name=guardian.bank_name or "",
-        bank_account=guardian.bank_account or "",
-        amount_fen=amount,
-        funded_fen=funded,
-        shortfall_fen=amount - funded,
-        flagged=funded < amount,
-        decision=PayoutDecision.HELD
-        if funded < amount or not guardian.bank_account
-        else PayoutDecision.INCLUDED,
-        added_by_hand=True,
-        status=PayoutStatus.PROPOSED,
-    )
-    db.session.add(payout)
-    db.session.flush()
-    audit.record("payout.added", payout, detail=f"child={child.id} amount_fen={amount}", user=by)
-    return payout
-
-
-def _paid_this_school_year(batch: PayoutBatch, child: Child) -> bool:
-    year = school_year_of(batch.cutoff_on)
-    first, last = date(year, 9, 1), date(year + 1, 8, 31)
-    return (
-        db.session.scalar(
-            sa.select(Payout.id)
-            .join(PayoutBatch, PayoutBatch.id == Payout.batch_id)
-            .where(
-                Payout.child_id == child.id,
-                Payout.status == PayoutStatus.PAID,
-                PayoutBatch.cutoff_on.between(first, last),
-            )
-            .limit(1)
-        )
-        is not None
+    return propose_by_hand(
+        batch, child, pairing, amount, school_year=year, reissue_of=failed, by=by
     )
 
 
@@ -230,6 +215,13 @@ def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
     if not reason.strip():
         raise DomainError(_l("A reason is required to cancel a batch."))
     batch.status = PayoutBatchStatus.CANCELLED
+    # Its payouts no longer hold their children's school year: another batch may pay them.
+    db.session.execute(
+        sa.update(Payout)
+        .where(Payout.batch_id == batch.id, Payout.status == PayoutStatus.PROPOSED)
+        .values(status=PayoutStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
     batch.cancelled_by = by
     batch.cancelled_at = utcnow()
     batch.cancel_reason = reason.strip()

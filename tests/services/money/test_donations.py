@@ -225,13 +225,17 @@ def test_credit_pays_the_next_school_years_instalments():
     assert ledger.verify() == []
 
 
-def test_a_donation_whose_credit_was_used_cannot_be_reversed_whole():
+def test_a_donation_whose_credit_paid_next_years_instalment_reverses_and_unpays_it():
     pledge = make_pledge(amount_fen=100_000)
     donation = make_donation(pledge.pairing.sponsor, 150_000)
-    pledges.rollover(2027)
-    with pytest.raises(DomainError):
-        reverse_donation(donation, "退款")
-    assert not donation.reversed
+    (next_year,) = pledges.rollover(2027)
+    (instalment,) = next_year.instalments
+    assert instalment.paid_fen == 50_000
+    reverse_donation(donation, "退款")
+    assert donation.reversed
+    assert instalment.paid_fen == 0 and instalment.status == InstalmentStatus.DUE
+    assert ledger.held_for_pairing(pledge.pairing_id) == 0
+    assert ledger.verify() == []
 
 
 def test_refund_of_credit_reconciles_and_is_bounded():

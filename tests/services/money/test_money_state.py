@@ -1,5 +1,5 @@
 """A stateful test over pledge / donate / reverse / pay out / refund / change amount /
-end pairing / rollover.
+end pairing / rollover / pay the same child again / reverse after the credit moved.
 
 Paying out goes the way finance pays: a batch built, submitted, approved by another person,
 exported and paid in chunks. After every step: each transaction sums to zero, each balance equals
@@ -10,6 +10,7 @@ with what was given.
 import math
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -27,7 +28,7 @@ from hypothesis.stateful import (
 
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Payout, Pledge
+from sponsorship.models import Pairing, Payout, Pledge
 from sponsorship.models.enums import (
     Account,
     PairingStatus,
@@ -141,9 +142,14 @@ class MoneyMachine(RuleBasedStateMachine):
         # A fresh key each time: the books must balance however often finance pays.
         self.batches += 1
         cutoff = date(self.year + 1, 8, 31)
-        batch = build.build_batch(
-            f"{build.period_key(self.year)}-{self.batches}", cutoff, by=self.staff
-        )
+        try:
+            batch = build.build_batch(
+                f"{build.period_key(self.year)}-{self.batches}", cutoff, by=self.staff
+            )
+        except build.NothingToPayError:
+            # Every child paired is paid this school year already (or none is paired).
+            assert not self.unpaid_this_year(cutoff)
+            return
         payouts = db.session.scalars(sa.select(Payout).where(Payout.batch_id == batch.id)).all()
         if cover_short:
             for payout in payouts:
@@ -177,6 +183,70 @@ class MoneyMachine(RuleBasedStateMachine):
         cover = sum(p.shortfall_fen for p in included if p.general_fund_cover)
         assert -ledger.balance(Account.GENERAL) == general_before - cover
         self.paid_out += sum(p.amount_fen for p in included)
+
+    def unpaid_this_year(self, cutoff: date) -> list[int]:
+        """The children paired on the cut-off with no payout paid this school year."""
+        paid = sa.select(Payout.child_id).where(
+            Payout.status == PayoutStatus.PAID, Payout.school_year == self.year
+        )
+        return list(
+            db.session.scalars(
+                sa.select(Pairing.child_id).where(
+                    Pairing.status == PairingStatus.ACTIVE,
+                    Pairing.confirmed_at
+                    < datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC),
+                    Pairing.child_id.not_in(paid),
+                )
+            )
+        )
+
+    @rule(pairing=pairings)
+    def pay_the_same_child_again(self, pairing):
+        """A child paid this school year cannot be paid again: not by staff, not through SQL."""
+        paid = db.session.scalar(
+            sa.select(Payout).where(
+                Payout.child_id == pairing.child_id,
+                Payout.status == PayoutStatus.PAID,
+                Payout.school_year == self.year,
+            )
+        )
+        if paid is None:
+            return
+        self.batches += 1
+        later = build.open_adhoc_batch(
+            f"补发-{self.batches}", cutoff=date(self.year + 1, 8, 31), by=self.staff
+        )
+        with pytest.raises(DomainError):
+            review.add_child(later, pairing.child, by=self.staff)
+        row = {
+            c.name: getattr(paid, c.key)
+            for c in Payout.__table__.columns
+            if c.name not in ("id", "transaction_id", "bank_reference", "paid_on", "settled_at")
+        }
+        row.update(batch_id=later.id, status=PayoutStatus.PROPOSED.value)
+        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+            db.session.execute(sa.insert(Payout.__table__).values(row))
+        review.cancel(later, "不重复发放", by=self.staff)
+
+    @rule(
+        target=pairings,
+        sponsor=st.integers(min_value=0, max_value=2),
+        amount=st.integers(min_value=1, max_value=300_000),
+        month=st.integers(min_value=0, max_value=11),
+    )
+    def reverse_after_the_credit_moved(self, sponsor, amount, month):
+        """Her donation's surplus waits as credit, then pays a new child's instalment; the
+        donation bounces and reverses whole, that instalment owed again: nothing left."""
+        who = self.sponsors[sponsor]
+        donation = make_donation(
+            who, amount, remainder_to=RemainderTo.CREDIT, received_on=date(2026, 10, 1)
+        )
+        self.given += amount
+        pairing = self.pledge(sponsor, month)  # starting the pledge applies her credit
+        reverse_donation(donation, "退票")
+        self.given -= amount
+        assert donation.reversed
+        return pairing
 
     @rule(pairing=pairings, extra=st.integers(min_value=0, max_value=300_000))
     def change_amount(self, pairing, extra):

@@ -135,6 +135,7 @@ def test_add_a_child_by_hand_once():
 
 
 def test_the_period_key_is_unique():
+    make_paid_pairing()
     build_batch("2026-09", CUTOFF)
     with pytest.raises(DomainError, match="批次 2026-09 已存在"):
         build_batch("2026-09", CUTOFF)
@@ -216,6 +217,7 @@ def test_a_refused_approval_names_the_shortfall_to_the_reader_in_their_language(
 
 
 def test_cancel_from_draft_or_submitted_only():
+    make_paid_pairing()
     draft = build_batch("2026-09", CUTOFF)
     with pytest.raises(DomainError, match="请填写取消原因"):
         batches.cancel(draft, " ", by=make_user())
