@@ -33,6 +33,7 @@ from sponsorship.views import (
     appeal,
     audit_log,
     auth,
+    child_bulk,
     child_edit,
     child_import,
     children,
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         children.bp,
         child_edit.bp,
         child_import.bp,
+        child_bulk.bp,
         audit_log.bp,
         reports.bp,
     )

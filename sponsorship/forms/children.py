@@ -117,3 +117,7 @@ class ConfirmImportForm(FlaskForm):
 
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import now"))
+
+
+class BulkStatusForm(FlaskForm):
+    """The bulk screen's form: its CSRF token; the buttons name the action (verify, verify_open)."""
