@@ -50,6 +50,8 @@ from sponsorship.views import (
     public,
     regions,
     reports,
+    sponsor_entry,
+    sponsor_import,
     sponsors,
     statements,
 )
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
         public.bp,
         regions.bp,
         sponsors.bp,
+        sponsor_entry.bp,
+        sponsor_import.bp,
         matching.bp,
         pairings.bp,
         portal.bp,

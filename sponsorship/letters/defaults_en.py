@@ -82,6 +82,15 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "{{ link }}\n\n"
         "If you did not ask for this, ignore this email: your password stays as it is." + SIGN,
     ),
+    LetterKind.PORTAL_INVITATION: (
+        "Set your caring-parent password",
+        "Dear {{ name }},\n\n"
+        "Thank you for filling in the caring-parents form; our staff have entered it for you. "
+        "Open this link to choose a password (valid for {{ valid_hours }} hours); then log in "
+        "with your mobile number to follow your application, pairings, pledges and letters:\n"
+        "{{ link }}\n\n"
+        "Once the link expires, use 'Forgot password' on the login page for a new one." + SIGN,
+    ),
     LetterKind.APPEAL: (
         "An appeal: become a caring parent to a child in difficulty",
         "{% if name %}Dear {{ name }},{% else %}Dear friends,{% endif %}\n\n"

@@ -31,23 +31,12 @@ from sponsorship.services.children.sheet import (
     zh_values,
 )
 from sponsorship.services.core import audit
+from sponsorship.services.core.spreadsheets import RowProblem
 
 #: Values per IN (...) list: well under every database's parameter limit.
 CHUNK = 500
 #: New children inserted per round of bulk statements.
 INSERT_BATCH = 2000
-
-
-@dataclass
-class RowProblem:
-    """One problem found in the sheet: its row, its column header and the message."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行 · {self.column} · {self.message}"
 
 
 @dataclass

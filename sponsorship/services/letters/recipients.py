@@ -14,6 +14,9 @@ from sponsorship.labels import label
 from sponsorship.models import Child, Guardian, Pairing, Sponsor
 from sponsorship.models.enums import Channel, LetterKind, RecipientType
 
+#: Letters that carry a link: of no use on paper.
+LINK_KINDS = (LetterKind.PASSWORD_RESET, LetterKind.PORTAL_INVITATION)
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -38,7 +41,7 @@ def recipient_of(recipient: Sponsor | Guardian, kind: LetterKind) -> Recipient:
 
 def _sponsor(sponsor: Sponsor, kind: LetterKind) -> Recipient:
     channel = sponsor.channel
-    if kind == LetterKind.PASSWORD_RESET:
+    if kind in LINK_KINDS:
         # A link on paper is of no use: by email when there is one, else by SMS.
         channel = Channel.EMAIL if sponsor.email else Channel.SMS
     elif channel == Channel.EMAIL and not sponsor.email:
