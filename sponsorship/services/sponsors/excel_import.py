@@ -105,7 +105,9 @@ def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPl
         details = Details(region=region, **values)
         for problem in check_entry(details, raw.get("paper_reference"), by=by):
             column = ERROR_COLUMNS.get(problem.field, problem.field)
-            if column not in {p.column for p in problems} and column in FIELD_HEADERS:
+            if column in FIELD_HEADERS and FIELD_HEADERS[column] not in {
+                p.column for p in problems
+            }:
                 problems.append(_problem(number, column, render(problem, "zh")))
         for key in ("paper_reference", "mobile"):
             value = str(getattr(details, key, None) or raw.get(key) or "")
