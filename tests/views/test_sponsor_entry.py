@@ -15,32 +15,17 @@ from sponsorship.models.enums import ConsentMethod, LetterKind, Role, SponsorSta
 from tests.conftest import Auth, count, post_form
 from tests.factories import make_portal_sponsor, make_sponsor, make_village
 from tests.views.pages import field_errors, flashes
+from tests.views.test_signup import form_data
 
 LINK_RE = re.compile(r"http://localhost(/portal/reset/\S+)")
 
 
 def paper_form(village, **overrides) -> dict:
-    data = {
-        "paper_reference": "JD-2026-001",
-        "kind": "individual",
-        "name": "张桂英",
-        "contact_name": "",
-        "gender": "female",
-        "mobile": "139 1234 5678",
-        "email": "",
-        "region": str(village.id),
-        "address": "新村村 3 号",
-        "id_number": "",
-        "aid_preference": "any",
-        "distance": "same_county",
-        "child_gender": "",
-        "capacity": "1",
-        "pledge": "1000",
-        "payment_frequency": "yearly",
-        "channel": "sms",
-    }
-    data.update(overrides)
-    return data
+    """The sign-up form's fields as staff type them from paper: no password, no consent box."""
+    fields = {"password": None, "confirm": None, "consent": None, "website": None}
+    fields |= {"paper_reference": "JD-2026-001", "name": "张桂英", "channel": "sms"}
+    fields |= {"aid_preference": "any", "capacity": "1", "pledge": "1000"}
+    return form_data(village, **(fields | overrides))
 
 
 def enter(client, village, **overrides):

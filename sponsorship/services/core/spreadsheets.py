@@ -74,6 +74,24 @@ class RowProblem:
         return f"第 {self.row} 行 · {self.column} · {self.message}"
 
 
+@dataclass
+class ImportPlan:
+    """The plan for every row of a sheet and the problems found; nothing is written yet."""
+
+    #: One plan per row, each with an `action` ("create", "update", "unchanged" or "error").
+    rows: list = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        """Return how many rows have this action."""
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the sheet has no problems, so the plan may be applied."""
+        return not self.problems
+
+
 class SheetError(DomainError):
     """The file as a whole cannot be read as the expected sheet."""
 

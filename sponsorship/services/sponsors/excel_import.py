@@ -6,7 +6,7 @@ importing the same sheet twice enters nobody twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.money import parse_yuan
 from sponsorship.services.core import audit
-from sponsorship.services.core.spreadsheets import RowProblem, zh_values
+from sponsorship.services.core.spreadsheets import ImportPlan, RowProblem, zh_values
 from sponsorship.services.core.validators import FieldError, normalize_mobile
 from sponsorship.services.sponsors.applications import Details
 from sponsorship.services.sponsors.invitations import LinkFor
@@ -61,23 +61,6 @@ class RowPlan:
     details: Details | None = None
     reference: str = ""
     existing: Sponsor | None = None
-
-
-@dataclass
-class ImportPlan:
-    """The plan for every row of the sheet and the problems found; nothing is written yet."""
-
-    rows: list[RowPlan] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        """Return how many rows have this action: create, unchanged or error."""
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the sheet has no problems, so the plan may be applied."""
-        return not self.problems
 
 
 def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPlan:
