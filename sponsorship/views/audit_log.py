@@ -14,6 +14,8 @@ from sponsorship.services.core import audit_words
 
 bp = Blueprint("audit_log", __name__, url_prefix="/admin/audit")
 PER_PAGE = 100
+
+
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index():
