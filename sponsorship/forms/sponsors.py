@@ -99,3 +99,13 @@ class BulkInviteForm(FlaskForm):
     """The button that invites the ticked caring parents to the portal."""
 
     submit = SubmitField(_l("Invite the selected to the portal"))
+
+
+class BulkRejectForm(FlaskForm):
+    """The button that turns down the ticked pending applications, with the one reason told."""
+
+    reason = StringField(
+        _l("Reason for the selected (the applicants are told it)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Reject the selected applications"))

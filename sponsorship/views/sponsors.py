@@ -15,6 +15,7 @@ from sponsorship.forms.sponsors import (
     ApproveForm,
     BulkApproveForm,
     BulkInviteForm,
+    BulkRejectForm,
     DeactivateForm,
     EditSponsorForm,
     FilterForm,
@@ -81,6 +82,7 @@ def index():
         args=args,
         bulk=BulkApproveForm(),
         invite=BulkInviteForm(formdata=None),
+        reject=BulkRejectForm(formdata=None),
     )
 
 
@@ -170,6 +172,25 @@ def _ticked() -> list[Sponsor]:
             ).order_by(Sponsor.id)
         )
     )
+
+
+@bp.route("/bulk-reject", methods=["POST"])
+@roles_required(*EDITORS)
+def bulk_reject():
+    """Turn down the ticked pending applications in the user's area, with one reason."""
+    form = BulkRejectForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = _ticked()
+    done = attempt(lambda: review.bulk_reject(chosen, by=current_user, reason=form.reason.data))
+    if done and done.value:
+        flash(
+            _("%(n)d applications not approved; letters tell them the reason.", n=done.value),
+            "success",
+        )
+    elif done:
+        flash(_("Nothing rejected: tick pending applications first."), "info")
+    return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
 
 
 @bp.route("/bulk-invite", methods=["POST"])

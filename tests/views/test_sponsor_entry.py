@@ -162,3 +162,32 @@ def test_an_invitation_outlives_a_reset_link_but_not_a_week(client, auth, villag
     assert client.get(path).status_code == 200
     monkeypatch.setattr(time, "time", lambda: now + 7 * 24 * 3600 + 1)
     assert client.get(path).status_code == 404
+
+
+def test_bulk_reject_needs_a_reason_and_turns_down_only_pending_ones(client, auth, village):
+    auth.as_role(Role.STAFF)
+    pending = [make_sponsor(region=village, status=SponsorStatus.PENDING) for _ in range(3)]
+    approved = make_sponsor(region=village, status=SponsorStatus.APPROVED)
+    db.session.commit()
+    ids = [s.id for s in pending] + [approved.id]
+    page = post_form(
+        client,
+        "/sponsors/bulk-reject",
+        {"ids": ids, "reason": ""},
+        token_from="/sponsors/",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert flashes(page, "error") == ["不予通过时必须填写原因，原因会告知申请人。"]
+    assert count(Sponsor, Sponsor.status == SponsorStatus.REJECTED) == 0
+    page = post_form(
+        client,
+        "/sponsors/bulk-reject",
+        {"ids": ids, "reason": "联系电话无法接通"},
+        token_from="/sponsors/",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert flashes(page, "success") == ["3 份申请未通过；已写信告知原因。"]
+    assert count(Sponsor, Sponsor.status == SponsorStatus.REJECTED) == 3
+    assert count(Letter, Letter.kind == LetterKind.REJECTION) == 3
+    db.session.refresh(approved)
+    assert approved.status == SponsorStatus.APPROVED
