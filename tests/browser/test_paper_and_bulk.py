@@ -95,10 +95,14 @@ def test_a_clerk_verifies_a_towns_children_in_two_clicks(live_server, page):
 
     # The child's page at 1280 px: no label broken one character per line.
     page.get_by_role("link", name="本人登记").click()
+    # The text's own box, not the grid cell (which stretches to a long value beside it).
     heights = page.evaluate(
-        """() => [...document.querySelectorAll("dl.facts dt")].map(dt => [
-            dt.textContent.trim(), dt.getBoundingClientRect().height,
-            parseFloat(getComputedStyle(dt).lineHeight)])"""
+        """() => [...document.querySelectorAll("dl.facts dt")].map(dt => {
+            const text = document.createRange();
+            text.selectNodeContents(dt);
+            return [dt.textContent.trim(), text.getBoundingClientRect().height,
+                    parseFloat(getComputedStyle(dt).lineHeight)];
+        })"""
     )
     wrapped = [text for text, height, line in heights if height > 1.5 * line]
     assert len(heights) > 10 and wrapped == []
