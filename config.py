@@ -54,6 +54,9 @@ class Config:
     ID_LOOKUP_RATE_LIMIT = os.environ.get("ID_LOOKUP_RATE_LIMIT", "20 per hour")
     #: Seconds a caring parent's password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    #: Seconds the link of a portal invitation (a paper applicant's first password) stays valid:
+    #: longer than a reset, since an SMS may be read days later.
+    PORTAL_INVITATION_MAX_AGE = int(os.environ.get("PORTAL_INVITATION_MAX_AGE", 7 * 24 * 3600))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from sponsorship.services.core.audit_words import ACTION_LABELS
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "sponsorship" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
@@ -91,3 +93,19 @@ def test_domain_errors_take_a_message_id_not_a_bare_string():
             ):
                 bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bare, "wrap the message in _l(...):\n" + "\n".join(bare)
+
+
+AUDIT_ACTION_RE = re.compile(r"(?:audit\.record|Audit)\(\s*\"([a-z_]+\.[a-z_]+)\"")
+
+
+def test_every_audit_action_in_the_code_has_words_on_the_log_page():
+    recorded = {
+        action
+        for path in (ROOT / "sponsorship").rglob("*.py")
+        for action in AUDIT_ACTION_RE.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(recorded) > 40  # the pattern still finds the calls
+    missing = sorted(recorded - set(ACTION_LABELS))
+    assert not missing, "audit actions without words in services/core/audit_words.py:\n" + (
+        "\n".join(missing)
+    )

@@ -7,7 +7,7 @@ second payout for a child in a school year, on SQLite and PostgreSQL alike. Payo
 cancelled before now are marked cancelled, so that they no longer hold the child's year.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-11-30 02:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

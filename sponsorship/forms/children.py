@@ -128,3 +128,7 @@ class LookupForm(FlaskForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Look up"))
+
+
+class BulkStatusForm(FlaskForm):
+    """The bulk screen's form: its CSRF token; the buttons name the action (verify, verify_open)."""

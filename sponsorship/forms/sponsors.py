@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from sponsorship.forms.signup import SignUpForm
@@ -79,3 +79,33 @@ class EditSponsorForm(SignUpForm):
     consent = None
     website = None
     submit = SubmitField(_l("Save"))
+
+
+class PaperApplicationForm(EditSponsorForm):
+    """Staff type in a signed paper reply form: the applicant's details and the form's number."""
+
+    paper_reference = StringField(
+        _l("Number on the paper form"),
+        validators=[
+            DataRequired(_l("Enter the number written on the paper form.")),
+            Length(max=40),
+        ],
+    )
+    submit = SubmitField(_l("Save and invite to the portal"))
+    save_and_next = SubmitField(_l("Save and enter the next form"))
+
+
+class BulkInviteForm(FlaskForm):
+    """The button that invites the ticked caring parents to the portal."""
+
+    submit = SubmitField(_l("Invite the selected to the portal"))
+
+
+class BulkRejectForm(FlaskForm):
+    """The button that turns down the ticked pending applications, with the one reason told."""
+
+    reason = StringField(
+        _l("Reason for the selected (the applicants are told it)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Reject the selected applications"))

@@ -82,9 +82,20 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
     LetterKind.PASSWORD_RESET: (
         "Reset your password",
         "Dear {{ name }},\n\n"
-        "Open this link to choose a new password (valid for {{ valid_hours }} hours):\n"
+        "Open this link to choose a new password (valid for {{ valid_hours }} "
+        "hour{{ 's' if valid_hours != 1 }}):\n"
         "{{ link }}\n\n"
         "If you did not ask for this, ignore this email: your password stays as it is." + SIGN,
+    ),
+    LetterKind.PORTAL_INVITATION: (
+        "Set your caring-parent password",
+        "Dear {{ name }},\n\n"
+        "Thank you for filling in the caring-parents form; our staff have entered it for you. "
+        "Open this link to choose a password (valid for {{ valid_hours }} "
+        "hour{{ 's' if valid_hours != 1 }}); then log in "
+        "with your mobile number to follow your application, pairings, pledges and letters:\n"
+        "{{ link }}\n\n"
+        "Once the link expires, use 'Forgot password' on the login page for a new one." + SIGN,
     ),
     LetterKind.APPEAL: (
         "An appeal: become a caring parent to a child in difficulty",

@@ -85,6 +85,14 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "请打开下面的链接设置新密码（{{ valid_hours }}小时内有效）：\n{{ link }}\n\n"
         "如果不是您本人操作，请忽略本邮件，您的密码不会改变。" + SIGN,
     ),
+    LetterKind.PORTAL_INVITATION: (
+        "请设置您的爱心父母登录密码",
+        "{{ name }}您好：\n\n"
+        "感谢您填写「爱心父母」报名表，工作人员已为您录入。"
+        "请打开下面的链接设置登录密码（{{ valid_hours }}小时内有效），"
+        "之后可用手机号登录，查看审核结果、结对、认捐和来信：\n{{ link }}\n\n"
+        "链接过期后，可在登录页点击「忘记密码」重新获取。" + SIGN,
+    ),
     LetterKind.APPEAL: (
         "「爱心父母」牵手困境儿童帮扶行动倡议书",
         "{% if name %}尊敬的{{ name }}：{% else %}社会各界爱心人士：{% endif %}\n\n"

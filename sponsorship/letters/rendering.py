@@ -93,8 +93,11 @@ def _template_error(error: TemplateError) -> LetterTemplateError:
     return LetterTemplateError(f"{type(error).__name__}{where}: {error}")
 
 
-def sample_context(kind: LetterKind, language: str = "zh") -> dict:
-    """Return example data for a kind: the editor's preview uses it."""
+def sample_context(kind: LetterKind, language: str = "zh", *, valid_hours: int = 1) -> dict:
+    """Return example data for a kind: the editor's preview uses it.
+
+    `valid_hours` is the real lifetime of the kind's link, so the preview says what is sent.
+    """
     zh = language == "zh"
     common = {
         "name": "王丽华" if zh else "Wang Lihua",
@@ -150,7 +153,11 @@ def sample_context(kind: LetterKind, language: str = "zh") -> dict:
         },
         LetterKind.PASSWORD_RESET: {
             "link": "https://example.org/reset/abc123",
-            "valid_hours": 24,
+            "valid_hours": valid_hours,
+        },
+        LetterKind.PORTAL_INVITATION: {
+            "link": "https://example.org/reset/abc123",
+            "valid_hours": valid_hours,
         },
     }.get(kind, {})
     return {**common, **extra}

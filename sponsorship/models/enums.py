@@ -69,6 +69,13 @@ class PaymentFrequency(StrEnum):
     MONTHLY = "monthly"
 
 
+class ConsentMethod(StrEnum):
+    """How a caring parent agreed to the privacy notice: online at sign-up, or on a paper form."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+
+
 class Channel(StrEnum):
     """How letters reach their recipient: by email, by SMS, or printed and posted."""
 
@@ -176,6 +183,8 @@ class LetterKind(StrEnum):
     CHILD_RECEIVED = "child_received"
     YEARLY_THANKS = "yearly_thanks"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a letter kind, not a secret
+    #: A caring parent entered by staff is asked to set a password and use the portal.
+    PORTAL_INVITATION = "portal_invitation"
     APPEAL = "appeal"
 
 

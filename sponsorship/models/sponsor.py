@@ -12,6 +12,7 @@ from sponsorship.extensions import db
 from sponsorship.models.enums import (
     AidPreference,
     Channel,
+    ConsentMethod,
     Distance,
     Gender,
     PaymentFrequency,
@@ -72,6 +73,14 @@ class Sponsor(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str | None] = mapped_column(sa.String(20))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Online at sign-up, or on the signed paper form (倡议书回执) that staff entered.
+    consent_method: Mapped[ConsentMethod] = mapped_column(
+        str_enum(ConsentMethod), default=ConsentMethod.ONLINE, server_default="online"
+    )
+    #: The number staff wrote on a paper application, so the form can be found again; unique.
+    paper_reference: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    #: The staff member who typed in a paper application (None for online sign-ups).
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     withdraw_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The portal account, once the caring parent has one.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
@@ -82,6 +91,7 @@ class Sponsor(db.Model):
     region: Mapped[Region] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
 
     def __repr__(self) -> str:
         return f"<Sponsor {self.id} {self.name} {self.status}>"

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from sponsorship.access import roles_required
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, User
 from sponsorship.models.enums import Role
+from sponsorship.services.core import audit_words
 
 bp = Blueprint("audit_log", __name__, url_prefix="/admin/audit")
 PER_PAGE = 100
-#: Words for the actions people look for most; any other action shows its code.
-ACTION_LABELS = {
-    "child.view": _l("Opened a child's page"),
-    "child.reveal": _l("Showed full ID and bank numbers"),
-    "child.lookup": _l("Looked a child up by ID number"),
-    "child.export": _l("Exported children"),
-    "child.import": _l("Imported children"),
-    "child.create": _l("Registered a child"),
-    "child.update": _l("Changed a child's record"),
-    "child.verify": _l("Verified a child's record"),
-    "child.awaiting": _l("Put a child on the waiting list"),
-    "child.exit": _l("Recorded a child leaving"),
-    "auth.login": _l("Logged in"),
-    "auth.login_failed": _l("Failed login"),
-    "access.denied": _l("Access refused"),
-    "batch.out_of_scope": _l("Refused: batch beyond the user's area"),
-}
 
 
 @bp.route("/")
@@ -66,6 +49,6 @@ def index():
         users=list(users),
         actions=list(actions),
         selected={"user": user_id, "child": child_id, "action": action},
-        action_labels={code: str(text) for code, text in ACTION_LABELS.items()},
+        words=audit_words,
         args={k: v for k, v in request.args.items() if k != "page"},
     )

@@ -9,8 +9,19 @@ from dataclasses import dataclass
 WIDTH, HEIGHT = 420, 240
 #: Font size of the values and labels, and the width of one character at that size (about).
 FONT, CHAR = 12, 7.5
+#: The smallest font a value is drawn in before it is left to the tooltip.
+SMALL_FONT = 10
 #: Room left for the value above a bar and the label below it.
 TOP, BOTTOM = 22, 40
+#: A horizontal chart: one row per label, the label column at the left, room for the value.
+ROW, LABEL_WIDTH, VALUE_WIDTH = 22, 110, 50
+#: The most rows a horizontal chart draws; beyond it, its title says "top N of M".
+MAX_ROWS = 30
+
+
+def text_width(text: str, font: int = FONT) -> float:
+    """Estimate how wide `text` is drawn: CJK characters a full em, others about 0.6 em."""
+    return sum(font if ord(ch) > 0x2E80 else font * 0.6 for ch in text)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,12 @@ class Chart:
     #: False when the values would overlap: they remain in each bar's tooltip.
     show_values: bool = True
     font: int = FONT
+    #: The values' font: smaller than the labels' when that is what lets them stand clear.
+    value_font: int = FONT
+    #: Bars run left to right, one row per label (for long lists of names such as towns).
+    horizontal: bool = False
+    #: "Top N of M" when a horizontal chart leaves rows out; empty when it shows them all.
+    note: str = ""
 
     @property
     def baseline(self) -> int:
@@ -76,5 +93,42 @@ def bar_chart(
                 value_text=fmt(point.value),
             )
         )
-    widest = max(len(bar.value_text) for bar in bars) * CHAR
-    return Chart(title, bars, show_values=widest <= slot)
+    for font in (FONT, SMALL_FONT):
+        if max(text_width(bar.value_text, font) for bar in bars) <= slot:
+            return Chart(title, bars, value_font=font)
+    return Chart(title, bars, show_values=False)
+
+
+def hbar_chart(
+    title: str,
+    points: Sequence,
+    fmt: Callable[[int], str] = str,
+    *,
+    note: Callable[[int, int], str] | None = None,
+) -> Chart:
+    """Lay out one row per point, label at the left in full; the chart grows with the rows."""
+    points = list(points)
+    shown = points[:MAX_ROWS]
+    if not shown:
+        return Chart(title, [], horizontal=True)
+    top = max((p.value for p in shown), default=0) or 1
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bars = [
+        Bar(
+            x=LABEL_WIDTH,
+            y=i * ROW + 3,
+            width=round(room * max(point.value, 0) / top, 1),
+            height=ROW - 6,
+            label=point.label,
+            value_text=fmt(point.value),
+        )
+        for i, point in enumerate(shown)
+    ]
+    left_out = len(points) > len(shown)
+    return Chart(
+        title,
+        bars,
+        height=len(bars) * ROW,
+        horizontal=True,
+        note=note(len(shown), len(points)) if note and left_out else "",
+    )

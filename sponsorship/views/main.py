@@ -1,6 +1,7 @@
 """The front door (the appeal for visitors, the home page for users) and the staff dashboard."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -65,10 +66,29 @@ def _charts(area, board) -> list[charts.Chart]:
                 trends.Point(p.label, p.value // 100)
                 for p in trends.money_by_month(day, board.money_days)
             ],
-            lambda v: f"{v:,}",
+            _compact_yuan,
         ),
-        charts.bar_chart(_("Pairings in progress by town"), board.town_pairings),
+        charts.hbar_chart(
+            _("Pairings in progress by town"),
+            board.town_pairings,
+            note=lambda shown, total: _(
+                "The %(shown)d towns with the most pairings, of %(total)d.",
+                shown=shown,
+                total=total,
+            ),
+        ),
     ]
+
+
+def _compact_yuan(yuan: int) -> str:
+    """Write a month's money short enough to stand above its bar: 8,500, 12.3万, 124万 (12k)."""
+    if yuan < 10_000:
+        return f"{yuan:,}"
+    if not str(get_locale()).startswith("zh"):
+        return f"{yuan / 1_000:.0f}k"
+    if yuan < 1_000_000:
+        return f"{yuan / 10_000:.1f}".removesuffix(".0") + "万"
+    return f"{yuan / 10_000:.0f}万"
 
 
 @bp.route("/dashboard")

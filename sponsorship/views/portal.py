@@ -13,8 +13,9 @@ from sponsorship.clock import today
 from sponsorship.extensions import db, limiter
 from sponsorship.forms.portal import ContactForm, ResetPasswordForm, ResetRequestForm, WithdrawForm
 from sponsorship.models import Pairing, Payout
-from sponsorship.models.enums import Channel, PairingStatus, PayoutStatus, Role
+from sponsorship.models.enums import Channel, LetterKind, PairingStatus, PayoutStatus, Role
 from sponsorship.services.core import password_reset
+from sponsorship.services.core.link_lifetimes import valid_hours
 from sponsorship.services.letters.queue import letters_for_sponsor
 from sponsorship.services.money.statements import sponsor_statement
 from sponsorship.services.sponsors.applications import (
@@ -188,7 +189,8 @@ def reset_request():
         flash(
             _(
                 "If an account uses these details, we have sent it a link to set a new password. "
-                "The link works for one hour."
+                "The link works for %(hours)d hours.",
+                hours=valid_hours(LetterKind.PASSWORD_RESET),
             ),
             "info",
         )

@@ -14,6 +14,8 @@ from sponsorship.forms.sponsors import (
     WITHDRAW_REQUESTED,
     ApproveForm,
     BulkApproveForm,
+    BulkInviteForm,
+    BulkRejectForm,
     DeactivateForm,
     EditSponsorForm,
     FilterForm,
@@ -23,9 +25,10 @@ from sponsorship.models import Region, Sponsor
 from sponsorship.models.enums import SponsorStatus
 from sponsorship.money import format_fen
 from sponsorship.services.core.scope import in_scope, towns_in_scope
-from sponsorship.services.sponsors import review
+from sponsorship.services.sponsors import invitations, review
 from sponsorship.services.sponsors.applications import edit_sponsor
 from sponsorship.views import safe_next
+from sponsorship.views.sponsor_entry import invitation_link
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("sponsors", __name__, url_prefix="/sponsors")
@@ -73,7 +76,13 @@ def index():
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "sponsors/index.html", form=form, page=page, args=args, bulk=BulkApproveForm()
+        "sponsors/index.html",
+        form=form,
+        page=page,
+        args=args,
+        bulk=BulkApproveForm(),
+        invite=BulkInviteForm(formdata=None),
+        reject=BulkRejectForm(formdata=None),
     )
 
 
@@ -145,15 +154,69 @@ def bulk_approve():
     """Approve the ticked pending applications in the user's area."""
     if not BulkApproveForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
-    chosen = db.session.scalars(
-        in_scope(sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user)
-    ).all()
+    chosen = _ticked()
     done = attempt(lambda: review.bulk_approve(chosen, by=current_user))
     if done and done.value:
         flash(_("%(n)d applications approved.", n=done.value), "success")
     elif done:
         flash(_("Nothing approved: tick pending applications first."), "info")
+    return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
+
+
+def _ticked() -> list[Sponsor]:
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    return list(
+        db.session.scalars(
+            in_scope(
+                sa.select(Sponsor).where(Sponsor.id.in_(ids)), Sponsor.region_id, current_user
+            ).order_by(Sponsor.id)
+        )
+    )
+
+
+@bp.route("/bulk-reject", methods=["POST"])
+@roles_required(*EDITORS)
+def bulk_reject():
+    """Turn down the ticked pending applications in the user's area, with one reason."""
+    form = BulkRejectForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = _ticked()
+    done = attempt(lambda: review.bulk_reject(chosen, by=current_user, reason=form.reason.data))
+    if done and done.value:
+        flash(
+            _("%(n)d applications not approved; letters tell them the reason.", n=done.value),
+            "success",
+        )
+    elif done:
+        flash(_("Nothing rejected: tick pending applications first."), "info")
+    return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
+
+
+@bp.route("/bulk-invite", methods=["POST"])
+@roles_required(*EDITORS)
+def bulk_invite():
+    """Invite the ticked caring parents in the user's area who do not use the portal yet."""
+    if not BulkInviteForm().validate_on_submit():
+        abort(400)
+    chosen = _ticked()
+    done = attempt(
+        lambda: invitations.bulk_invite(chosen, by=current_user, link_for=invitation_link)
+    )
+    if done:
+        outcome = done.value
+        if outcome.invited:
+            flash(
+                _("%(n)d caring parents invited to the portal.", n=len(outcome.invited)), "success"
+            )
+        if outcome.already_active:
+            names = "、".join(s.name for s in outcome.already_active)
+            flash(_("Already using the portal, not invited again: %(names)s", names=names), "info")
+        if outcome.not_invitable:
+            names = "、".join(s.name for s in outcome.not_invitable)
+            flash(_("Not approved or withdrawn, not invited: %(names)s", names=names), "info")
+        if not chosen:
+            flash(_("Nothing sent: tick caring parents first."), "info")
     return redirect(safe_next(request.form.get("next"), url_for("sponsors.index")))
 
 

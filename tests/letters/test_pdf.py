@@ -114,3 +114,27 @@ def test_the_signature_block_is_split_off_for_the_right_margin():
         "县妇联\n2026年9月1日",
     )
     assert split_signature("只有一段正文，没有落款。") == ("只有一段正文，没有落款。", "")
+
+
+def test_each_letters_footer_says_page_n_of_its_own_pages():
+    """Pages are numbered per letter (each goes in its own envelope), with the letter's total."""
+    signed = "感谢您的爱心。" * 400 + "\n\n妇联\n2026年9月1日"
+    letters = [
+        PrintedLetter("地址\n甲 收", "长信", signed, "No. 7"),
+        PrintedLetter("地址\n乙 收", "短信", "谢谢。", "No. 8"),
+        PrintedLetter("Addr\nB", "Thanks", "Dear B,\n\n" + "Thank you. " * 900, "No. 9", "en"),
+    ]
+    reader = PdfReader(io.BytesIO(render_pdf(letters, federation="妇联", programme="行动")))
+    # The footer is the last line of each page; pypdf reads the CID font with NULs between.
+    footers = [page.extract_text().replace("\x00", "").splitlines()[-1] for page in reader.pages]
+    long_pages = sum("No. 7" in footer for footer in footers)
+    english_pages = sum("No. 9" in footer for footer in footers)
+    assert long_pages >= 2 and english_pages >= 2
+    assert len(footers) == long_pages + 1 + english_pages
+    assert footers[:long_pages] == [
+        f"No. 7 · 第 {n} 页，共 {long_pages} 页" for n in range(1, long_pages + 1)
+    ]
+    assert footers[long_pages] == "No. 8 · 第 1 页，共 1 页"
+    assert footers[long_pages + 1 :] == [
+        f"No. 9 · Page {n} of {english_pages}" for n in range(1, english_pages + 1)
+    ]

@@ -25,7 +25,14 @@ MUST_SHOW = {
     LetterKind.PAYOUT_NOTICE: ["小花", "¥1,000.00", "2026年9月5日|5 September 2026"],
     LetterKind.CHILD_RECEIVED: ["小花", "¥1,000.00"],
     LetterKind.YEARLY_THANKS: ["2026", "¥2,000.00"],
-    LetterKind.PASSWORD_RESET: ["https://example.org/reset/abc123", "24"],
+    LetterKind.PASSWORD_RESET: [
+        "https://example.org/reset/abc123",
+        "1小时内有效|valid for 1 hour)",
+    ],
+    LetterKind.PORTAL_INVITATION: [
+        "https://example.org/reset/abc123",
+        "小时内有效|valid for 1 hour)",
+    ],
     LetterKind.APPEAL: ["爱心父母|caring parent"],
 }
 

@@ -129,7 +129,7 @@ def test_the_dashboard_shows_figures_todos_and_charts(client, auth, frozen):
     assert "/sponsors/?status=pending" in page and "/letters/?status=failed" in page
     assert "/matching/" in page and "/children/?status=awaiting" in page
     assert "¥118,180.00" in page  # raised this period
-    assert figure(page, "本期募捐") == "¥118,180.00"
+    assert figure(page, "2026-01-01 以来募捐（本半年）") == "¥118,180.00"
     pending = count(Sponsor, Sponsor.status == f.SponsorStatus.PENDING)
     assert pending >= 1 and figure(page, "待审核") == str(pending)  # with the one added above
 

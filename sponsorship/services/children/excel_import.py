@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -31,23 +31,12 @@ from sponsorship.services.children.sheet import (
     zh_values,
 )
 from sponsorship.services.core import audit
+from sponsorship.services.core.spreadsheets import ImportPlan, RowProblem
 
 #: Values per IN (...) list: well under every database's parameter limit.
 CHUNK = 500
 #: New children inserted per round of bulk statements.
 INSERT_BATCH = 2000
-
-
-@dataclass
-class RowProblem:
-    """One problem found in the sheet: its row, its column header and the message."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行 · {self.column} · {self.message}"
 
 
 @dataclass
@@ -61,23 +50,6 @@ class RowPlan:
     data: ChildData | None = None
     region: Region | None = None
     child: Child | None = None
-
-
-@dataclass
-class ImportPlan:
-    """The plan for every row of the sheet and the problems found; nothing is written yet."""
-
-    rows: list[RowPlan] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        """Return how many rows have this action: create, update, unchanged or error."""
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the sheet has no problems, so the plan may be applied."""
-        return not self.problems
 
 
 def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPlan:

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import io
-import zipfile
-from datetime import datetime
 from typing import BinaryIO
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from sponsorship.errors import DomainError, Joined
-from sponsorship.labels import label
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
+from sponsorship.services.core import spreadsheets
+from sponsorship.services.core.spreadsheets import (
+    MAX_ROWS,
+    SheetError,
+    SheetSpec,
+    normalise_header,
+    zh_labels,
+    zh_values,
+)
 
-#: The largest sheet taken in one go; larger ones are split by the user.
-MAX_ROWS = 20_000
+__all__ = [
+    "ENUMS",
+    "FIELD_HEADERS",
+    "HEADERS",
+    "MAX_ROWS",
+    "SheetError",
+    "normalise_header",
+    "read_rows",
+    "template_workbook",
+    "zh_labels",
+    "zh_values",
+]
 #: (Chinese header, field) in template order; the same columns come back in exports.
 HEADERS = [
     ("姓名", "name"),
@@ -79,149 +88,24 @@ INSTRUCTIONS = [
 ]
 
 
-def zh_values(enum_class) -> dict[str, str]:
-    """Map each member's Chinese label (and its code value) to the value."""
-    with force_locale("zh"):
-        mapping = {label(member): member.value for member in enum_class}
-    mapping.update({member.value: member.value for member in enum_class})
-    return mapping
-
-
-def zh_labels(enum_class) -> list[str]:
-    """Return the members' Chinese labels, for the template's drop-down lists."""
-    with force_locale("zh"):
-        return [label(member) for member in enum_class]
-
-
-def normalise_header(text: object) -> str:
-    """Read a header cell leniently: spaces, asterisks and half-width brackets are ignored."""
-    value = str(text or "").strip().replace(" ", "").rstrip("*＊")
-    return value.replace("(", "（").replace(")", "）")
+SHEET = SheetSpec(
+    title="儿童名册",
+    headers=tuple(HEADERS),
+    required=frozenset(REQUIRED),
+    enums=ENUMS,
+    text_columns=frozenset(TEXT_COLUMNS),
+    instructions=tuple(INSTRUCTIONS),
+    empty=_l("The sheet is empty: headers in row 1, one child per row from row 2."),
+    no_rows=_l("The sheet has no children: one child per row from row 2."),
+    multi=frozenset({"hardships"}),
+)
 
 
 def template_workbook(towns: list[str] | None = None) -> io.BytesIO:
-    """Return a blank .xlsx template with lists for the enumerated columns."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "儿童名册"
-    sheet.append([header for header, _ in HEADERS])
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FCE4EC")
-    lists = workbook.create_sheet("选项")
-    for index, (header, field) in enumerate(HEADERS, start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index)
-        cell.font = bold
-        if field in REQUIRED:
-            cell.fill = required_fill
-        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 4)
-        if field in TEXT_COLUMNS:
-            for row in range(2, 2002):
-                sheet.cell(row=row, column=index).number_format = "@"
-        if field in ENUMS and field != "hardships":
-            values = zh_labels(ENUMS[field])
-            _add_list(sheet, lists, letter, header, values)
-    _write_list(lists, zh_labels(Hardship))
-    if towns:
-        letter = get_column_letter(list(FIELD_HEADERS).index("town") + 1)
-        _add_list(sheet, lists, letter, FIELD_HEADERS["town"], towns)
-    notes = workbook.create_sheet("填写说明")
-    for line in INSTRUCTIONS:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    sheet.freeze_panes = "A2"
-    stream = io.BytesIO()
-    workbook.save(stream)
-    stream.seek(0)
-    return stream
-
-
-def _add_list(sheet, lists, letter: str, header: str, values: list[str]) -> None:
-    """Let the column's cells take only the values listed on the options sheet."""
-    column = _write_list(lists, values)
-    rule = DataValidation(
-        type="list",
-        formula1=f"选项!${column}$1:${column}${len(values)}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="请从列表中选择",
-        error=f"{header}只能从列表中选择。",
-    )
-    sheet.add_data_validation(rule)
-    rule.add(f"{letter}2:{letter}20001")
-
-
-def _write_list(sheet, values: list[str]) -> str:
-    """Write values down the next free column of the list sheet; return its letter."""
-    used = [c for c in range(1, sheet.max_column + 1) if sheet.cell(row=1, column=c).value]
-    index = (max(used) + 1) if used else 1
-    for row, value in enumerate(values, start=1):
-        sheet.cell(row=row, column=index, value=value)
-    return get_column_letter(index)
-
-
-class SheetError(DomainError):
-    """The file as a whole cannot be read as a children's sheet."""
-
-
-#: Between column names in a message: "、" in Chinese.
-_COMMA = _l(", ")
+    """Return a blank children's template with lists for the enumerated columns."""
+    return spreadsheets.template_workbook(SHEET, towns)
 
 
 def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
     """Return (sheet row number, values by field) for each non-empty row, or raise SheetError."""
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(
-            _l("The file is not an Excel workbook (.xlsx). Use the template or save as .xlsx."),
-        ) from exc
-    try:
-        sheet = (
-            workbook["儿童名册"] if "儿童名册" in workbook.sheetnames else workbook.worksheets[0]
-        )
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
-        columns = [HEADER_FIELDS.get(normalise_header(cell)) for cell in header or ()]
-        missing = [FIELD_HEADERS[f] for f in FIELD_HEADERS if f in REQUIRED and f not in columns]
-        if header is None or all(c is None for c in columns):
-            raise SheetError(
-                _l("The sheet is empty: headers in row 1, one child per row from row 2."),
-            )
-        if missing:
-            raise SheetError(
-                _l(
-                    "Required columns are missing: %(columns)s.",
-                    columns=Joined(missing, separator=_COMMA),
-                ),
-            )
-        rows = []
-        for number, line in enumerate(lines, start=2):
-            values = {f: _cell(v) for f, v in zip(columns, line, strict=False) if f}
-            if not any(v not in (None, "") for v in values.values()):
-                continue
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise SheetError(
-                    _l(
-                        "At most %(n)s rows per import; split the sheet into several files.",
-                        n=MAX_ROWS,
-                    ),
-                )
-    finally:
-        workbook.close()
-    if not rows:
-        raise SheetError(
-            _l("The sheet has no children: one child per row from row 2."),
-        )
-    return rows
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return spreadsheets.read_rows(stream, SHEET)

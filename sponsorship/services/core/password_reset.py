@@ -1,4 +1,8 @@
-"""Password reset for caring parents: a signed, time-limited link sent by letter."""
+"""Password reset for caring parents: a signed, time-limited link sent by letter.
+
+The same link, longer-lived, invites a caring parent whom staff entered from a paper form to set
+a first password: staff never type one.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from sponsorship.extensions import db
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
+from sponsorship.services.core.link_lifetimes import CONFIG_KEYS, max_age, valid_hours
 from sponsorship.services.core.links import public_url
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 
@@ -30,19 +35,25 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
 
 
-def make_token(user: User) -> str:
+def make_token(user: User, *, invitation: bool = False) -> str:
     """Return a signed token that lets `user` set a new password until it expires or is used."""
-    return _serializer().dumps({"u": user.id, "p": _fingerprint(user)})
+    payload = {"u": user.id, "p": _fingerprint(user)}
+    if invitation:
+        payload["i"] = 1
+    return _serializer().dumps(payload)
 
 
 def user_for_token(token: str) -> User | None:
     """Return the portal user a valid, unexpired, unused token belongs to, or None."""
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    serializer = _serializer()
     try:
-        data = _serializer().loads(token, max_age=max_age)
+        # The payload says which lifetime applies: read it within the longest, then check it.
+        data = serializer.loads(token, max_age=max(max_age(kind) for kind in CONFIG_KEYS))
+        if not isinstance(data, dict):
+            return None
+        kind = LetterKind.PORTAL_INVITATION if data.get("i") else LetterKind.PASSWORD_RESET
+        serializer.loads(token, max_age=max_age(kind))
     except (SignatureExpired, BadSignature):
-        return None
-    if not isinstance(data, dict):
         return None
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
     if user is None or not user.active or user.role != Role.SPONSOR:
@@ -61,7 +72,13 @@ def request_reset(login: str) -> None:
     # From the configured address only: the request's Host is whatever the sender typed.
     link = public_url("portal.reset_password", token=make_token(user))
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-    queue_letter(LetterKind.PASSWORD_RESET, sponsor, f"password-reset-{stamp}", link=link)
+    queue_letter(
+        LetterKind.PASSWORD_RESET,
+        sponsor,
+        f"password-reset-{stamp}",
+        link=link,
+        valid_hours=valid_hours(LetterKind.PASSWORD_RESET),
+    )
 
 
 def reset_password(token: str, new_password: str) -> User:

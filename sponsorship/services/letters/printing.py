@@ -22,6 +22,7 @@ def print_pdf(letters: Sequence[Letter]) -> bytes:
                 subject=letter.subject,
                 body=letter.body,
                 reference=f"No. {letter.id}",
+                language=letter.language,
             )
             for letter in letters
         ],

@@ -12,8 +12,11 @@ from flask_babel import force_locale
 from sponsorship.clock import today
 from sponsorship.labels import label
 from sponsorship.masking import age_this_year
-from sponsorship.models import Child, Guardian, Pairing, Sponsor
-from sponsorship.models.enums import Channel, LetterKind, RecipientType
+from sponsorship.models import Child, Guardian, Pairing, Region, Sponsor
+from sponsorship.models.enums import Channel, LetterKind, RecipientType, RegionLevel
+
+#: Letters that carry a link: of no use on paper.
+LINK_KINDS = (LetterKind.PASSWORD_RESET, LetterKind.PORTAL_INVITATION)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def recipient_of(recipient: Sponsor | Guardian, kind: LetterKind) -> Recipient:
 
 def _sponsor(sponsor: Sponsor, kind: LetterKind) -> Recipient:
     channel = sponsor.channel
-    if kind == LetterKind.PASSWORD_RESET:
+    if kind in LINK_KINDS:
         # A link on paper is of no use: by email when there is one, else by SMS.
         channel = Channel.EMAIL if sponsor.email else Channel.SMS
     elif channel == Channel.EMAIL and not sponsor.email:
@@ -51,7 +54,7 @@ def _sponsor(sponsor: Sponsor, kind: LetterKind) -> Recipient:
         to = sponsor.mobile
     else:
         attention = sponsor.contact_name
-        to = _postal_block(sponsor.region.full_name, sponsor.address, name, attention)
+        to = _postal_block(sponsor.region, sponsor.address, name, attention)
     return Recipient(RecipientType.SPONSOR, sponsor.id, name, sponsor.region_id, channel, to)
 
 
@@ -61,18 +64,43 @@ def _guardian(guardian: Guardian) -> Recipient:
     if guardian.mobile:
         channel, to = Channel.SMS, guardian.mobile
     else:
-        place = child.region.full_name if child else ""
         channel = Channel.POST
-        to = _postal_block(place, child.address if child else "", guardian.name, None)
+        region = child.region if child else None
+        to = _postal_block(region, child.address if child else "", guardian.name, None)
     return Recipient(RecipientType.GUARDIAN, guardian.id, guardian.name, region_id, channel, to)
 
 
-def _postal_block(place: str, address: str, name: str, attention: str | None) -> str:
+def _postal_block(region: Region | None, address: str, name: str, attention: str | None) -> str:
     """Return the address block for a window envelope: address line, then the name."""
-    street = address if place and address.startswith(place) else f"{place}{address}"
-    lines = [street.strip() or place]
+    lines = [_street(region, address)]
     lines.append(f"{name} {attention} 收" if attention else f"{name} 收")
     return "\n".join(line for line in lines if line)
+
+
+def _street(region: Region | None, address: str) -> str:
+    """Put the town and village before the address, unless the address already names them.
+
+    People type addresses in full (广东省惠东县稔山镇新村村3号) or from the village on
+    (新村村3号): only the names above the highest one the address already holds are added.
+    """
+    address = (address or "").strip()
+    names = _place_names(region)
+    for index, place in enumerate(names):
+        if place and place in address:
+            return "".join(names[:index]) + address
+    return "".join(names) + address
+
+
+def _place_names(region: Region | None) -> list[str]:
+    """Return the town and village names from the top, as `Region.full_name` joins them."""
+    names = []
+    node = region
+    while node is not None and node.level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
+        names.append(node.name)
+        node = node.parent
+    if not names and region is not None:
+        names.append(region.name)
+    return list(reversed(names))
 
 
 def plain_context(context: dict, language: str) -> dict:

@@ -17,6 +17,7 @@ from sponsorship.letters.rendering import (
 from sponsorship.models import LetterTemplate, User
 from sponsorship.models.enums import LetterKind
 from sponsorship.services.core import audit
+from sponsorship.services.core.link_lifetimes import valid_hours
 
 
 def active_template(kind: LetterKind, language: str) -> LetterTemplate | None:
@@ -65,7 +66,8 @@ def preview(kind: LetterKind, language: str, subject: str, body: str) -> tuple[s
     """Render a draft with the kind's example data; raise DomainError when it is broken."""
     _check_language(language)
     try:
-        return render(subject, body, sample_context(kind, language), language)
+        context = sample_context(kind, language, valid_hours=valid_hours(kind))
+        return render(subject, body, context, language)
     except LetterTemplateError as error:
         raise DomainError(
             _l("The template has an error and cannot be rendered: %(error)s", error=str(error))

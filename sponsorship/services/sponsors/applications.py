@@ -73,20 +73,57 @@ def minimum_pledge_fen(preference: AidPreference) -> int:
     return min(settings.standard_fen(group) for group in PREFERENCE_GROUPS[preference])
 
 
-def check_details(details: Details, *, sponsor: Sponsor | None = None) -> Details:
+def check_details(
+    details: Details, *, sponsor: Sponsor | None = None, staff: bool = False
+) -> Details:
     """Validate and normalise every field; raise FieldError naming the first bad one."""
-    d = details
-    d.name = clean_text(d.name, field="name", max_length=100)
+    problems = find_problems(details, sponsor=sponsor, staff=staff)
+    if problems:
+        raise problems[0]
+    return details
+
+
+def find_problems(
+    details: Details, *, sponsor: Sponsor | None = None, staff: bool = False
+) -> list[FieldError]:
+    """Normalise every field and return each rule broken, in form order (a sheet lists them all).
+
+    `staff` words a duplicate as staff need it ("another caring parent uses it"), not as the
+    applicant does ("log in to follow your application").
+    """
+    d, problems = details, []
+
+    def check(rule) -> None:
+        try:
+            rule()
+        except FieldError as problem:
+            problems.append(problem)
+
+    def normalise(name: str, clean) -> None:
+        check(lambda: setattr(d, name, clean(getattr(d, name))))
+
+    normalise("name", lambda v: clean_text(v, field="name", max_length=100))
     if d.kind == SponsorKind.ORGANISATION:
-        d.contact_name = clean_text(d.contact_name, field="contact_name", max_length=100)
+        normalise("contact_name", lambda v: clean_text(v, field="contact_name", max_length=100))
     else:
         d.contact_name = None
-    d.mobile = normalize_mobile(d.mobile)
-    d.email = normalize_email(d.email)
-    d.address = clean_text(d.address, field="address", max_length=255)
-    d.id_number = normalize_id_number(d.id_number, today=today())
+    normalise("mobile", normalize_mobile)
+    normalise("email", normalize_email)
+    normalise("address", lambda v: clean_text(v, field="address", max_length=255))
+    normalise("id_number", lambda v: normalize_id_number(v, today=today()))
+    check(lambda: _check_region(d))
+    check(lambda: _check_wishes(d))
+    if not problems:
+        check(lambda: _check_unique(d, sponsor, new=sponsor is None and not staff))
+    return problems
+
+
+def _check_region(d: Details) -> None:
     if d.region is None or d.region.level not in (RegionLevel.TOWN, RegionLevel.VILLAGE):
         raise FieldError("region", _l("Choose your town and village."))
+
+
+def _check_wishes(d: Details) -> None:
     if d.channel == Channel.EMAIL and not d.email:
         raise FieldError(
             "email",
@@ -112,11 +149,9 @@ def check_details(details: Details, *, sponsor: Sponsor | None = None) -> Detail
                 yuan=yuan,
             ),
         )
-    _check_unique(d, sponsor)
-    return d
 
 
-def _check_unique(d: Details, sponsor: Sponsor | None) -> None:
+def _check_unique(d: Details, sponsor: Sponsor | None, *, new: bool) -> None:
     """Refuse a mobile or ID number that another application already uses."""
     others = (
         sa.select(Sponsor.id).where(Sponsor.id != sponsor.id) if sponsor else sa.select(Sponsor.id)
@@ -124,9 +159,9 @@ def _check_unique(d: Details, sponsor: Sponsor | None) -> None:
     if db.session.scalar(others.where(Sponsor.mobile == d.mobile)) is not None or (
         sponsor is None and users.find_by_username(d.mobile) is not None
     ):
-        raise _exists("mobile", new=sponsor is None)
+        raise _exists("mobile", new=new)
     if d.id_number and db.session.scalar(others.where(Sponsor.id_number == d.id_number)):
-        raise _exists("id_number", new=sponsor is None)
+        raise _exists("id_number", new=new)
 
 
 #: Whole sentences per field, not a sentence with the field's name put in: word order differs.
@@ -173,7 +208,7 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
     )
     user.set_password(password)
     sponsor = Sponsor(
-        **_columns(d),
+        **sponsor_columns(d),
         status=SponsorStatus.PENDING,
         consent_version=PRIVACY_NOTICE_VERSION,
         consent_at=now,
@@ -184,13 +219,14 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
             db.session.add_all([user, sponsor])
             db.session.flush()
     except IntegrityError as error:
-        raise _exists("mobile", "手机号", "mobile number", new=True) from error
+        raise _exists("mobile", new=True) from error
     audit.record("sponsor.signup", sponsor, detail=f"consent={PRIVACY_NOTICE_VERSION}", user=user)
     queue_letter(LetterKind.SIGNUP_ACK, sponsor, f"sponsor-{sponsor.id}")
     return sponsor
 
 
-def _columns(d: Details) -> dict:
+def sponsor_columns(d: Details) -> dict:
+    """Return the sponsor's columns from checked details."""
     return {f.name: getattr(d, f.name) for f in fields(Details)}
 
 
@@ -202,8 +238,8 @@ def details_of(sponsor: Sponsor) -> Details:
 def edit_sponsor(sponsor: Sponsor, details: Details, *, by: User) -> Sponsor:
     """Change an application's details under the same rules as sign-up; audit what changed."""
     d = check_details(details, sponsor=sponsor)
-    changed = sorted(k for k, v in _columns(d).items() if getattr(sponsor, k) != v)
-    for key, value in _columns(d).items():
+    changed = sorted(k for k, v in sponsor_columns(d).items() if getattr(sponsor, k) != v)
+    for key, value in sponsor_columns(d).items():
         setattr(sponsor, key, value)
     _sync_account(sponsor)
     db.session.flush()
@@ -233,7 +269,7 @@ def _sync_account(sponsor: Sponsor) -> None:
         return
     if user.username != sponsor.mobile:
         if users.find_by_username(sponsor.mobile) not in (None, user):
-            raise _exists("mobile", "手机号", "mobile number", new=False)
+            raise _exists("mobile", new=False)
         user.username = sponsor.mobile
     user.email = sponsor.email
     user.display_name = sponsor.name

@@ -81,6 +81,18 @@ def bulk_approve(sponsors: Iterable[Sponsor], *, by: User) -> int:
     return approved
 
 
+def bulk_reject(sponsors: Iterable[Sponsor], *, by: User, reason: str) -> int:
+    """Reject every pending application among `sponsors` with one reason; return how many."""
+    if not (reason or "").strip():
+        raise DomainError(_l("A rejection needs a reason; the applicant is told it."))
+    rejected = 0
+    for sponsor in sponsors:
+        if sponsor.status == SponsorStatus.PENDING:
+            reject(sponsor, by=by, reason=reason)
+            rejected += 1
+    return rejected
+
+
 #: A status as a word inside a sentence (the labels on screen are capitalised headings).
 _STATUS_WORDS = {
     SponsorStatus.PENDING: _l("pending review"),

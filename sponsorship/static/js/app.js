@@ -21,3 +21,14 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   });
 });
+
+// A box marked data-tick-all="name" ticks or clears every checkbox of that name in its form.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-tick-all]").forEach((box) => {
+    box.addEventListener("change", () => {
+      box.form.querySelectorAll(`input[name="${box.dataset.tickAll}"]`).forEach((other) => {
+        other.checked = box.checked;
+      });
+    });
+  });
+});

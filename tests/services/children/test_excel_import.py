@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Child, Guardian
 from sponsorship.models.enums import ChildStatus, Hardship, RegionLevel, Role
-from sponsorship.services.children import sheet
 from sponsorship.services.children.excel_import import apply_import, plan_import
 from sponsorship.services.children.sheet import SheetError, read_rows
+from sponsorship.services.core import spreadsheets
 from tests.conftest import count
 from tests.factories import id_number, make_child, make_region, make_user
 from tests.sheets import make_sheet, sheet_row
@@ -130,7 +130,7 @@ def test_files_that_are_not_sheets_of_children():
 
 
 def test_a_sheet_too_long_is_refused_with_a_clear_message(place, monkeypatch):
-    monkeypatch.setattr(sheet, "MAX_ROWS", 3)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
     content = make_sheet([sheet_row("平山街道", "新村社区", 姓名=f"童{i}") for i in range(4)])
     with pytest.raises(SheetError, match="一次最多导入 3 行"):
         read_rows(io.BytesIO(content))
