@@ -17,7 +17,7 @@ from tests.factories import make_portal_sponsor, make_sponsor, make_village
 from tests.views.pages import field_errors, flashes
 from tests.views.test_signup import form_data
 
-LINK_RE = re.compile(r"http://localhost(/portal/reset/\S+)")
+LINK_RE = re.compile(r"https?://[^/\s]+(/portal/reset/\S+)")
 
 
 def paper_form(village, **overrides) -> dict:
