@@ -68,7 +68,16 @@ def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = Fals
 
 
 def install_sqlite_pragmas() -> None:
-    """Turn on foreign keys, WAL and a busy timeout, and let SQLAlchemy own BEGIN on SQLite."""
+    """Turn on foreign keys, WAL and a busy timeout, and start every SQLite transaction as a writer.
+
+    SQLAlchemy's documented recipe: pysqlite's own BEGIN handling is switched off and the
+    "begin" event emits BEGIN IMMEDIATE. A deferred BEGIN starts as a reader, and a reader that
+    later writes after another connection committed fails at once with "database is locked"
+    (the busy timeout cannot help it: its snapshot is stale). IMMEDIATE takes the write lock
+    first, so a second writer waits its turn under the busy timeout instead. Readers in other
+    connections are not blocked (WAL); transactions on this file simply take turns, which at the
+    embedded default's scale costs milliseconds. PostgreSQL is untouched.
+    """
     global _installed
     if _installed:
         return
@@ -90,7 +99,7 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "begin")
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def compare_column_types(context, inspected_column, metadata_column, inspected_type, metadata_type):
