@@ -157,7 +157,7 @@ def _race(app, targets: list[int], by_id: int) -> list[str]:
 
     def worker(pairing_id: int) -> None:
         with app.app_context():
-            # Meet first: on SQLite a transaction (even this read) holds the write lock until it ends.
+            # Meet first: on SQLite even this read holds the write lock until its transaction ends.
             barrier.wait()
             user = db.session.get(factories.User, by_id)
             try:
