@@ -15,6 +15,10 @@ from sqlalchemy.engine import Engine
 from sponsorship.extensions import db
 
 _installed = False
+#: How long a SQLite transaction waits for the write lock before "database is locked". Every
+#: transaction holds it from its first statement to its commit, so on a machine short of CPU a
+#: queue of requests can take seconds; a person would rather wait than see an error page.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def is_postgresql() -> bool:
@@ -91,7 +95,7 @@ def install_sqlite_pragmas() -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         with contextlib.suppress(sqlite3.OperationalError):  # in-memory databases have no WAL
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
