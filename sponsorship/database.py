@@ -6,6 +6,8 @@ production, SQLite in development and most tests.
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -15,6 +17,9 @@ from sqlalchemy.engine import Engine
 from sponsorship.extensions import db
 
 _installed = False
+#: True in a thread that only watches the database (a test's own thread while a live server or
+#: workers run): its transactions begin deferred, so its reads never hold the write lock.
+_deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
 #: How long a SQLite transaction waits for the write lock before "database is locked". Every
 #: transaction holds it from its first statement to its commit, so on a machine short of CPU a
 #: queue of requests can take seconds; a person would rather wait than see an error page.
@@ -103,7 +108,21 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "begin")
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if _deferred_begin.get() else "BEGIN IMMEDIATE")
+
+
+@contextlib.contextmanager
+def deferred_begin() -> Iterator[None]:
+    """Begin this thread's SQLite transactions deferred, as readers, for the block's duration.
+
+    Only for a thread that reads while others write and writes nothing itself then (a reader
+    that later writes may fail with "database is locked", which is why the default is IMMEDIATE).
+    """
+    token = _deferred_begin.set(True)
+    try:
+        yield
+    finally:
+        _deferred_begin.reset(token)
 
 
 def compare_column_types(context, inspected_column, metadata_column, inspected_type, metadata_type):
