@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 TRANSLATIONS := sponsorship/translations
 CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages clean browser-deps
+.PHONY: run serve test lint format translations extract-messages clean browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +25,15 @@ translations: $(COMPILED)
 ## Start the app with demo data and the scheduler on http://127.0.0.1:5000
 run: $(STAMP) translations
 	$(FLASK) setup
-	@echo "Starting the web app on http://127.0.0.1:5000 and the scheduler (Ctrl+C stops both)."
-	@trap 'kill 0' INT TERM EXIT; $(FLASK) jobs run & $(FLASK) run --host 127.0.0.1 --port 5000
+	@$(MAKE) --no-print-directory serve
+
+## The web app and the scheduler side by side, without set-up; Ctrl+C stops both.
+# The trap is cleared before `kill 0`: that signal reaches this shell too, and under dash a trap
+# still set would run again and again until the shell crashed ("Segmentation fault").
+serve:
+	@echo "Starting the web app on http://127.0.0.1:$(PORT) and the scheduler (Ctrl+C stops both)."
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	  $(FLASK) jobs run & $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Lint, then the whole suite on SQLite, and again on TEST_DATABASE_URL when it is set
 test: $(STAMP) translations browser-deps

@@ -48,7 +48,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "sponsorship")
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    #: Failed logins: per client address (a whole office may share one), and per login name.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute")
+    #: Sign-ups: per client address generously (a recruitment event on one Wi-Fi), and strictly
+    #: per mobile number and per ID number typed.
+    SIGNUP_ADDRESS_RATE_LIMIT = os.environ.get("SIGNUP_ADDRESS_RATE_LIMIT", "200 per hour")
+    SIGNUP_PERSON_RATE_LIMIT = os.environ.get("SIGNUP_PERSON_RATE_LIMIT", "5 per hour")
+    #: Other public forms (password reset), per client address.
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour")
     #: Per user, on looking a child up by a whole ID number (each look-up is audited too).
     ID_LOOKUP_RATE_LIMIT = os.environ.get("ID_LOOKUP_RATE_LIMIT", "20 per hour")
@@ -81,6 +88,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@example.org")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 30))
+    #: Seconds one delivery run (every minute) may spend talking to servers; the rest waits.
+    LETTER_DELIVERY_BUDGET = float(os.environ.get("LETTER_DELIVERY_BUDGET", 45))
     #: A CA bundle for a mail relay with a private certificate authority; the system's otherwise.
     MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
     #: The delivery adapter for SMS, "module:Class"; the default only writes to the log.

@@ -6,6 +6,8 @@ production, SQLite in development and most tests.
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -15,6 +17,13 @@ from sqlalchemy.engine import Engine
 from sponsorship.extensions import db
 
 _installed = False
+#: True in a thread that only watches the database (a test's own thread while a live server or
+#: workers run): its transactions begin deferred, so its reads never hold the write lock.
+_deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
+#: How long a SQLite transaction waits for the write lock before "database is locked". Every
+#: transaction holds it from its first statement to its commit, so on a machine short of CPU a
+#: queue of requests can take seconds; a person would rather wait than see an error page.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def is_postgresql() -> bool:
@@ -80,7 +89,16 @@ def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = Fals
 
 
 def install_sqlite_pragmas() -> None:
-    """Turn on foreign keys, WAL and a busy timeout, and let SQLAlchemy own BEGIN on SQLite."""
+    """Turn on foreign keys, WAL and a busy timeout, and start every SQLite transaction as a writer.
+
+    SQLAlchemy's documented recipe: pysqlite's own BEGIN handling is switched off and the
+    "begin" event emits BEGIN IMMEDIATE. A deferred BEGIN starts as a reader, and a reader that
+    later writes after another connection committed fails at once with "database is locked"
+    (the busy timeout cannot help it: its snapshot is stale). IMMEDIATE takes the write lock
+    first, so a second writer waits its turn under the busy timeout instead. Readers in other
+    connections are not blocked (WAL); transactions on this file simply take turns, which at the
+    embedded default's scale costs milliseconds. PostgreSQL is untouched.
+    """
     global _installed
     if _installed:
         return
@@ -94,7 +112,7 @@ def install_sqlite_pragmas() -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         with contextlib.suppress(sqlite3.OperationalError):  # in-memory databases have no WAL
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
@@ -102,7 +120,21 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "begin")
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN" if _deferred_begin.get() else "BEGIN IMMEDIATE")
+
+
+@contextlib.contextmanager
+def deferred_begin() -> Iterator[None]:
+    """Begin this thread's SQLite transactions deferred, as readers, for the block's duration.
+
+    Only for a thread that reads while others write and writes nothing itself then (a reader
+    that later writes may fail with "database is locked", which is why the default is IMMEDIATE).
+    """
+    token = _deferred_begin.set(True)
+    try:
+        yield
+    finally:
+        _deferred_begin.reset(token)
 
 
 def compare_column_types(context, inspected_column, metadata_column, inspected_type, metadata_type):

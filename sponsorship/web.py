@@ -112,6 +112,8 @@ def _http_error(error: HTTPException):
         db.session.rollback()
         return _render_error(500, _("The error has been logged. Please try again later."))
     if error.code == 429:
+        if error.response is not None:  # the limit's own answer: the form, kept as typed
+            return error.response
         return _render_error(429, _("Too many attempts. Please wait a minute and try again."))
     return _render_error(error.code)
 

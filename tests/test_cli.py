@@ -1,6 +1,8 @@
 """Command-line set-up: users, setup with demo data."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -47,6 +49,11 @@ def test_setup_creates_the_admin_and_demo_data_once(runner):
     first = runner.invoke(args=["setup"])
     assert first.exit_code == 0, first.output
     assert "login name: admin" in first.output
+    # The hint is a command that works from the project's folder in a plain shell.
+    hint = re.search(r"Forgot it\? (.+) users set-password admin\)", first.output).group(1)
+    flask, *app_option = hint.split()
+    assert app_option == ["--app", "wsgi"] and flask.endswith("bin/flask")
+    assert Path(flask).exists() and os.access(flask, os.X_OK)
     password = re.search(r"^  password:\s+(\S+)", first.output, re.M).group(1)
     admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
     assert admin.role == Role.ADMIN and admin.check_password(password)

@@ -1,5 +1,9 @@
 """`flask setup`: migrate, create the first admin, load demo data on first start."""
 
+import os
+import sys
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
@@ -10,6 +14,20 @@ from sponsorship.extensions import db
 from sponsorship.models import User
 from sponsorship.models.enums import Role
 from sponsorship.services.core import users
+
+
+def flask_command() -> str:
+    """Return the flask command as typed from the project's folder (".venv/bin/flask --app wsgi").
+
+    A newcomer's shell has no activated virtualenv, so a bare "flask" is not found.
+    """
+    beside_python = Path(sys.executable).parent / "flask"
+    if beside_python.exists():
+        relative = os.path.relpath(beside_python)
+        flask = relative if not relative.startswith("..") else str(beside_python)
+    else:
+        flask = "flask"
+    return f"{flask} --app wsgi"
 
 
 @click.command("setup")
@@ -32,7 +50,7 @@ def setup_command(with_demo: bool) -> None:
         click.echo("First admin account created. Note the password: it is shown only once.")
         click.echo("  login name: admin")
         click.echo(f"  password:   {password}")
-        click.echo("(Forgot it? flask --app wsgi users set-password admin)")
+        click.echo(f"(Forgot it? {flask_command()} users set-password admin)")
         click.echo("=" * 60)
         if with_demo and not demo.has_demo_data():
             counts = demo.load(admin)

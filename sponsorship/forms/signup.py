@@ -149,7 +149,7 @@ class SignUpForm(ContactFields):
     )
     capacity = SelectField(
         _l("Number of children"),
-        choices=[(str(n), str(n)) for n in range(MIN_CAPACITY, MAX_CAPACITY + 1)],
+        choices=[SelectChoice(str(n)) for n in range(MIN_CAPACITY, MAX_CAPACITY + 1)],
         invalid_choice_message=BAD_CHOICE,
     )
     pledge = StringField(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.jobs.spec import JobSpec, minutely
-from sponsorship.letters.channels import DeliveryError
+from sponsorship.letters.channels import DeliveryError, UnresponsiveServerError
 from sponsorship.models.enums import LetterStatus
 from sponsorship.services.letters import delivery
 from sponsorship.work.job_runs import JobContext
@@ -21,27 +23,52 @@ log = logging.getLogger(__name__)
 
 #: Letters one run sends at most; the rest wait for the next minute.
 BATCH_LIMIT = 200
+#: Below this many seconds left in the budget, a run claims no more letters.
+LEAST_USEFUL_WAIT = 1.0
 
 
-def deliver_pending(limit: int = BATCH_LIMIT) -> Counter:
-    """Recover stale claims, then claim, send and record letters until none is due."""
+def deliver_pending(limit: int = BATCH_LIMIT, budget: float | None = None) -> Counter:
+    """Recover stale claims, then claim, send and record letters until none is due.
+
+    The channels take turns, letter by letter, so text messages do not queue behind a slow mail
+    server. A channel whose server did not answer in time is left alone for the rest of the run
+    (its letters stay queued for the next). The run stops claiming when its time budget
+    (`budget` seconds, LETTER_DELIVERY_BUDGET by default) is spent, and no server may keep it
+    waiting past that.
+    """
+    if budget is None:
+        budget = float(current_app.config["LETTER_DELIVERY_BUDGET"])
+    deadline = time.monotonic() + budget
     outcome: Counter = Counter()
     outcome["recovered"] = delivery.recover_stale_claims(utcnow())
     db.session.commit()
-    for _attempt in range(limit):
-        letter = delivery.claim_next(utcnow())
+    turns = list(delivery.SENT_CHANNELS)
+    handled = 0
+    while turns and handled < limit:
+        channel = turns.pop(0)
+        left = deadline - time.monotonic()
+        if left < LEAST_USEFUL_WAIT:
+            outcome["out_of_time"] += 1
+            break
+        letter = delivery.claim_next(utcnow(), channel)
         if letter is None:
             db.session.rollback()
-            break
+            continue  # nothing due on this channel: it drops out of the turns
         claim = delivery.Claim.of(letter)
         # The claim is committed before we talk to the server: no other worker can take it.
         db.session.commit()
+        turns.append(channel)
+        handled += 1
         try:
-            delivery.send_letter(claim)
+            delivery.send_letter(claim, timeout=left)
         except DeliveryError as error:
             log.warning("letter %s not delivered: %s", claim.id, error.message)
             status = delivery.record_failure(claim, error, utcnow())
             outcome["retry" if status == LetterStatus.QUEUED else "failed"] += 1
+            if isinstance(error, UnresponsiveServerError):
+                log.warning("%s: the server did not answer; left alone until the next run", channel)
+                turns.remove(channel)
+                outcome["backed_off"] += 1
         else:
             delivery.record_sent(claim, utcnow())
             outcome["sent"] += 1

@@ -19,3 +19,11 @@ class TemporaryDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Do not try again: a 5xx reply, an address that cannot exist."""
+
+
+class UnresponsiveServerError(TemporaryDeliveryError):
+    """The server took the connection (or the request) and did not answer in time.
+
+    A silent server costs the whole timeout on every letter, so the delivery run stops using
+    that channel for the rest of the run instead of trying its next letter.
+    """

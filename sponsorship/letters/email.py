@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sponsorship.letters.channels import PermanentDeliveryError, TemporaryDeliveryError
+from sponsorship.letters.channels import (
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+    UnresponsiveServerError,
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,14 @@ def letter_message_id(letter_id: int, dedupe_key: str, sender: str) -> str:
     return f"<letter-{letter_id}.{digest}@{domain}>"
 
 
-def send(settings: SmtpSettings, message: EmailMessage) -> None:
-    """Hand one message to the mail server; raise a temporary or permanent DeliveryError."""
+def send(settings: SmtpSettings, message: EmailMessage, timeout: float | None = None) -> None:
+    """Hand one message to the mail server; raise a temporary or permanent DeliveryError.
+
+    `timeout` (seconds, for each wait on the server) may shorten the configured MAIL_TIMEOUT,
+    so that a delivery run keeps within its time budget.
+    """
+    if timeout is not None:
+        settings = replace(settings, timeout=max(0.1, min(settings.timeout, timeout)))
     try:
         if settings.use_ssl:
             smtp = smtplib.SMTP_SSL(
@@ -91,6 +101,13 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
         raise _classified(code, text) from error
     except smtplib.SMTPResponseException as error:
         raise _classified(error.smtp_code, error.smtp_error) from error
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
+        # smtplib reports a greeting that never came as a disconnection caused by the timeout.
+        if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+            raise UnresponsiveServerError(
+                f"no answer from {settings.host}:{settings.port} within {settings.timeout:g} s"
+            ) from error
+        raise TemporaryDeliveryError(f"{type(error).__name__}: {error}") from error
     except (smtplib.SMTPException, OSError) as error:
         # Refused connections, timeouts, dropped links: the server may be back in a minute.
         raise TemporaryDeliveryError(f"{type(error).__name__}: {error}") from error

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,18 +14,31 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sponsorship.extensions import limiter
 from sponsorship.forms.auth import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
 from sponsorship.views import safe_next
+from sponsorship.views.rate_limits import (
+    failed,
+    limit_by_address,
+    limit_by_field,
+    minutes_until,
+)
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _login_refused(limit):
+    """Answer 429 with the login name kept and when to try again."""
+    flash(
+        _(
+            "Too many failed logins. Please try again in %(minutes)s minutes.",
+            minutes=minutes_until(limit),
+        ),
+        "error",
+    )
+    return make_response(render_template("auth/login.html", form=LoginForm()), 429)
 
 
 def home_for(user) -> str:
@@ -35,9 +49,13 @@ def home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_address("LOGIN_RATE_LIMIT", _login_refused, deduct_when=failed)
+@limit_by_field("LOGIN_ACCOUNT_RATE_LIMIT", "username", _login_refused, deduct_when=failed)
 def login():
-    """Log a user in (rate-limited) with a fresh session and send them home."""
+    """Log a user in with a fresh session and send them home.
+
+    Failed attempts are limited per login name and per address; correct ones are not counted.
+    """
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()

@@ -2,21 +2,18 @@
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 
-from sponsorship.extensions import limiter
 from sponsorship.forms.signup import SignUpForm
 from sponsorship.models.enums import AidGroup
 from sponsorship.services.core import settings
 from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION, register_sponsor
+from sponsorship.views.rate_limits import limit_by_address, limit_by_field, minutes_until
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
-
-
-def _form_limit() -> str:
-    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
 
 
 def landing():
@@ -29,8 +26,25 @@ def _standards() -> dict[AidGroup, int]:
     return {group: settings.standard_fen(group) for group in AidGroup}
 
 
+def _signup_refused(limit):
+    """Answer 429 with the form as it was typed and when to try again."""
+    flash(
+        _(
+            "Too many sign-ups just now. Please try again in %(minutes)s minutes;"
+            " what you typed is kept below.",
+            minutes=minutes_until(limit),
+        ),
+        "error",
+    )
+    form = SignUpForm()  # bound to the posted data: nothing typed is lost
+    page = render_template("public/signup.html", form=form, standards=_standards())
+    return make_response(page, 429)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@limit_by_address("SIGNUP_ADDRESS_RATE_LIMIT", _signup_refused)
+@limit_by_field("SIGNUP_PERSON_RATE_LIMIT", "mobile", _signup_refused)
+@limit_by_field("SIGNUP_PERSON_RATE_LIMIT", "id_number", _signup_refused)
 def signup():
     """Take a caring parent's application (rate-limited; robots are ignored)."""
     form = SignUpForm()

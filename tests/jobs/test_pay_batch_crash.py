@@ -60,6 +60,7 @@ def test_a_killed_payer_and_a_rerun_pay_each_child_exactly_once(runner):
     bank_file.export(batch, "csv", by=finance)
     db.session.commit()
     batch_id = batch.id
+    db.session.remove()  # end the read that batch.id began: on SQLite it holds the write lock
 
     # Killed while writing the letters of a random payout, inside its chunk's transaction.
     kill_at = random.randint(1, CHILDREN)
@@ -68,6 +69,7 @@ def test_a_killed_payer_and_a_rerun_pay_each_child_exactly_once(runner):
     db.session.remove()
     paid_before = count(Payout, Payout.status == PayoutStatus.PAID)
     assert paid_before % CHUNK == 0 and paid_before < CHILDREN, kill_at  # whole chunks only
+    db.session.remove()
 
     finished = run_worker(batch_id, 0)
     assert finished.returncode == 0, finished.stderr

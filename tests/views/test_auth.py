@@ -68,7 +68,7 @@ def test_sixth_login_attempt_in_a_minute_is_rate_limited(client, auth):
         assert auth.login("someone", "wrong-password").status_code == 200
     response = auth.login("someone", "wrong-password")
     assert response.status_code == 429
-    assert "尝试次数过多" in response.get_data(as_text=True)
+    assert "登录失败次数过多" in response.get_data(as_text=True)
 
 
 def test_form_without_csrf_token_is_refused(client):

@@ -177,17 +177,18 @@ def test_sign_up_without_csrf_is_refused(client, village):
 
 
 def test_sign_up_posts_are_rate_limited_per_address(app, client, village, monkeypatch):
-    monkeypatch.setitem(app.config, "PUBLIC_FORM_RATE_LIMIT", "3 per hour")
-    for _ in range(3):
-        assert sign_up(client, village, mobile="bad").status_code == 200
+    monkeypatch.setitem(app.config, "SIGNUP_ADDRESS_RATE_LIMIT", "3 per hour")
+    for n in range(3):
+        assert sign_up(client, village, mobile=f"bad{n}").status_code == 200
     response = sign_up(client, village)
-    assert response.status_code == 429 and "尝试次数过多" in response.get_data(as_text=True)
+    assert response.status_code == 429 and "报名次数过多" in response.get_data(as_text=True)
     assert count(Sponsor) == 0
     assert client.get("/signup").status_code == 200  # reading the form is not limited
 
 
-def test_default_rate_limit_is_the_configured_one(app):
-    assert app.config["PUBLIC_FORM_RATE_LIMIT"] == "10 per hour"
+def test_default_rate_limits_are_the_configured_ones(app):
+    assert app.config["SIGNUP_ADDRESS_RATE_LIMIT"] == "200 per hour"
+    assert app.config["SIGNUP_PERSON_RATE_LIMIT"] == "5 per hour"
 
 
 def test_privacy_notice_is_public(client):

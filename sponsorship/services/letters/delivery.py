@@ -26,6 +26,7 @@ from sponsorship.letters.channels import (
     DeliveryError,
     PermanentDeliveryError,
     TemporaryDeliveryError,
+    UnresponsiveServerError,
 )
 from sponsorship.models import Letter
 from sponsorship.models.enums import Channel, LetterStatus
@@ -69,8 +70,9 @@ def recover_stale_claims(now: datetime) -> int:
     return result.rowcount
 
 
-def claim_next(now: datetime) -> Letter | None:
-    """Claim the oldest letter due for sending, or return None; no two callers get the same one.
+def claim_next(now: datetime, channel: Channel | None = None) -> Letter | None:
+    """Claim the oldest letter due for sending (by `channel`, or by any sent channel), or return
+    None; no two callers get the same one.
 
     One UPDATE picks and claims the row: PostgreSQL skips rows another worker has locked; on
     SQLite the statement runs under the database's single write lock, and the status guard
@@ -81,7 +83,7 @@ def claim_next(now: datetime) -> Letter | None:
         sa.select(candidate.id)
         .where(
             candidate.status == LetterStatus.QUEUED,
-            candidate.channel.in_(SENT_CHANNELS),
+            candidate.channel.in_([channel] if channel else SENT_CHANNELS),
             sa.or_(candidate.next_attempt_at.is_(None), candidate.next_attempt_at <= now),
         )
         .order_by(candidate.id)
@@ -141,18 +143,23 @@ class Claim:
         )
 
 
-def send_letter(claim: Claim) -> None:
-    """Hand a claimed letter to its channel; raise DeliveryError when that fails."""
+def send_letter(claim: Claim, timeout: float | None = None) -> None:
+    """Hand a claimed letter to its channel; raise DeliveryError when that fails.
+
+    `timeout` caps, in seconds, how long the mail server may keep us waiting (the run's budget).
+    """
     try:
-        _send(claim)
+        _send(claim, timeout)
     except DeliveryError:
         raise
+    except TimeoutError as error:  # an SMS gateway that does not answer
+        raise UnresponsiveServerError(f"{type(error).__name__}: {error}") from error
     except Exception as error:  # a bug or a broken adapter: retried with backoff, then given up
         log.exception("letter %s: unexpected error while sending", claim.id)
         raise TemporaryDeliveryError(f"{type(error).__name__}: {error}") from error
 
 
-def _send(claim: Claim) -> None:
+def _send(claim: Claim, timeout: float | None) -> None:
     if not claim.to_address:
         raise PermanentDeliveryError("no address to send to")
     config = current_app.config
@@ -166,7 +173,7 @@ def _send(claim: Claim) -> None:
             email.letter_message_id(claim.id, claim.dedupe_key, settings.sender),
             claim.claimed_at,
         )
-        email.send(settings, message)
+        email.send(settings, message, timeout=timeout)
     elif claim.channel == Channel.SMS:
         sms.load_sender(config).send(
             claim.to_address, f"【{claim.subject}】{claim.body}", reference=claim.dedupe_key

@@ -2,9 +2,10 @@
 
 Races: two staff confirming for the same child, or for the same caring parent's last place, must
 leave exactly one winner. Every verb locks in one order — caring parent, child, pairing — with
-SELECT ... FOR UPDATE on PostgreSQL; on SQLite the first write takes the database's single write
-lock, and a writer whose snapshot went stale meanwhile is refused. Either way the loser gets a
-ConflictError (HTTP 409), and the partial unique index on open pairings is the last line.
+SELECT ... FOR UPDATE on PostgreSQL; on SQLite every transaction begins holding the database's
+single write lock (BEGIN IMMEDIATE, see database.py), so the second confirmer waits its turn and
+then reads what the first one did. The loser gets a ConflictError (HTTP 409) for what it finds,
+never for the lock; the partial unique index on open pairings is the last line.
 """
 
 from __future__ import annotations
@@ -50,22 +51,12 @@ def _flush() -> None:
         raise _conflict(
             _l("This child has just been paired by someone else."),
         ) from error
-    except OperationalError as error:  # SQLite: another writer committed since we read
-        raise _taken() from error
 
 
 def _lock(model, object_id: int):
     """Return the row, re-read and locked for the rest of the transaction."""
     stmt = sa.select(model).where(model.id == object_id).execution_options(populate_existing=True)
-    if not is_postgresql():
-        try:  # a no-op write takes SQLite's write lock now, or fails if our snapshot is stale
-            same = {"id": model.id}
-            if hasattr(model, "updated_at"):
-                same["updated_at"] = model.updated_at  # keep onupdate from touching it
-            db.session.execute(sa.update(model).where(model.id == object_id).values(**same))
-        except OperationalError as error:
-            raise _taken() from error
-    else:
+    if is_postgresql():  # SQLite's transaction already holds the write lock
         stmt = stmt.with_for_update()
     try:
         row = db.session.scalar(stmt)

@@ -16,6 +16,7 @@ def test_concurrent_first_postings_to_one_account_both_count(app):
     sponsor = make_sponsor()
     db.session.commit()
     sponsor_id = sponsor.id
+    db.session.rollback()  # end the read that began: on SQLite a transaction holds the write lock
     barrier = threading.Barrier(2)
     errors = []
 
@@ -39,6 +40,5 @@ def test_concurrent_first_postings_to_one_account_both_count(app):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    db.session.rollback()  # end this thread's read snapshot (SQLite WAL keeps it otherwise)
     assert ledger.sponsor_credit(sponsor_id) == 42_345
     assert ledger.verify() == []

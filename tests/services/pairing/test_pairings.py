@@ -157,8 +157,9 @@ def _race(app, targets: list[int], by_id: int) -> list[str]:
 
     def worker(pairing_id: int) -> None:
         with app.app_context():
-            user = db.session.get(factories.User, by_id)
+            # Meet first: on SQLite even this read holds the write lock until its transaction ends.
             barrier.wait()
+            user = db.session.get(factories.User, by_id)
             try:
                 pairings.confirm(pairing_id, by=user)
                 db.session.commit()
