@@ -86,6 +86,11 @@ def create(now: datetime | None = None) -> Backup:
     now = now or utcnow()
     url = db.engine.url
     engine = db.engine.dialect.name
+    keeping = rotation_settings()
+    # The copy is long and writes nothing through this session. On SQLite every transaction
+    # starts as a writer (BEGIN IMMEDIATE), so the read of the settings just now holds the
+    # write lock: end it before copying, or the web app and the letters job wait on us.
+    db.session.rollback()
     directory = backup_dir()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{PREFIX}{now.astimezone(local_zone()):{STAMP}}{SUFFIXES[engine]}"
@@ -118,7 +123,7 @@ def create(now: datetime | None = None) -> Backup:
             place.mkdir(parents=True, exist_ok=True)
             shutil.copy2(target, place / target.name)
             shutil.copy2(backup.manifest, place / backup.manifest.name)
-        rotate(place)
+        rotate(place, *keeping)
     return backup
 
 
@@ -242,14 +247,15 @@ def keep(moments: list[datetime], daily: int, weekly: int) -> set[datetime]:
     return kept
 
 
-def rotate(directory: Path) -> list[Path]:
+def rotation_settings() -> tuple[int, int]:
+    """Return how many daily and weekly backups the rotation keeps (from the settings)."""
+    return int(settings.get("backup.keep_daily")), int(settings.get("backup.keep_weekly"))
+
+
+def rotate(directory: Path, daily: int, weekly: int) -> list[Path]:
     """Delete the backups of a directory the rotation no longer keeps; return what went."""
     backups = list_backups(directory)
-    kept = keep(
-        [b.created_at for b in backups],
-        int(settings.get("backup.keep_daily")),
-        int(settings.get("backup.keep_weekly")),
-    )
+    kept = keep([b.created_at for b in backups], daily, weekly)
     removed = []
     for backup in backups:
         if backup.created_at not in kept:

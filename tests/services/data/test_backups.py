@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sponsorship.database import _deferred_begin
 from sponsorship.extensions import db
 from sponsorship.models import Donation
 from sponsorship.services.core import settings
-from sponsorship.services.data import backups
+from sponsorship.services.data import backups, copies
 from sponsorship.work.job_runs import run_job
 from tests import factories as f
 from tests.conftest import count
@@ -82,7 +84,7 @@ def test_rotate_deletes_what_the_rotation_drops_and_leaves_other_files(backup_di
     for moment in days:
         _fake_backup(backup_dir, moment)
     (backup_dir / "before-restore-20261101-000000.dump").write_bytes(b"keep me")
-    removed = backups.rotate(backup_dir)
+    removed = backups.rotate(backup_dir, *backups.rotation_settings())
     left = sorted(p.name for p in backup_dir.iterdir())
     assert [b.created_at for b in backups.list_backups(backup_dir)] == [days[0], days[1], days[4]]
     assert len(removed) == 3
@@ -167,3 +169,43 @@ def test_health_reports_the_age_of_the_last_good_backup(backup_dir):
     state = backups.health(now)
     assert state.age == timedelta(hours=33, minutes=30) and not state.stale
     assert backups.health(now + timedelta(days=1)).stale
+
+
+@pytest.mark.commits
+def test_a_backup_leaves_the_write_lock_free_while_it_copies(
+    app, backup_dir, tmp_path, dialect, monkeypatch
+):
+    """On SQLite every transaction begins as a writer: reading the rotation settings must not keep
+    the write lock through the copy, or the web app and the letters job wait on the backup."""
+    if dialect != "sqlite":
+        pytest.skip("PostgreSQL's readers never hold a write lock; pg_dump reads a snapshot")
+    monkeypatch.setitem(app.config, "BACKUP_COPY_DIR", str(tmp_path / "second-disk"))
+    _deferred_begin.set(False)  # this thread behaves as the nightly job does: BEGIN IMMEDIATE
+    live = copies.sqlite_file(db.engine.url)
+    real_copy, real_copy2 = copies.copy_sqlite, shutil.copy2
+    blocked: list[str] = []
+
+    def another_writer_tries() -> None:
+        other = sqlite3.connect(live, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            blocked.append(str(error))
+        finally:
+            other.close()
+
+    def copy_while_another_writer_tries(source, target):
+        another_writer_tries()
+        real_copy(source, target)
+
+    def copy_to_second_disk_while_another_writer_tries(source, target):
+        another_writer_tries()
+        return real_copy2(source, target)
+
+    monkeypatch.setattr(copies, "copy_sqlite", copy_while_another_writer_tries)
+    monkeypatch.setattr(backups.shutil, "copy2", copy_to_second_disk_while_another_writer_tries)
+    made = backups.create()
+    assert made.path.exists()
+    assert (tmp_path / "second-disk" / made.path.name).exists()
+    assert blocked == []
