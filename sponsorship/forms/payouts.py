@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from sponsorship.forms.donations import YuanAmount
@@ -46,8 +47,8 @@ class BulkDecisionForm(FlaskForm):
         _l("Decision"),
         [DataRequired(_l("Choose whether to include or exclude them."))],
         choices=[
-            ("include", _l("Include them")),
-            ("exclude", _l("Exclude them")),
+            SelectChoice("include", _l("Include them")),
+            SelectChoice("exclude", _l("Exclude them")),
         ],
     )
     everything = BooleanField(_l("Every payout this filter shows, on all pages"))
