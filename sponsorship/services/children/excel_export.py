@@ -17,6 +17,7 @@ from sponsorship.services.children.register import REVEAL_ROLES
 from sponsorship.services.children.search import ChildFilters, filtered, load_children, ordered
 from sponsorship.services.children.sheet import HEADERS
 from sponsorship.services.core import audit
+from sponsorship.spreadsheet_cells import append_row
 
 #: Rows loaded per round trip: bounded memory whatever the size of the register.
 CHUNK = 1000
@@ -37,13 +38,13 @@ def export_children(
         raise NotFoundError(_l("You may not see the full numbers."))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("儿童名册")
-    sheet.append(EXTRA_HEADERS + [h for h, _ in HEADERS])
+    append_row(sheet, EXTRA_HEADERS + [h for h, _ in HEADERS])
     ids = list(db.session.scalars(ordered(filtered(user, filters), filters)))
     with force_locale("zh"):
         for start in range(0, len(ids), CHUNK):
             loaded = load_children(ids[start : start + CHUNK], with_guardian=True)
             for child in loaded:
-                sheet.append(_row(child, reveal))
+                append_row(sheet, _row(child, reveal))
             for child in loaded:  # keep memory bounded on a large register
                 db.session.expunge(child.guardian)
                 db.session.expunge(child)

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sponsorship.errors import DomainError, Joined
 from sponsorship.labels import label
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
+from sponsorship.spreadsheet_cells import append_row, neutralised
 
 #: The largest sheet taken in one go; larger ones are split by the user.
 MAX_ROWS = 20_000
@@ -104,7 +105,7 @@ def template_workbook(towns: list[str] | None = None) -> io.BytesIO:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "儿童名册"
-    sheet.append([header for header, _ in HEADERS])
+    append_row(sheet, [header for header, _ in HEADERS])
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FCE4EC")
     lists = workbook.create_sheet("选项")
@@ -127,7 +128,7 @@ def template_workbook(towns: list[str] | None = None) -> io.BytesIO:
         _add_list(sheet, lists, letter, FIELD_HEADERS["town"], towns)
     notes = workbook.create_sheet("填写说明")
     for line in INSTRUCTIONS:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     sheet.freeze_panes = "A2"
     stream = io.BytesIO()
@@ -156,7 +157,8 @@ def _write_list(sheet, values: list[str]) -> str:
     used = [c for c in range(1, sheet.max_column + 1) if sheet.cell(row=1, column=c).value]
     index = (max(used) + 1) if used else 1
     for row, value in enumerate(values, start=1):
-        sheet.cell(row=row, column=index, value=value)
+        cell = sheet.cell(row=row, column=index, value=neutralised(value))
+        cell.data_type = "s"  # a town named "=..." is a list entry, not a formula
     return get_column_letter(index)
 
 
