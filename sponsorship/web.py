@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -74,6 +75,10 @@ def _security_headers(response):
 
 def _render_error(code: int, message: str | None = None):
     title = str(ERROR_TITLES.get(code, _l("Error")))
+    if request_ctx.url_adapter is None:
+        # The Host header itself was refused (too long, malformed): no URL can be built for a
+        # page, so answer in plain text rather than fail while drawing the error page.
+        return Response(f"{code} {title}", status=code, mimetype="text/plain")
     if code == 409:
         page = render_template(
             "errors/409.html", title=title, message=message, came_from=_came_from()
