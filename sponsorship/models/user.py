@@ -21,6 +21,26 @@ from sponsorship.models.types import UTCDateTime, str_enum
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER})
 
 
+#: A hash of a random password per hashing method, checked when no account matches a login:
+#: a login for an unknown name then costs what a login for a real account costs.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hash_method() -> str:
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
+def check_dummy_password(password: str) -> bool:
+    """Check `password` against a throw-away hash (always False): the work of a real check."""
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
+    return False
+
+
 def new_session_token() -> str:
     """Return a fresh random token that identifies one login generation of a user."""
     return secrets.token_urlsafe(32)
@@ -66,10 +86,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Hash and store a new password, and end every existing session."""
-        method = "scrypt"
-        if has_app_context():
-            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=_hash_method())
         self.password_changed_at = utcnow()
         self.rotate_session_token()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 
 import sqlalchemy as sa
 from flask import current_app
@@ -12,10 +13,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
+from sponsorship.letters.rendering import LetterTemplateError, render
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
 from sponsorship.services.letters.queue import LetterKind, queue_letter
+from sponsorship.services.letters.recipients import common_context
+from sponsorship.services.letters.templates import current_text
 
 SALT = "portal-password-reset"
 
@@ -55,11 +59,24 @@ def request_reset(login: str, link_for) -> None:
     """Send a reset link to the account behind `login`, if any; say nothing either way."""
     user = users.find_portal_user(login)
     if user is None or not user.active:
+        _rehearse(link_for)
         return
     sponsor = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == user.id))
     link = link_for(make_token(user))
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     queue_letter(LetterKind.PASSWORD_RESET, sponsor, f"password-reset-{stamp}", link=link)
+
+
+def _rehearse(link_for) -> None:
+    """Sign a token and render the letter as for a real account, keeping nothing.
+
+    An unknown login must cost what a known one costs, or the answer's timing tells an attacker
+    which mobile numbers and emails have accounts.
+    """
+    link = link_for(_serializer().dumps({"u": 0, "p": "0" * 20}))
+    subject, body, _version = current_text(LetterKind.PASSWORD_RESET, "zh")
+    with suppress(LetterTemplateError):
+        render(subject, body, {**common_context("", "zh"), "link": link, "valid_hours": 1}, "zh")
 
 
 def reset_password(token: str, new_password: str) -> User:

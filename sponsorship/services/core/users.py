@@ -13,6 +13,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Region, Sponsor, User
 from sponsorship.models.enums import Role
+from sponsorship.models.user import check_dummy_password
 from sponsorship.services.core import audit
 from sponsorship.services.core.validators import FieldError, normalize_email, normalize_mobile
 
@@ -105,6 +106,9 @@ def create_user(
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure alike."""
     user = find_for_login(username)
+    if user is None:
+        # The same hashing work as for a real account: timing tells no one which names exist.
+        check_dummy_password(password)
     if user is None or not user.check_password(password) or not user.active:
         reason = "unknown user" if user is None else ("inactive" if not user.active else "password")
         audit.record(
