@@ -22,6 +22,7 @@ from sponsorship.services.sponsors.applications import (
     sponsor_of,
     update_contact,
 )
+from sponsorship.views.child_audit import audit_child_view
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -92,6 +93,7 @@ def child(pairing_id: int):
     pairing = db.get_or_404(Pairing, pairing_id)
     if pairing.sponsor_id != g.sponsor.id:
         abort(404)
+    audit_child_view(pairing.child)
     return render_template("portal/child.html", pairing=pairing, today=today())
 
 
