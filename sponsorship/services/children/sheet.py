@@ -18,10 +18,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sponsorship.errors import DomainError, Joined
 from sponsorship.labels import label
 from sponsorship.models.enums import AidType, Gender, Hardship, SchoolStage
+from sponsorship.services.core.uploads import check_xlsx_archive
 from sponsorship.spreadsheet_cells import append_row, neutralised
 
 #: The largest sheet taken in one go; larger ones are split by the user.
 MAX_ROWS = 20_000
+#: Sheet rows read at most, blank ones included: the children and some room for blank lines.
+MAX_LINES = MAX_ROWS + 1_000
 #: (Chinese header, field) in template order; the same columns come back in exports.
 HEADERS = [
     ("姓名", "name"),
@@ -172,6 +175,7 @@ _COMMA = _l(", ")
 
 def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
     """Return (sheet row number, values by field) for each non-empty row, or raise SheetError."""
+    check_xlsx_archive(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -199,6 +203,15 @@ def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
             )
         rows = []
         for number, line in enumerate(lines, start=2):
+            # Empty rows count too: a sheet of two million blank rows stops here, not at the end.
+            if number > MAX_LINES:
+                raise SheetError(
+                    _l(
+                        "The sheet goes on past row %(n)s (blank rows count too); delete the "
+                        "unused rows below the children, or split the sheet into several files.",
+                        n=MAX_LINES,
+                    ),
+                )
             values = {f: _cell(v) for f, v in zip(columns, line, strict=False) if f}
             if not any(v not in (None, "") for v in values.values()):
                 continue
