@@ -38,6 +38,7 @@ from sponsorship.views import (
     child_import,
     children,
     donations,
+    email_confirmation,
     letter_templates,
     letters,
     main,
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         child_import.bp,
         audit_log.bp,
         reports.bp,
+        email_confirmation.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

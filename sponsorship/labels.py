@@ -152,6 +152,7 @@ LABELS: dict[type, dict] = {
         LetterKind.CHILD_RECEIVED: _l("Your child has received aid"),
         LetterKind.YEARLY_THANKS: _l("Yearly thank-you"),
         LetterKind.PASSWORD_RESET: _l("Password reset"),
+        LetterKind.EMAIL_CONFIRMATION: _l("Email confirmation"),
         LetterKind.APPEAL: _l("Appeal"),
     },
     LetterStatus: {

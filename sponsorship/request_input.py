@@ -5,7 +5,7 @@ or a query string is not "not found" to the database: SQLite's driver overflows 
 refuses the parameter, both a 500. So numbers beyond 64 bits are turned away where they are
 parsed: a path with one does not match (404), and `request.args.get(..., type=int)` gives the
 default, as for any other malformed number. Text with a NUL character cannot be stored in
-PostgreSQL either; a query string or form carrying one is a bad request (400).
+PostgreSQL either; a path or query string carrying one is a bad request (400).
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def install_request_input(app: Flask) -> None:
 
 def _request_texts() -> list[str]:
     texts = [str(value) for value in (request.view_args or {}).values()]
-    for source in (request.args, request.form):
+    # Only the path and the query string: a form re-shows its own errors beside the fields.
+    for source in (request.args,):
         for key, value in source.items(multi=True):
             texts += [key, value]
     return texts

@@ -82,6 +82,13 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "请打开下面的链接设置新密码（{{ valid_hours }}小时内有效）：\n{{ link }}\n\n"
         "如果不是您本人操作，请忽略本邮件，您的密码不会改变。" + SIGN,
     ),
+    LetterKind.EMAIL_CONFIRMATION: (
+        "请确认您的电子邮箱",
+        "{{ name }}您好：\n\n"
+        "请打开下面的链接，确认这是您的电子邮箱（{{ valid_days }}天内有效）：\n{{ link }}\n\n"
+        "确认后，您可以用这个邮箱登录「爱心父母」服务页面、找回密码。"
+        "如果不是您本人操作，请忽略本邮件。" + SIGN,
+    ),
     LetterKind.APPEAL: (
         "「爱心父母」牵手困境儿童帮扶行动倡议书",
         "{% if name %}尊敬的{{ name }}：{% else %}社会各界爱心人士：{% endif %}\n\n"

@@ -158,5 +158,9 @@ def sample_context(kind: LetterKind, language: str = "zh") -> dict:
             "link": "https://example.org/reset/abc123",
             "valid_hours": 24,
         },
+        LetterKind.EMAIL_CONFIRMATION: {
+            "link": "https://example.org/portal/confirm-email/abc123",
+            "valid_days": 7,
+        },
     }.get(kind, {})
     return {**common, **extra}

@@ -176,6 +176,7 @@ class LetterKind(StrEnum):
     CHILD_RECEIVED = "child_received"
     YEARLY_THANKS = "yearly_thanks"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a letter kind, not a secret
+    EMAIL_CONFIRMATION = "email_confirmation"
     APPEAL = "appeal"
 
 

@@ -50,12 +50,25 @@ class User(UserMixin, db.Model):
     """A login account: a staff member with a role and region scope, or a caring parent."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        # An email serves for login and password reset only once confirmed, and then for one
+        # account only: someone else's sign-up with the same address cannot take it over.
+        sa.Index(
+            "uq_users_confirmed_email",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("email_confirmed_at IS NOT NULL"),
+            postgresql_where=sa.text("email_confirmed_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login name; caring parents log in with their mobile or email instead.
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(100), default="")
     email: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    #: When the owner opened the confirmation link sent to `email`; None: not usable to log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role))
     #: Staff and viewers see this region's subtree; None means the whole programme.
@@ -93,6 +106,12 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Tell whether `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def change_email(self, email: str | None) -> None:
+        """Set a new email; a different address must be confirmed again before it serves."""
+        if email != self.email:
+            self.email = email
+            self.email_confirmed_at = None
 
     def rotate_session_token(self) -> None:
         """Issue a new session token, ending every existing session of the user."""

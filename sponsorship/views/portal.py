@@ -23,6 +23,7 @@ from sponsorship.services.sponsors.applications import (
     update_contact,
 )
 from sponsorship.views.child_audit import audit_child_view
+from sponsorship.views.email_confirmation import send_confirmation
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -144,13 +145,15 @@ def contact():
         form.channel.data = sponsor.channel.value
     if form.validate_on_submit():
         done = attempt(
-            lambda: update_contact(
-                sponsor,
-                mobile=form.mobile.data,
-                email=form.email.data,
-                address=form.address.data,
-                region=form.selected_region(),
-                channel=Channel(form.channel.data),
+            lambda: send_confirmation(
+                update_contact(
+                    sponsor,
+                    mobile=form.mobile.data,
+                    email=form.email.data,
+                    address=form.address.data,
+                    region=form.selected_region(),
+                    channel=Channel(form.channel.data),
+                )
             ),
             success=_("Your contact details are saved."),
             form=form,

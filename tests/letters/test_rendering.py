@@ -26,6 +26,7 @@ MUST_SHOW = {
     LetterKind.CHILD_RECEIVED: ["小花", "¥1,000.00"],
     LetterKind.YEARLY_THANKS: ["2026", "¥2,000.00"],
     LetterKind.PASSWORD_RESET: ["https://example.org/reset/abc123", "24"],
+    LetterKind.EMAIL_CONFIRMATION: ["https://example.org/portal/confirm-email/abc123", "7"],
     LetterKind.APPEAL: ["爱心父母|caring parent"],
 }
 

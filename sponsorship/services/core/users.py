@@ -48,18 +48,20 @@ def find_portal_user(login: str) -> User | None:
     except FieldError:
         mobile = None
     if mobile:
-        column, value = Sponsor.mobile, mobile
+        where = Sponsor.mobile == mobile
     else:
         try:
-            column, value = Sponsor.email, normalize_email(login)
+            email = normalize_email(login)
         except FieldError:
             return None
-        if value is None:
+        if email is None:
             return None
+        # Only a confirmed address serves for login and reset (see email_confirmation).
+        where = sa.and_(User.email == email, User.email_confirmed_at.is_not(None))
     found = db.session.scalars(
         sa.select(User)
         .join(Sponsor, Sponsor.user_id == User.id)
-        .where(column == value, User.role == Role.SPONSOR)
+        .where(where, User.role == Role.SPONSOR)
         .limit(2)
     ).all()
     return found[0] if len(found) == 1 else None
