@@ -69,7 +69,7 @@ def test_extreme_dates_in_filters_are_refused_beside_the_field(client, auth, url
         f"/children/{HUGE}",
         f"/children/{HUGE}/edit",
         f"/statements/children/{HUGE}",
-        f"/payouts/{2**63}",
+        f"/payouts/{2**31}",  # PostgreSQL's INTEGER ends at 2**31 - 1
         f"/letters/{HUGE}",
     ],
 )
@@ -95,7 +95,7 @@ def test_bounded_args_keep_ordinary_numbers_and_drop_huge_ones():
     assert args.get("page", 1, type=int) == 1
     assert args.get("user", type=int) is None
     assert args.get("child", type=int) == 12
-    assert database_ids(["1", str(2**63 - 1), str(2**63), "x", "-3"]) == [1, 2**63 - 1]
+    assert database_ids(["1", str(2**31 - 1), str(2**31), "x", "-3"]) == [1, 2**31 - 1]
 
 
 def test_ticking_a_proposal_id_beyond_64_bits_is_a_message(client, auth):

@@ -158,7 +158,7 @@ def _fills(rule: Rule, world: World) -> list[dict[str, str]]:
         known = world.ids.get(f"{rule.endpoint.split('.')[0]}.{name}") or world.ids.get(name)
         values = [str(v) for v in known] if known else ["1"]
         if isinstance(converter, IntegerConverter):
-            values += [HUGE, "0"]
+            values += [HUGE, str(2**31), "0"]  # beyond 64 bits; beyond PostgreSQL's INTEGER
         else:
             values += list(HOSTILE_PATH_STRINGS)
         choices.append((name, values))
