@@ -29,6 +29,7 @@ from sponsorship.extensions import babel, csrf, db, limiter, login_manager, migr
 from sponsorship.i18n import select_locale, select_timezone
 from sponsorship.jobs.registry import registry
 from sponsorship.models import User
+from sponsorship.request_input import install_request_input
 from sponsorship.views import (
     admin,
     appeal,
@@ -40,6 +41,7 @@ from sponsorship.views import (
     children,
     data_requests,
     donations,
+    email_confirmation,
     letter_templates,
     letters,
     main,
@@ -81,6 +83,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    install_request_input(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -149,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
         reports.bp,
         my_data.bp,
         data_requests.bp,
+        email_confirmation.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

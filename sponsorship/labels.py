@@ -153,6 +153,7 @@ LABELS: dict[type, dict] = {
         LetterKind.YEARLY_THANKS: _l("Yearly thank-you"),
         LetterKind.PASSWORD_RESET: _l("Password reset"),
         LetterKind.PORTAL_INVITATION: _l("Portal invitation"),
+        LetterKind.EMAIL_CONFIRMATION: _l("Email confirmation"),
         LetterKind.APPEAL: _l("Appeal"),
     },
     LetterStatus: {

@@ -76,7 +76,8 @@ def _security_headers(response):
 def _render_error(code: int, message: str | None = None):
     title = str(ERROR_TITLES.get(code, _l("Error")))
     if request_ctx.url_adapter is None:
-        # The Host is not one of TRUSTED_HOSTS: no link can be built, so no page with links.
+        # The Host is not one of TRUSTED_HOSTS, or the header itself was refused (too long,
+        # malformed): no URL can be built, so answer in plain text rather than draw a page.
         return Response(f"{code} {title}", status=code, mimetype="text/plain")
     if code == 409:
         page = render_template(

@@ -187,10 +187,17 @@ def resident_id(prefix17: str = "44132319900307123") -> str:
 def make_portal_sponsor(
     region: Region | None = None, password: str = PASSWORD, **fields
 ) -> Sponsor:
-    """Make a caring parent with a portal account whose login name is the mobile number."""
+    """Make a caring parent with a portal account whose login name is the mobile number.
+
+    An email given here counts as confirmed by its owner (tests of confirmation make their own).
+    """
     sponsor = make_sponsor(region=region, **fields)
     user = User(
-        username=sponsor.mobile, display_name=sponsor.name, role=Role.SPONSOR, email=sponsor.email
+        username=sponsor.mobile,
+        display_name=sponsor.name,
+        role=Role.SPONSOR,
+        email=sponsor.email,
+        email_confirmed_at=datetime(2026, 9, 1, tzinfo=UTC) if sponsor.email else None,
     )
     user.set_password(password)
     sponsor.user = user

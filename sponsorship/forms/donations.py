@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from sponsorship.clock import today
 from sponsorship.errors import DomainError
+from sponsorship.forms.dates import plausible_date
 from sponsorship.labels import choices
 from sponsorship.models.enums import DonationMethod, RemainderTo
 from sponsorship.money import parse_yuan
@@ -41,7 +42,7 @@ class DonationForm(FlaskForm):
         _l("Donor name (anonymous or general donors)"), [Optional(), Length(max=100)]
     )
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), YuanAmount()])
-    received_on = DateField(_l("Date received"), validators=[DataRequired()])
+    received_on = DateField(_l("Date received"), validators=[DataRequired(), plausible_date])
     method = SelectField(_l("Method"))
     bank_reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=100)])
     campaign = StringField(_l("Campaign"), validators=[Optional(), Length(max=100)])

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from sponsorship.forms.dates import plausible_date
+
 
 class RunMatchingForm(FlaskForm):
     """The button that runs the matching engine to propose new pairings."""
@@ -48,7 +50,7 @@ class ManualPairingForm(FlaskForm):
 class EndPairingForm(FlaskForm):
     """The date a pairing ends and the reason why."""
 
-    ended_on = DateField(_l("Ended on"), validators=[DataRequired()])
+    ended_on = DateField(_l("Ended on"), validators=[DataRequired(), plausible_date])
     reason = TextAreaField(
         _l("Why does the pairing end?"), validators=[DataRequired(), Length(max=500)]
     )

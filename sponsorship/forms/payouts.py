@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, SubmitFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from sponsorship.forms.dates import plausible_date
 from sponsorship.forms.donations import YuanAmount
 
 
@@ -14,7 +15,7 @@ class BuildForm(FlaskForm):
     """A new payout batch: its key, its cut-off date, and whether it starts empty."""
 
     key = StringField(_l("Batch key"), [DataRequired(), Length(max=40)])
-    cutoff_on = DateField(_l("Cut-off date"), [DataRequired()])
+    cutoff_on = DateField(_l("Cut-off date"), [DataRequired(), plausible_date])
     adhoc = BooleanField(_l("Start empty (an ad-hoc batch: add children by hand)"))
     note = StringField(_l("Note"), [Optional(), Length(max=200)])
     submit = SubmitField(_l("Build the draft"))
@@ -88,7 +89,7 @@ class ExportForm(FlaskForm):
 class PayAllForm(FlaskForm):
     """The date the bank paid, to mark every waiting payout of the batch paid."""
 
-    paid_on = DateField(_l("Date paid by the bank"), [DataRequired()])
+    paid_on = DateField(_l("Date paid by the bank"), [DataRequired(), plausible_date])
     submit = SubmitField(_l("Mark every waiting payout paid"))
 
 
@@ -99,5 +100,5 @@ class ResultForm(FlaskForm):
         _l("The bank's result file (CSV)"),
         [FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a CSV file."))],
     )
-    paid_on = DateField(_l("Date paid by the bank"), [DataRequired()])
+    paid_on = DateField(_l("Date paid by the bank"), [DataRequired(), plausible_date])
     submit = SubmitField(_l("Apply the results"))

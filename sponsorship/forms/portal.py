@@ -20,6 +20,12 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Yes, I ask to withdraw"))
 
 
+class ConfirmEmailForm(FlaskForm):
+    """The button that confirms an email address from the link mailed to it."""
+
+    submit = SubmitField(_l("Confirm this email address"))
+
+
 class ResetRequestForm(FlaskForm):
     """The mobile number or email address to send a password-reset link to."""
 

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
+from sponsorship.forms.dates import plausible_date
+
 
 class PeriodForm(FlaskForm):
     """Read from the query string; empty dates mean the current half-year."""
@@ -14,8 +16,8 @@ class PeriodForm(FlaskForm):
 
         csrf = False
 
-    start = DateField(_l("Period start"), validators=[Optional()])
-    end = DateField(_l("Period end"), validators=[Optional()])
+    start = DateField(_l("Period start"), validators=[Optional(), plausible_date])
+    end = DateField(_l("Period end"), validators=[Optional(), plausible_date])
     town = SelectField(_l("Area"), default="", validate_choice=True)
     submit = SubmitField(_l("Show"))
 

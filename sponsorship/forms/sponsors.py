@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from sponsorship.forms.dates import plausible_date
 from sponsorship.forms.signup import SignUpForm
 from sponsorship.labels import choices
 from sponsorship.models.enums import AidPreference, SponsorStatus
@@ -26,8 +27,8 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     town = SelectField(_l("Town"), validators=[Optional()])
     aid_preference = SelectField(_l("Wishes to help"), validators=[Optional()])
-    since = DateField(_l("Signed up from"), validators=[Optional()])
-    until = DateField(_l("Signed up until"), validators=[Optional()])
+    since = DateField(_l("Signed up from"), validators=[Optional(), plausible_date])
+    until = DateField(_l("Signed up until"), validators=[Optional(), plausible_date])
     submit = SubmitField(_l("Filter"))
 
     def __init__(self, *args, **kwargs):

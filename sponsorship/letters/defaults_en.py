@@ -97,6 +97,14 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "{{ link }}\n\n"
         "Once the link expires, use 'Forgot password' on the login page for a new one." + SIGN,
     ),
+    LetterKind.EMAIL_CONFIRMATION: (
+        "Please confirm your email address",
+        "Dear {{ name }},\n\n"
+        "Open this link to confirm that this email address is yours (valid for {{ valid_days }} "
+        "days):\n{{ link }}\n\n"
+        "Once confirmed, you can log in to the caring parents' portal and reset your password "
+        "with it. If you did not ask for this, ignore this email." + SIGN,
+    ),
     LetterKind.APPEAL: (
         "An appeal: become a caring parent to a child in difficulty",
         "{% if name %}Dear {{ name }},{% else %}Dear friends,{% endif %}\n\n"

@@ -93,6 +93,13 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "之后可用手机号登录，查看审核结果、结对、认捐和来信：\n{{ link }}\n\n"
         "链接过期后，可在登录页点击「忘记密码」重新获取。" + SIGN,
     ),
+    LetterKind.EMAIL_CONFIRMATION: (
+        "请确认您的电子邮箱",
+        "{{ name }}您好：\n\n"
+        "请打开下面的链接，确认这是您的电子邮箱（{{ valid_days }}天内有效）：\n{{ link }}\n\n"
+        "确认后，您可以用这个邮箱登录「爱心父母」服务页面、找回密码。"
+        "如果不是您本人操作，请忽略本邮件。" + SIGN,
+    ),
     LetterKind.APPEAL: (
         "「爱心父母」牵手困境儿童帮扶行动倡议书",
         "{% if name %}尊敬的{{ name }}：{% else %}社会各界爱心人士：{% endif %}\n\n"

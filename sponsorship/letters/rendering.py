@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError, Undefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sponsorship.letters import defaults_en, defaults_zh
+from sponsorship.letters.sandbox import LimitedSandbox, RenderLimitError, render_limited
 from sponsorship.models.enums import LetterKind
 from sponsorship.money import format_fen
 
@@ -37,11 +38,10 @@ def _date_en(value) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if isinstance(value, date) else ""
 
 
-def _environment(language: str) -> ImmutableSandboxedEnvironment:
-    # Plain text, not HTML: nothing to escape; the sandbox keeps templates away from internals.
-    env = ImmutableSandboxedEnvironment(
-        autoescape=False, undefined=Undefined, keep_trailing_newline=False
-    )
+def _environment(language: str) -> LimitedSandbox:
+    # Plain text, not HTML: nothing to escape; the sandbox keeps templates away from internals
+    # and within limits of work and size.
+    env = LimitedSandbox(autoescape=False, undefined=Undefined, keep_trailing_newline=False)
     env.filters["money"] = _money
     env.filters["date"] = _date_zh if language == "zh" else _date_en
     return env
@@ -77,9 +77,11 @@ def compile_text(
 
     def rendered(context: dict) -> tuple[str, str]:
         try:
-            rendered_subject = subject_template.render(context)
-            rendered_body = body_template.render(context)
-        except TemplateError as error:
+            rendered_subject = render_limited(subject_template, context)
+            rendered_body = render_limited(body_template, context)
+        except Exception as error:
+            # Not only Jinja's errors: `{{ 1/0 }}` or `{{ name + 1 }}` raise Python's own, and a
+            # letter's text must never crash the action that queues it.
             raise _template_error(error) from error
         # A subject is one line: newlines in it would break an email header.
         return " ".join(rendered_subject.split()), rendered_body.strip() + "\n"
@@ -87,10 +89,18 @@ def compile_text(
     return rendered
 
 
-def _template_error(error: TemplateError) -> LetterTemplateError:
+def _template_error(error: Exception) -> LetterTemplateError:
     line = getattr(error, "lineno", None)
     where = f" (line {line})" if line else ""
-    return LetterTemplateError(f"{type(error).__name__}{where}: {error}")
+    if isinstance(error, TemplateError):
+        return LetterTemplateError(f"{type(error).__name__}{where}: {error}")
+    if isinstance(error, RenderLimitError):
+        problem = _l("over a limit: %(limit)s", limit=str(error.args[0]))
+    elif isinstance(error, ZeroDivisionError):
+        problem = _l("division by zero")
+    else:  # TypeError, ValueError...: e.g. text plus a number
+        problem = _l("a value of the wrong kind (%(detail)s)", detail=str(error))
+    return LetterTemplateError(str(problem))
 
 
 def sample_context(kind: LetterKind, language: str = "zh", *, valid_hours: int = 1) -> dict:
@@ -158,6 +168,10 @@ def sample_context(kind: LetterKind, language: str = "zh", *, valid_hours: int =
         LetterKind.PORTAL_INVITATION: {
             "link": "https://example.org/reset/abc123",
             "valid_hours": valid_hours,
+        },
+        LetterKind.EMAIL_CONFIRMATION: {
+            "link": "https://example.org/portal/confirm-email/abc123",
+            "valid_days": 7,
         },
     }.get(kind, {})
     return {**common, **extra}

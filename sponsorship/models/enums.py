@@ -185,6 +185,7 @@ class LetterKind(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a letter kind, not a secret
     #: A caring parent entered by staff is asked to set a password and use the portal.
     PORTAL_INVITATION = "portal_invitation"
+    EMAIL_CONFIRMATION = "email_confirmation"
     APPEAL = "appeal"
 
 

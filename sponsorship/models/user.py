@@ -21,6 +21,26 @@ from sponsorship.models.types import UTCDateTime, str_enum
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.FINANCE, Role.VIEWER})
 
 
+#: A hash of a random password per hashing method, checked when no account matches a login:
+#: a login for an unknown name then costs what a login for a real account costs.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hash_method() -> str:
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
+def check_dummy_password(password: str) -> bool:
+    """Check `password` against a throw-away hash (always False): the work of a real check."""
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
+    return False
+
+
 def new_session_token() -> str:
     """Return a fresh random token that identifies one login generation of a user."""
     return secrets.token_urlsafe(32)
@@ -30,12 +50,25 @@ class User(UserMixin, db.Model):
     """A login account: a staff member with a role and region scope, or a caring parent."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        # An email serves for login and password reset only once confirmed, and then for one
+        # account only: someone else's sign-up with the same address cannot take it over.
+        sa.Index(
+            "uq_users_confirmed_email",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("email_confirmed_at IS NOT NULL"),
+            postgresql_where=sa.text("email_confirmed_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login name; caring parents log in with their mobile or email instead.
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(100), default="")
     email: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    #: When the owner opened the confirmation link sent to `email`; None: not usable to log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role))
     #: Staff and viewers see this region's subtree; None means the whole programme.
@@ -66,16 +99,19 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Hash and store a new password, and end every existing session."""
-        method = "scrypt"
-        if has_app_context():
-            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=_hash_method())
         self.password_changed_at = utcnow()
         self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         """Tell whether `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def change_email(self, email: str | None) -> None:
+        """Set a new email; a different address must be confirmed again before it serves."""
+        if email != self.email:
+            self.email = email
+            self.email_confirmed_at = None
 
     def rotate_session_token(self) -> None:
         """Issue a new session token, ending every existing session of the user."""

@@ -14,6 +14,7 @@ from sponsorship.models.enums import RegionLevel
 from sponsorship.services.children import register
 from sponsorship.services.children.rules import build_child_data
 from sponsorship.services.children.search import places_in_scope
+from sponsorship.views.child_audit import audit_child_view
 from sponsorship.views.children import get_child
 from sponsorship.views.unit_of_work import attempt
 
@@ -76,6 +77,7 @@ def edit(child_id: int):
         )
         if done:
             return redirect(url_for("children.detail", child_id=child.id))
+    audit_child_view(child)
     return render_template("children/form.html", form=form, child=child)
 
 

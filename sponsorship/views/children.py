@@ -45,6 +45,7 @@ from sponsorship.services.children.excel_export import export_children
 from sponsorship.services.children.lookup import lookup_by_id_number
 from sponsorship.services.children.search import ChildFilters, find_children
 from sponsorship.services.core.places import Places
+from sponsorship.views.child_audit import audit_child_view
 from sponsorship.views.unit_of_work import Audit, attempt
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -184,7 +185,7 @@ def _render_detail(child: Child, revealed=None, reveal_form=None, exit_form=None
 def detail(child_id: int):
     """Show a child's record and pairing history, and audit that it was opened."""
     child = get_child(child_id)
-    attempt(lambda: register.record_view(child, by=current_user))
+    audit_child_view(child)
     return _render_detail(child)
 
 

@@ -33,7 +33,12 @@ def index():
         (kind, [(lang, templates.current_text(kind, lang)[2]) for lang in LANGUAGES])
         for kind in LetterKind
     ]
-    return render_template("letter_templates/index.html", rows=rows, names=LANGUAGE_NAMES)
+    return render_template(
+        "letter_templates/index.html",
+        rows=rows,
+        names=LANGUAGE_NAMES,
+        failed=templates.failed_templates(),
+    )
 
 
 @bp.route("/<kind>/<language>", methods=["GET", "POST"])
@@ -74,7 +79,10 @@ def edit(kind: str, language: str):
             if saved:
                 return redirect(url_for("letter_templates.edit", kind=kind, language=language))
     elif not form.is_submitted():
-        preview = templates.preview(letter_kind, language, subject, body)
+        # A version saved before templates were checked may not render: say so beside the text.
+        preview = attempt(
+            lambda: templates.preview(letter_kind, language, subject, body), form=form, field="body"
+        ).value
     return render_template(
         "letter_templates/edit.html",
         form=form,
@@ -86,6 +94,7 @@ def edit(kind: str, language: str):
         preview=preview,
         history=templates.history(letter_kind, language),
         placeholders=_placeholders(sample_context(letter_kind, language)),
+        failure=templates.failed_templates().get((letter_kind.value, language)),
     )
 
 

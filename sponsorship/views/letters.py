@@ -12,6 +12,7 @@ from sponsorship.clock import localnow
 from sponsorship.extensions import db
 from sponsorship.forms.letters import MarkPrintedForm, QueueFilterForm, ResendForm
 from sponsorship.models import Letter
+from sponsorship.request_input import database_ids
 from sponsorship.services.core import audit
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.letters import printing
@@ -77,7 +78,7 @@ def _postal(ids: list[int] | None = None) -> list[Letter]:
 
 
 def _ids(text: str | None) -> list[int]:
-    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+    return database_ids(part.strip() for part in (text or "").split(","))
 
 
 @bp.route("/print")

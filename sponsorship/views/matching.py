@@ -15,6 +15,7 @@ from sponsorship.extensions import db
 from sponsorship.forms.matching import ConfirmForm, ProposalsForm, RejectForm, RunMatchingForm
 from sponsorship.models import Child, Pairing, Region
 from sponsorship.models.enums import PairingStatus, RegionLevel
+from sponsorship.request_input import database_ids
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.services.pairing.matching import run_matching
@@ -103,7 +104,7 @@ def bulk():
     form = ProposalsForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    ids = [int(v) for v in request.form.getlist("selected") if v.isdigit()]
+    ids = database_ids(request.form.getlist("selected"))
     if not ids:
         form.reason.errors.append(_("Tick at least one proposal first."))
         return _page(form, 422)

@@ -16,6 +16,7 @@ from sponsorship.models import Child, Pairing, Region, Sponsor
 from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, SponsorStatus
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
+from sponsorship.views.child_audit import audit_child_view
 from sponsorship.views.matching import town_name
 from sponsorship.views.unit_of_work import attempt
 
@@ -115,4 +116,5 @@ def end(pairing_id: int):
         )
         if done:
             return redirect(url_for("pairings.index"))
+    audit_child_view(pairing.child)
     return render_template("pairings/end.html", form=form, pairing=pairing)

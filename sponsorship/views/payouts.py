@@ -24,6 +24,7 @@ from sponsorship.forms.payouts import (
 )
 from sponsorship.models import Child, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, Role
+from sponsorship.request_input import database_ids
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import bulk, figures, reach, review
@@ -229,14 +230,11 @@ def add_child(batch_id: int):
                 flash(message, "error")
         return back(batch)
     wanted = form.child.data.strip()
+    wanted_id = (database_ids([wanted]) or [-1])[0]
     found = list(
         db.session.scalars(
             in_scope(
-                sa.select(Child).where(
-                    sa.or_(
-                        Child.name == wanted, Child.id == (int(wanted) if wanted.isdigit() else -1)
-                    )
-                ),
+                sa.select(Child).where(sa.or_(Child.name == wanted, Child.id == wanted_id)),
                 Child.region_id,
                 current_user,
             ).limit(2)

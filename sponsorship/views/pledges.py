@@ -9,6 +9,7 @@ from sponsorship.extensions import db
 from sponsorship.forms.donations import PledgeAmountForm
 from sponsorship.models import Pledge
 from sponsorship.services.money import pledges
+from sponsorship.views.child_audit import audit_child_view
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
@@ -32,4 +33,5 @@ def amount(pledge_id: int):
         )
         if done:
             return redirect(url_for("statements.sponsor", sponsor_id=pledge.pairing.sponsor_id))
+    audit_child_view(pledge.pairing.child)
     return render_template("pledges/amount.html", pledge=pledge, form=form)

@@ -23,6 +23,8 @@ from sponsorship.services.sponsors.applications import (
     sponsor_of,
     update_contact,
 )
+from sponsorship.views.child_audit import audit_child_view
+from sponsorship.views.email_confirmation import send_confirmation
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -93,6 +95,7 @@ def child(pairing_id: int):
     pairing = db.get_or_404(Pairing, pairing_id)
     if pairing.sponsor_id != g.sponsor.id:
         abort(404)
+    audit_child_view(pairing.child)
     return render_template("portal/child.html", pairing=pairing, today=today())
 
 
@@ -143,13 +146,15 @@ def contact():
         form.channel.data = sponsor.channel.value
     if form.validate_on_submit():
         done = attempt(
-            lambda: update_contact(
-                sponsor,
-                mobile=form.mobile.data,
-                email=form.email.data,
-                address=form.address.data,
-                region=form.selected_region(),
-                channel=Channel(form.channel.data),
+            lambda: send_confirmation(
+                update_contact(
+                    sponsor,
+                    mobile=form.mobile.data,
+                    email=form.email.data,
+                    address=form.address.data,
+                    region=form.selected_region(),
+                    channel=Channel(form.channel.data),
+                )
             ),
             success=_("Your contact details are saved."),
             form=form,

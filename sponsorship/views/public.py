@@ -9,6 +9,7 @@ from sponsorship.forms.signup import SignUpForm
 from sponsorship.models.enums import AidGroup
 from sponsorship.services.core import settings
 from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION, register_sponsor
+from sponsorship.views.email_confirmation import send_confirmation
 from sponsorship.views.rate_limits import limit_by_address, limit_by_field, minutes_until
 from sponsorship.views.unit_of_work import attempt
 
@@ -54,7 +55,9 @@ def signup():
         return redirect(url_for("public.signup_done"))
     if form.validate_on_submit():
         done = attempt(
-            lambda: register_sponsor(form.to_details(), password=form.password.data, consent=True),
+            lambda: send_confirmation(
+                register_sponsor(form.to_details(), password=form.password.data, consent=True)
+            ),
             form=form,
             field="name",
         )

@@ -11,6 +11,7 @@ from sponsorship.models import Child, Pairing, Sponsor
 from sponsorship.models.enums import Role
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money import statements
+from sponsorship.views.child_audit import audit_child_view
 
 bp = Blueprint("statements", __name__)
 
@@ -76,7 +77,9 @@ def child(child_id: int):
     """Show the statement of the money for one child."""
     found = db.get_or_404(Child, child_id)
     ensure_in_scope(found.region, f"child {child_id}")
-    return render_template("statements/child.html", statement=statements.child_statement(found))
+    statement = statements.child_statement(found)
+    audit_child_view(found)
+    return render_template("statements/child.html", statement=statement)
 
 
 @bp.route("/statements/overdue")

@@ -33,6 +33,7 @@ MUST_SHOW = {
         "https://example.org/reset/abc123",
         "小时内有效|valid for 1 hour)",
     ],
+    LetterKind.EMAIL_CONFIRMATION: ["https://example.org/portal/confirm-email/abc123", "7"],
     LetterKind.APPEAL: ["爱心父母|caring parent"],
 }
 

@@ -17,6 +17,7 @@ from sponsorship.services.children.register import REVEAL_ROLES
 from sponsorship.services.children.search import ChildFilters, filtered, load_children, ordered
 from sponsorship.services.children.sheet import HEADERS
 from sponsorship.services.core import audit
+from sponsorship.spreadsheet_cells import append_row
 
 #: Rows loaded per round trip: bounded memory whatever the size of the register.
 CHUNK = 1000
@@ -37,7 +38,7 @@ def export_children(
         raise NotFoundError(_l("You may not see the full numbers."))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("儿童名册")
-    sheet.append(EXTRA_HEADERS + [h for h, _ in HEADERS])
+    append_row(sheet, EXTRA_HEADERS + [h for h, _ in HEADERS])
     filters = filters.for_user(user)
     # Who may not reveal the ID gets the birth year only: see sponsorship/masking.py.
     dated = user.role in REVEAL_ROLES
@@ -46,7 +47,7 @@ def export_children(
         for start in range(0, len(ids), CHUNK):
             loaded = load_children(ids[start : start + CHUNK], with_guardian=True)
             for child in loaded:
-                sheet.append(_row(child, reveal, dated))
+                append_row(sheet, _row(child, reveal, dated))
             for child in loaded:  # keep memory bounded on a large register
                 db.session.expunge(child.guardian)
                 db.session.expunge(child)

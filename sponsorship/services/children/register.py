@@ -210,6 +210,6 @@ def reveal(child: Child, reason: str, *, by: User) -> Revealed:
     return Revealed(child.id_number, child.guardian.bank_account)
 
 
-def record_view(child: Child, *, by: User) -> None:
-    """Record that the user opened the child's page."""
-    audit.record("child.view", child, user=by)
+def record_view(child: Child, *, by: User, page: str = "") -> None:
+    """Record that the user saw the child's personal data, and on which page."""
+    audit.record("child.view", child, user=by, detail=page)

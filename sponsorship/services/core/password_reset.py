@@ -7,6 +7,7 @@ a first password: staff never type one.
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,12 +17,15 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
+from sponsorship.letters.rendering import LetterTemplateError, render
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import Role
 from sponsorship.services.core import audit, users
 from sponsorship.services.core.link_lifetimes import CONFIG_KEYS, max_age, valid_hours
 from sponsorship.services.core.links import public_url
 from sponsorship.services.letters.queue import LetterKind, queue_letter
+from sponsorship.services.letters.recipients import common_context
+from sponsorship.services.letters.templates import current_text
 
 SALT = "portal-password-reset"
 
@@ -67,6 +71,7 @@ def request_reset(login: str) -> None:
     """Send a reset link to the account behind `login`, if any; say nothing either way."""
     user = users.find_portal_user(login)
     if user is None or not user.active:
+        _rehearse()
         return
     sponsor = db.session.scalar(sa.select(Sponsor).where(Sponsor.user_id == user.id))
     # From the configured address only: the request's Host is whatever the sender typed.
@@ -79,6 +84,20 @@ def request_reset(login: str) -> None:
         link=link,
         valid_hours=valid_hours(LetterKind.PASSWORD_RESET),
     )
+
+
+def _rehearse() -> None:
+    """Sign a token and render the letter as for a real account, keeping nothing.
+
+    An unknown login must cost what a known one costs, or the answer's timing tells an attacker
+    which mobile numbers and emails have accounts.
+    """
+    link = public_url("portal.reset_password", token=_serializer().dumps({"u": 0, "p": "0" * 20}))
+    subject, body, _version = current_text(LetterKind.PASSWORD_RESET, "zh")
+    hours = valid_hours(LetterKind.PASSWORD_RESET)
+    context = {**common_context("", "zh"), "link": link, "valid_hours": hours}
+    with suppress(LetterTemplateError):
+        render(subject, body, context, "zh")
 
 
 def reset_password(token: str, new_password: str) -> User:

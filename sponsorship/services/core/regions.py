@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from sponsorship.csv_input import CsvDictReader
 from sponsorship.errors import DomainError, Joined, Message
 from sponsorship.extensions import db
 from sponsorship.models import Region
@@ -55,7 +54,7 @@ class RegionImportError(DomainError):
 
 def parse_rows(text: str) -> list[RegionRow]:
     """Parse and validate CSV text; raise RegionImportError listing every bad line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = CsvDictReader(text)
     missing = [c for c in COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
         raise RegionImportError(

@@ -22,9 +22,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sponsorship.errors import DomainError, Joined, Message
 from sponsorship.labels import label
+from sponsorship.services.core.uploads import check_xlsx_archive
+from sponsorship.spreadsheet_cells import append_row, neutralised
 
 #: The largest sheet taken in one go; larger ones are split by the user.
 MAX_ROWS = 20_000
+#: Sheet rows read at most, blank ones included: a sheet of two million blank rows stops early.
+MAX_LINES = MAX_ROWS + 1_000
 #: Rows of the template prepared as text and with drop-down lists.
 TEMPLATE_ROWS = 2000
 #: Between column names in a message: "、" in Chinese.
@@ -121,7 +125,7 @@ def template_workbook(spec: SheetSpec, towns: list[str] | None = None) -> io.Byt
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = spec.title
-    sheet.append([header for header, _ in spec.headers])
+    append_row(sheet, [header for header, _ in spec.headers])
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FCE4EC")
     lists = workbook.create_sheet("选项")
@@ -144,7 +148,7 @@ def template_workbook(spec: SheetSpec, towns: list[str] | None = None) -> io.Byt
         _add_list(sheet, lists, letter, spec.field_headers[spec.town_field], towns)
     notes = workbook.create_sheet("填写说明")
     for line in spec.instructions:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     sheet.freeze_panes = "A2"
     stream = io.BytesIO()
@@ -173,12 +177,14 @@ def _write_list(sheet, values: list[str]) -> str:
     used = [c for c in range(1, sheet.max_column + 1) if sheet.cell(row=1, column=c).value]
     index = (max(used) + 1) if used else 1
     for row, value in enumerate(values, start=1):
-        sheet.cell(row=row, column=index, value=value)
+        cell = sheet.cell(row=row, column=index, value=neutralised(value))
+        cell.data_type = "s"  # a town named "=..." is a list entry, not a formula
     return get_column_letter(index)
 
 
 def read_rows(stream: BinaryIO, spec: SheetSpec) -> list[tuple[int, dict[str, object]]]:
     """Return (sheet row number, values by field) for each non-empty row, or raise SheetError."""
+    check_xlsx_archive(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -204,6 +210,15 @@ def read_rows(stream: BinaryIO, spec: SheetSpec) -> list[tuple[int, dict[str, ob
             )
         rows = []
         for number, line in enumerate(lines, start=2):
+            # Blank rows count too: a sheet of two million blank rows stops here, not at the end.
+            if number > MAX_LINES:
+                raise SheetError(
+                    _l(
+                        "The sheet goes on past row %(n)s (blank rows count too); delete the "
+                        "unused rows at the bottom, or split the sheet into several files.",
+                        n=MAX_LINES,
+                    ),
+                )
             values = {f: _cell(v) for f, v in zip(columns, line, strict=False) if f}
             if not any(v not in (None, "") for v in values.values()):
                 continue

@@ -1,4 +1,10 @@
-"""Uploaded sheets kept between the preview and the confirmation, on the server, per user.
+"""Uploaded workbooks: checked before parsing, and kept between preview and confirmation.
+
+An .xlsx file is a zip archive. A small one can declare gigabytes of XML (two million empty rows
+in 60 KB, two million shared strings in 118 KB) that openpyxl would inflate and walk for a minute.
+`check_xlsx_archive` reads only the archive's directory, before any parsing: too many members,
+too much declared XML in all or in one part, or a part that inflates far beyond what real sheets
+do, and the file is refused with a message a clerk can act on, before anything is read or written.
 
 What is kept is the rows as read from the sheet (JSON), not the file: the confirmation checks
 them again against the register as it is then, without parsing the workbook a second time.
@@ -11,13 +17,64 @@ import json
 import re
 import secrets
 import time
+import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from sponsorship.errors import DomainError
 
 #: An upload not confirmed within this many seconds is forgotten.
 MAX_AGE = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+#: A workbook has a dozen parts; a few hundred would be a crafted file.
+MAX_MEMBERS = 500
+#: Declared uncompressed XML in all (20,000 full rows of the register need about 30 MB).
+MAX_UNCOMPRESSED = 64 * 1024 * 1024
+#: Declared uncompressed size of any one part (a sheet, the shared strings).
+MAX_MEMBER = 48 * 1024 * 1024
+#: Real sheets' XML inflates 5 to 30 times; a bomb, hundreds of times. Parts under a megabyte
+#: may inflate more (they are small either way).
+MAX_RATIO = 100
+RATIO_FROM = 1024 * 1024
+
+
+class UploadRefusedError(DomainError):
+    """The uploaded file is refused before it is read."""
+
+
+def check_xlsx_archive(stream: BinaryIO) -> None:
+    """Refuse an .xlsx whose zip directory declares too much to inflate; rewind the stream.
+
+    Only the directory is read. A file that is not a zip archive passes here and is refused by
+    the parser with its own message.
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        stream.seek(0)
+        return
+    stream.seek(0)
+    too_big = _l(
+        "The file unpacks to far more data than a sheet of children can hold, so it was not "
+        "read. Save the sheet again from Excel or WPS as .xlsx (only the filled rows), or use "
+        "the template."
+    )
+    if len(members) > MAX_MEMBERS:
+        raise UploadRefusedError(too_big)
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED:
+        raise UploadRefusedError(too_big)
+    for member in members:
+        if member.file_size > MAX_MEMBER:
+            raise UploadRefusedError(too_big)
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise UploadRefusedError(too_big)
 
 
 def _folder() -> Path:

@@ -13,6 +13,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Region, Sponsor, User
 from sponsorship.models.enums import Role
+from sponsorship.models.user import check_dummy_password
 from sponsorship.services.core import audit
 from sponsorship.services.core.validators import FieldError, normalize_email, normalize_mobile
 
@@ -47,18 +48,20 @@ def find_portal_user(login: str) -> User | None:
     except FieldError:
         mobile = None
     if mobile:
-        column, value = Sponsor.mobile, mobile
+        where = Sponsor.mobile == mobile
     else:
         try:
-            column, value = Sponsor.email, normalize_email(login)
+            email = normalize_email(login)
         except FieldError:
             return None
-        if value is None:
+        if email is None:
             return None
+        # Only a confirmed address serves for login and reset (see email_confirmation).
+        where = sa.and_(User.email == email, User.email_confirmed_at.is_not(None))
     found = db.session.scalars(
         sa.select(User)
         .join(Sponsor, Sponsor.user_id == User.id)
-        .where(column == value, User.role == Role.SPONSOR)
+        .where(where, User.role == Role.SPONSOR)
         .limit(2)
     ).all()
     return found[0] if len(found) == 1 else None
@@ -105,6 +108,9 @@ def create_user(
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure alike."""
     user = find_for_login(username)
+    if user is None:
+        # The same hashing work as for a real account: timing tells no one which names exist.
+        check_dummy_password(password)
     if user is None or not user.check_password(password) or not user.active:
         reason = "unknown user" if user is None else ("inactive" if not user.active else "password")
         audit.record(

@@ -12,8 +12,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 
-#: Characters that make a spreadsheet read a cell as a formula: such text is stored as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from sponsorship.spreadsheet_cells import append_row
 
 
 def _plain(value):
@@ -31,8 +30,6 @@ def _cell(value):
     value = _plain(value)
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 
@@ -44,13 +41,13 @@ def as_xlsx(data: dict) -> bytes:
         sheet = book.create_sheet(str(title)[:31])
         if isinstance(section, dict):
             for key, value in section.items():
-                sheet.append([str(key), _cell(value)])
+                append_row(sheet, [str(key), _cell(value)])
             continue
         rows = list(section)
         headers = list(rows[0]) if rows else []
-        sheet.append(headers or ["—"])
+        append_row(sheet, headers or ["—"])
         for row in rows:
-            sheet.append([_cell(row.get(h)) for h in headers])
+            append_row(sheet, [_cell(row.get(h)) for h in headers])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

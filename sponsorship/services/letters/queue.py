@@ -30,7 +30,7 @@ from sponsorship.services.letters.recipients import (
     plain_context,
     recipient_of,
 )
-from sponsorship.services.letters.templates import current_text
+from sponsorship.services.letters.templates import current_text, flag_failure
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +160,11 @@ def _render(kind: LetterKind, language: str, data: dict) -> tuple[str, str, int]
     subject_src, body_src, version = current_text(kind, language)
     try:
         return (*render(subject_src, body_src, data, language), version)
-    except LetterTemplateError:
+    except LetterTemplateError as error:
         log.exception(
             "letter template %s/%s v%s failed; using the built-in", kind, language, version
         )
+        flag_failure(kind, language, version, error)
     return (*render(*default_text(kind, language), data, language), 0)
 
 

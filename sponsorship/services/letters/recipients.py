@@ -45,6 +45,8 @@ def _sponsor(sponsor: Sponsor, kind: LetterKind) -> Recipient:
     if kind in LINK_KINDS:
         # A link on paper is of no use: by email when there is one, else by SMS.
         channel = Channel.EMAIL if sponsor.email else Channel.SMS
+    elif kind == LetterKind.EMAIL_CONFIRMATION:
+        channel = Channel.EMAIL  # the letter proves the address: it goes to no other
     elif channel == Channel.EMAIL and not sponsor.email:
         channel = Channel.POST
     name = sponsor.name

@@ -14,10 +14,13 @@ from sponsorship.letters.rendering import (
     render,
     sample_context,
 )
-from sponsorship.models import LetterTemplate, User
+from sponsorship.models import AuditEvent, LetterTemplate, User
 from sponsorship.models.enums import LetterKind
 from sponsorship.services.core import audit
 from sponsorship.services.core.link_lifetimes import valid_hours
+
+#: The audit action that flags a saved version which broke when a letter was queued.
+FAILED_ACTION = "letter_template.failed"
 
 
 def active_template(kind: LetterKind, language: str) -> LetterTemplate | None:
@@ -63,7 +66,11 @@ def version(kind: LetterKind, language: str, number: int) -> LetterTemplate | No
 
 
 def preview(kind: LetterKind, language: str, subject: str, body: str) -> tuple[str, str]:
-    """Render a draft with the kind's example data; raise DomainError when it is broken."""
+    """Render a draft with the kind's example data; raise DomainError when it is broken.
+
+    The sandbox limits loops, sizes and numbers (`letters/sandbox.py`), so a draft that renders
+    here cannot take a worker down later; an error on other data still falls back at queue time.
+    """
     _check_language(language)
     try:
         context = sample_context(kind, language, valid_hours=valid_hours(kind))
@@ -103,6 +110,42 @@ def save_template(
     db.session.flush()
     audit.record("letter_template.saved", row, detail=f"{kind} {language} v{row.version}")
     return row
+
+
+def flag_failure(kind: LetterKind, language: str, number: int, error: Exception) -> None:
+    """Record that a saved version broke on real data and the built-in text went instead.
+
+    The admin sees the flag on the templates list and the editor until a new version is saved.
+    Version 0 (the built-in text) is never flagged: it is the fallback.
+    """
+    row = version(kind, language, number) if number else None
+    if row is None:
+        return
+    flagged = sa.select(AuditEvent.id).where(
+        AuditEvent.action == FAILED_ACTION,
+        AuditEvent.object_type == LetterTemplate.__tablename__,
+        AuditEvent.object_id == str(row.id),
+    )
+    if db.session.scalar(flagged.limit(1)) is None:  # once per version, not once per letter
+        audit.record(FAILED_ACTION, row, detail=f"{kind} {language} v{number}: {str(error)[:300]}")
+
+
+def failed_templates() -> dict[tuple[str, str], str]:
+    """Return the active versions that broke on real data: (kind, language) → the error."""
+    rows = db.session.execute(
+        sa.select(LetterTemplate.kind, LetterTemplate.language, AuditEvent.detail)
+        .join(
+            AuditEvent,
+            sa.and_(
+                AuditEvent.action == FAILED_ACTION,
+                AuditEvent.object_type == LetterTemplate.__tablename__,
+                AuditEvent.object_id == sa.cast(LetterTemplate.id, sa.String),
+            ),
+        )
+        .where(LetterTemplate.active.is_(True))
+        .order_by(AuditEvent.id)
+    )
+    return {(str(kind), language): detail for kind, language, detail in rows}
 
 
 def _check_language(language: str) -> None:

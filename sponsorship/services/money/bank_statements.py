@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from sponsorship.csv_input import CsvDictReader
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Donation, DonationBatch, Sponsor, User
@@ -41,7 +40,7 @@ class Line:
 
 def parse(text: str) -> tuple[list[Line], list[str]]:
     """Read the CSV text into lines; return the lines and a message per bad row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = CsvDictReader(text)
     found = {}
     for name, aliases in COLUMNS.items():
         found[name] = next((h for h in reader.fieldnames or [] if h.strip() in aliases), None)

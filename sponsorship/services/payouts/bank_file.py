@@ -10,7 +10,6 @@ and optionally 银行流水号/bank_reference and 失败原因/reason.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from sponsorship.clock import utcnow
+from sponsorship.csv_input import CsvDictReader
 from sponsorship.errors import DomainError, Joined
 from sponsorship.extensions import db
 from sponsorship.models import Payout, PayoutBatch, User
@@ -28,6 +28,7 @@ from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutSt
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit
 from sponsorship.services.core.scope import in_scope
+from sponsorship.spreadsheet_cells import SafeCsvWriter, append_row
 
 HEADER = ["序号", "收款人姓名", "开户银行", "银行账号", "金额（元）", "用途", "参考号"]
 PURPOSE = "爱心父母助学援助款"
@@ -96,14 +97,14 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     rows = payment_rows(batch, by)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeCsvWriter(out)
         writer.writerow(HEADER)
         writer.writerows(rows)
         data = ("\ufeff" + out.getvalue()).encode("utf-8")
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(sheet_name(batch.key))
-        sheet.append(HEADER)
+        append_row(sheet, HEADER)
         # One styled cell, its value changed per row: a write-only sheet writes each row as it
         # is appended, and styling a new cell per row made a large file a third slower.
         amount = WriteOnlyCell(sheet)
@@ -111,7 +112,7 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
         for row in rows:
             amount.value = float(row[4])
             # The account stays text: a spreadsheet would round an 19-digit number.
-            sheet.append([int(row[0]), row[1], row[2], row[3], amount, row[5], row[6]])
+            append_row(sheet, [int(row[0]), row[1], row[2], row[3], amount, row[5], row[6]])
         buffer = io.BytesIO()
         book.save(buffer)
         data, fmt = buffer.getvalue(), "xlsx"
@@ -134,7 +135,7 @@ class Result:
 
 def parse_result(batch: PayoutBatch, text: str) -> Result:
     """Read the bank's result CSV into payouts paid (with bank references) and failed (reasons)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = CsvDictReader(text)
     found = {
         name: next((h for h in reader.fieldnames or [] if h.strip() in aliases), None)
         for name, aliases in RESULT_COLUMNS.items()

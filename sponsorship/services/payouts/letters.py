@@ -19,7 +19,7 @@ from sponsorship.models import Child, Guardian, Pairing, Payout, Region, Sponsor
 from sponsorship.models.enums import LetterKind
 from sponsorship.services.letters.queue import Rendered, queue_many
 from sponsorship.services.letters.recipients import child_card, common_context, recipient_of
-from sponsorship.services.letters.templates import current_text
+from sponsorship.services.letters.templates import current_text, flag_failure
 
 log = logging.getLogger(__name__)
 LANGUAGE = "zh"
@@ -65,19 +65,28 @@ class _Renderer:
     """The active text of one kind, compiled once; falls back to the built-in if it breaks."""
 
     def __init__(self, kind: LetterKind) -> None:
+        self.kind = kind
         subject, body, self.version = current_text(kind, LANGUAGE)
         self.fallback = compile_text(*default_text(kind, LANGUAGE), LANGUAGE)
+        self.flagged = False
         try:
             self.active: Callable = compile_text(subject, body, LANGUAGE)
-        except LetterTemplateError:
+        except LetterTemplateError as error:
+            self._flag(error)
             self.active, self.version = self.fallback, 0
 
     def __call__(self, data: dict) -> tuple[str, str, int]:
         try:
             return (*self.active(data), self.version)
-        except LetterTemplateError:
+        except LetterTemplateError as error:
             log.exception("letter template failed; using the built-in")
+            self._flag(error)
             return (*self.fallback(data), 0)
+
+    def _flag(self, error: LetterTemplateError) -> None:
+        if not self.flagged:  # once per batch of letters, not once per letter
+            flag_failure(self.kind, LANGUAGE, self.version, error)
+            self.flagged = True
 
 
 def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:

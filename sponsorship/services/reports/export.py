@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sponsorship.labels import label
 from sponsorship.models.enums import AidGroup, Gender, Hardship
 from sponsorship.services.reports.statistics import Statistics
+from sponsorship.spreadsheet_cells import append_row
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
@@ -35,13 +36,13 @@ def yuan(fen: int) -> Decimal:
 
 
 def _header(sheet: Worksheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
 
 def _row(sheet: Worksheet, values: list, money: set[int] = frozenset()) -> None:
-    sheet.append(values)
+    append_row(sheet, values)
     for i, cell in enumerate(sheet[sheet.max_row]):
         if i in money:
             cell.number_format = MONEY_FORMAT
@@ -61,10 +62,10 @@ def _summary(sheet: Worksheet, stats: Statistics) -> None:
     for group, n in stats.groups.items():
         _row(sheet, [f"其中：{GROUP_ZH[group]}（名）", n])
     sheet.append([])
-    sheet.append(["工作总结用语", stats.paragraph_zh])
+    append_row(sheet, ["工作总结用语", stats.paragraph_zh])
     sheet.append([])
     for text in DEFINITIONS_ZH:
-        sheet.append(["口径说明", text])
+        append_row(sheet, ["口径说明", text])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 90
     for row in sheet.iter_rows(min_col=2, max_col=2):
@@ -93,7 +94,7 @@ def _categories(book: Workbook, stats: Statistics) -> None:
     _header(sheet, ["困境类别", "结对儿童（名）"])
     for hardship in Hardship:
         _row(sheet, [str(label(hardship)), stats.hardships[hardship]])
-    sheet.append(["说明", "一名儿童可有多个困境类别，各类别之和可能大于结对儿童总数。"])
+    append_row(sheet, ["说明", "一名儿童可有多个困境类别，各类别之和可能大于结对儿童总数。"])
     sheet = book.create_sheet("性别")
     _header(sheet, ["性别", "结对儿童（名）", "招募爱心父母（名）"])
     for gender in Gender:

@@ -271,7 +271,7 @@ def _sync_account(sponsor: Sponsor) -> None:
         if users.find_by_username(sponsor.mobile) not in (None, user):
             raise _exists("mobile", new=False)
         user.username = sponsor.mobile
-    user.email = sponsor.email
+    user.change_email(sponsor.email)  # a new address serves for login once confirmed
     user.display_name = sponsor.name
 
 

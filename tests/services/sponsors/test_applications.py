@@ -16,7 +16,7 @@ from sponsorship.models.enums import (
     SponsorKind,
     SponsorStatus,
 )
-from sponsorship.services.core import settings, users
+from sponsorship.services.core import email_confirmation, settings, users
 from sponsorship.services.core.validators import FieldError
 from sponsorship.services.sponsors.applications import (
     PRIVACY_NOTICE_VERSION,
@@ -83,6 +83,8 @@ def test_sponsor_logs_in_by_mobile_or_email():
     sponsor = register(email="wang@example.com")
     assert users.authenticate("13912345678", PASSWORD) == sponsor.user
     assert users.authenticate("+86 13912345678", PASSWORD) == sponsor.user
+    assert users.authenticate("WANG@example.com", PASSWORD) is None  # not confirmed yet
+    email_confirmation.confirm_email(email_confirmation.make_token(sponsor.user))
     assert users.authenticate("WANG@example.com", PASSWORD) == sponsor.user
     assert users.authenticate("wang@example.com", "wrong password") is None
 

@@ -1,0 +1,1 @@
+"""Tests of issue 16's Medium and Low findings: exports, logs, uploads, templates, logins."""
