@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -242,3 +242,16 @@ def test_town_staff_see_and_decide_only_their_own_towns_requests(client, auth):
     db.session.expire_all()
     assert db.session.get(Sponsor, foreign.id).name == "外镇爱心"
     assert db.session.get(DataRequest, theirs.id).status == DataRequestStatus.OPEN
+
+
+def test_the_portal_copy_gives_the_age_this_year_not_the_birthday(client, auth, frozen):
+    """Whole-year ages watched day by day give the birthday away: the copy says this year's age."""
+    town = f.make_village()
+    sponsor, child, _, _ = _sponsor_with_everything(town, "丙", 10_000)
+    child.birth_date = date(2016, 12, 15)
+    db.session.commit()
+    # Before the birthday in December, a whole-year age would still read 9.
+    frozen(datetime(2026, 11, 30, 4, tzinfo=UTC))
+    auth.login(sponsor.mobile)
+    data = json.loads(client.get("/portal/my-data/download.json").get_data())
+    assert [c["age"] for c in data["children"]] == [10]

@@ -191,3 +191,27 @@ def test_bulk_reject_needs_a_reason_and_turns_down_only_pending_ones(client, aut
     assert count(Letter, Letter.kind == LetterKind.REJECTION) == 3
     db.session.refresh(approved)
     assert approved.status == SponsorStatus.APPROVED
+
+
+def test_a_mobile_taken_in_another_town_is_refused_without_its_number_or_name(
+    client, auth, village
+):
+    """The clerk learns the mobile is taken, not who took it: that is for the county office."""
+    theirs = make_sponsor(
+        region=make_village("平山街道", "河口村"), name="外镇王爱心", mobile="13912345678"
+    )
+    auth.as_role(Role.STAFF, scope=village.parent)
+    page = enter(client, village).get_data(as_text=True)
+    assert field_errors(page, "mobile") == ["该手机号已登记，请联系县妇联。"]
+    assert theirs.name not in page and str(theirs.id) not in re.findall(r"第 (\d+) 号", page)
+    assert count(Sponsor) == 1
+
+
+def test_a_mobile_taken_in_the_clerks_own_town_names_the_caring_parent_number(
+    client, auth, village
+):
+    ours = make_sponsor(region=village, mobile="13912345678")
+    auth.as_role(Role.STAFF, scope=village.parent)
+    page = enter(client, village).get_data(as_text=True)
+    assert field_errors(page, "mobile") == [f"该手机号已录入为第 {ours.id} 号爱心父母。"]
+    assert count(Sponsor) == 1

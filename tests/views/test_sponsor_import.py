@@ -141,3 +141,20 @@ def test_a_form_entered_between_preview_and_confirm_stops_the_whole_import(clien
 def test_viewers_may_not_import(client, auth, village):
     auth.as_role(Role.VIEWER)
     assert client.get("/sponsors/import/").status_code == 403
+
+
+def test_a_mobile_entered_in_another_town_is_an_error_without_its_number_or_name(
+    client, auth, village
+):
+    """Town staff learn that a mobile is taken, never who took it or under which number."""
+    elsewhere = make_village("平山街道", "河口村")
+    theirs = make_sponsor(region=elsewhere, name="外镇王爱心", mobile="13900000001")
+    ours = make_sponsor(region=village, name="本镇李爱心", mobile="13900000002")
+    auth.as_role(Role.STAFF, scope=village.parent)
+    page = upload(client, sheet([form_row(1), form_row(2)])).get_data(as_text=True)
+    problems = [" ".join(li.split()) for li in re.findall(r"<li>(第 .*?)</li>", page)]
+    assert problems == ["第 2 行 · 手机 · 该手机号已登记，请联系县妇联。"]
+    assert theirs.name not in page and f"第 {theirs.id} 号" not in page
+    # The caring parent of the clerk's own town is named by number, as before.
+    assert f"已录入为第 {ours.id} 号爱心父母，保持不变" in page
+    assert TOKEN_RE.search(page) is None and count(Sponsor) == 2

@@ -30,7 +30,7 @@ from sponsorship.models import (
     Sponsor,
     User,
 )
-from sponsorship.models.enums import LetterStatus, RecipientType
+from sponsorship.models.enums import LetterStatus, PayoutDecision, PayoutStatus, RecipientType
 from sponsorship.services.core import audit
 
 #: Letters that never reached anyone: erased with the person, not kept as blank shells.
@@ -38,6 +38,9 @@ UNDELIVERED = (LetterStatus.QUEUED, LetterStatus.FAILED)
 
 #: What an erased name reads as, on every screen and in every file.
 PLACEHOLDER = "（已匿名）"
+
+#: Why an erased child's unpaid payout left its draft batch: names no one, so it is kept.
+ERASED_CHILD_REASON = "监护人撤回同意或要求删除个人信息，儿童已退出帮扶"
 
 
 def anonymise_child(child: Child, *, by: User | None = None, why: str = "retention") -> None:
@@ -59,9 +62,21 @@ def anonymise_child(child: Child, *, by: User | None = None, why: str = "retenti
         Payout.child_id == child.id,
         guardian_name=PLACEHOLDER,
         bank_name="",
-        bank_account="",
-        decision_reason="",
+        decision_reason=sa.case(
+            (Payout.decision_reason == ERASED_CHILD_REASON, Payout.decision_reason), else_=""
+        ),
         failure_reason=_placeholder_if_set(Payout.failure_reason),
+    )
+    # The account goes only where no bank file can still read it: a payout still proposed and
+    # not excluded would reach the bank with an empty account (the callers take those out first).
+    _erase(
+        Payout,
+        Payout.child_id == child.id,
+        sa.or_(
+            Payout.status != PayoutStatus.PROPOSED,
+            Payout.decision == PayoutDecision.EXCLUDED,
+        ),
+        bank_account="",
     )
     # The caring parents' letters about this child name the child: their text goes too.
     for name in names:

@@ -17,12 +17,19 @@ from flask_babel import lazy_gettext as _l
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.labels import label
-from sponsorship.models import Child, Pairing, Payout, User
-from sponsorship.models.enums import ChildStatus, ExitReason
+from sponsorship.models import Child, Pairing, Payout, PayoutBatch, User
+from sponsorship.models.enums import (
+    ChildStatus,
+    ExitReason,
+    PayoutBatchStatus,
+    PayoutDecision,
+    PayoutStatus,
+)
 from sponsorship.services.children.register import can_reveal, ensure_can_see, exit_child
 from sponsorship.services.core import audit
-from sponsorship.services.data.anonymise import anonymise_child
+from sponsorship.services.data.anonymise import ERASED_CHILD_REASON, anonymise_child
 from sponsorship.services.data.sponsor_requests import yuan
+from sponsorship.services.payouts import review as batch_review
 
 
 class ErasureGround(StrEnum):
@@ -105,8 +112,46 @@ def erase_child(child: Child, ground: ErasureGround, *, by: User) -> None:
     ensure_can_see(child, by)
     if child.anonymised_at is not None:
         raise DomainError(_l("This child's record has already been anonymised."))
+    _withdraw_unpaid_payouts(child, by=by)
     if child.status != ChildStatus.EXITED:
         exit_child(child, ExitReason.OTHER, EXIT_NOTES[ground], by=by)
     audit.record(f"child.{ground.value}", child, user=by)
     anonymise_child(child, by=by, why=ground.value)
     db.session.flush()
+
+
+#: Batches past the draft: their payouts are with finance or the bank and can no longer change.
+BEYOND_DRAFT = (
+    PayoutBatchStatus.SUBMITTED,
+    PayoutBatchStatus.APPROVED,
+    PayoutBatchStatus.EXPORTED,
+)
+
+
+def _withdraw_unpaid_payouts(child: Child, *, by: User) -> None:
+    """Take the child's unpaid payouts out of their batches before the account is erased.
+
+    An anonymous payout left in would reach the bank file with no name and no account. A draft's
+    payout is excluded (audited as staff's exclusion is); one already with finance or the bank
+    is refused whole, before anything changes: that batch must be settled or cancelled first.
+    """
+    unpaid = db.session.scalars(
+        sa.select(Payout)
+        .join(PayoutBatch, Payout.batch_id == PayoutBatch.id)
+        .where(
+            Payout.child_id == child.id,
+            Payout.status == PayoutStatus.PROPOSED,
+            Payout.decision != PayoutDecision.EXCLUDED,
+        )
+        .order_by(Payout.id)
+    ).all()
+    if any(p.batch.status in BEYOND_DRAFT for p in unpaid):
+        raise DomainError(
+            _l(
+                "This child's payout is in a batch already submitted, approved or sent to the "
+                "bank: settle or cancel the batch first, then erase the record."
+            )
+        )
+    for payout in unpaid:
+        if payout.batch.status == PayoutBatchStatus.DRAFT:
+            batch_review.exclude(payout, ERASED_CHILD_REASON, by=by)

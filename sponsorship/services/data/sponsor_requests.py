@@ -18,6 +18,7 @@ from sponsorship.clock import today, utcnow
 from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
 from sponsorship.labels import label
+from sponsorship.masking import age_this_year
 from sponsorship.models import DataRequest, Pairing, Payout, Sponsor, User
 from sponsorship.models.data_request import DataRequestKind, DataRequestStatus
 from sponsorship.models.enums import PairingStatus, PayoutStatus, SponsorStatus
@@ -102,7 +103,7 @@ def sponsor_data(sponsor: Sponsor, *, by: User) -> dict:
         "children": [
             {
                 "given_name": p.child.given_name,
-                "age": p.child.age_on(day),
+                "age": age_this_year(p.child.birth_date, day),
                 "school_stage": label(p.child.school_stage),
                 "town": p.child.region.town.name if p.child.region.town else "",
                 "paired_on": (p.confirmed_at or p.created_at).date(),

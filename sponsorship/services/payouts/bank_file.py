@@ -95,6 +95,16 @@ def export(batch: PayoutBatch, fmt: str, *, by: User) -> tuple[bytes, str]:
     if not batch.exportable:
         raise DomainError(_l("Only an approved batch can be exported."))
     rows = payment_rows(batch, by)
+    # A row without an account would send the money nowhere (an erased guardian's, say).
+    missing = [row[6] for row in rows if not row[3].strip()]
+    if missing:
+        raise DomainError(
+            _l(
+                "The payout %(reference)s has no bank account, so no file was made: "
+                "tell the county office.",
+                reference=missing[0],
+            )
+        )
     if fmt == "csv":
         out = io.StringIO()
         writer = SafeCsvWriter(out)

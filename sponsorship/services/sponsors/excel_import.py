@@ -32,6 +32,7 @@ from sponsorship.services.sponsors.applications import Details
 from sponsorship.services.sponsors.invitations import LinkFor
 from sponsorship.services.sponsors.paper import (
     ENTRY_ROLES,
+    MOBILE_REGISTERED_ELSEWHERE,
     check_entry,
     clean_reference,
     enter_paper_application,
@@ -77,6 +78,14 @@ def plan_import(rows: list[tuple[int, dict[str, object]]], by: User) -> ImportPl
         )
         problems: list[RowProblem] = []
         existing = _existing(raw)
+        if existing is not None and not by.can_see(existing.region):
+            # Another town's caring parent: neither its number nor its name leaves that town.
+            row.action = "error"
+            plan.problems.append(
+                _problem(number, "mobile", render(MOBILE_REGISTERED_ELSEWHERE, "zh"))
+            )
+            plan.rows.append(row)
+            continue
         if existing is not None:
             row.action, row.existing = "unchanged", existing
             plan.rows.append(row)

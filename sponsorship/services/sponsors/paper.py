@@ -42,11 +42,40 @@ def reference_taken(reference: str) -> Sponsor | None:
     return db.session.scalar(sa.select(Sponsor).where(Sponsor.paper_reference == reference))
 
 
+#: A mobile taken outside the user's area: that it is taken, never by whom or under which number.
+MOBILE_REGISTERED_ELSEWHERE = _l("This mobile number is already registered; ask the county office.")
+
+
+def mobile_taken(mobile: str | None, *, by: User) -> FieldError | None:
+    """Return the problem of a mobile another caring parent has, worded for the user's area.
+
+    Within the user's area the caring parent is named by number; outside it, staff of one town
+    learn nothing about another town's people: the county office sorts it out.
+    """
+    if not mobile:
+        return None
+    sponsor = db.session.scalar(sa.select(Sponsor).where(Sponsor.mobile == mobile))
+    if sponsor is None:
+        return None
+    if not by.can_see(sponsor.region):
+        return FieldError("mobile", MOBILE_REGISTERED_ELSEWHERE)
+    return FieldError(
+        "mobile",
+        _l("This mobile number is already entered as caring parent no. %(id)d.", id=sponsor.id),
+    )
+
+
 def check_entry(details: Details, reference: str | None, *, by: User) -> list[FieldError]:
     """Return every problem of one paper application, as the form and the sheet list them."""
     if by.role not in ENTRY_ROLES:
         raise DomainError(_l("Your account may read but not change."))
     problems = find_problems(details, staff=True)
+    taken = mobile_taken(details.mobile, by=by)
+    if taken is not None:
+        # In place of the sign-up's wording, which neither names the number nor minds the area.
+        at = next((i for i, p in enumerate(problems) if p.field == "mobile"), len(problems))
+        problems = [p for p in problems if p.field != "mobile"]
+        problems.insert(at, taken)
     try:
         text = clean_reference(reference)
         if reference_taken(text) is not None:

@@ -12,6 +12,7 @@ from sponsorship.extensions import db
 from sponsorship.models import Sponsor, User
 from sponsorship.models.enums import SponsorStatus
 from sponsorship.services.core import audit
+from sponsorship.services.core.links import public_url
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 
 MAX_REASON = 2000
@@ -37,7 +38,12 @@ def approve(sponsor: Sponsor, *, by: User, note: str = "") -> None:
         )
     _decide(sponsor, SponsorStatus.APPROVED, note.strip()[:MAX_REASON], by)
     audit.record("sponsor.approve", sponsor, detail=note.strip(), user=by)
-    queue_letter(LetterKind.APPROVAL, sponsor, f"sponsor-{sponsor.id}-approval")
+    queue_letter(
+        LetterKind.APPROVAL,
+        sponsor,
+        f"sponsor-{sponsor.id}-approval",
+        portal_url=public_url("portal.home"),
+    )
 
 
 def reject(sponsor: Sponsor, *, by: User, reason: str) -> None:

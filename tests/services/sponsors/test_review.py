@@ -81,3 +81,11 @@ def test_bulk_approve_skips_what_is_not_pending():
     assert review.bulk_approve([a, b, c], by=staff) == 2
     assert a.status == b.status == SponsorStatus.APPROVED and c.status == SponsorStatus.REJECTED
     assert count(AuditEvent, AuditEvent.action == "sponsor.approve") == 2
+
+
+def test_the_approval_letter_links_the_portal_under_the_public_address(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://aixin.example.org/huidong")
+    sponsor = pending()
+    review.approve(sponsor, by=make_user())
+    letter = db.session.scalar(sa.select(Letter).where(Letter.kind == LetterKind.APPROVAL))
+    assert "登录 https://aixin.example.org/huidong/portal/ 查看" in letter.body
