@@ -1,6 +1,7 @@
 """The domain's tables, one module per aggregate; importing this registers them all."""
 
 from sponsorship.models.audit import AuditEvent
+from sponsorship.models.background import BackgroundWork
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
 from sponsorship.models.donation import Allocation, Donation, DonationBatch, ReceiptSequence
 from sponsorship.models.job_run import JobRun
@@ -12,6 +13,7 @@ from sponsorship.models.pledge import Instalment, Pledge, PledgeChange
 from sponsorship.models.region import Region
 from sponsorship.models.setting import Setting
 from sponsorship.models.sponsor import Sponsor
+from sponsorship.models.statement import StatementLine
 from sponsorship.models.user import STAFF_ROLES, User
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "AccountBalance",
     "Allocation",
     "AuditEvent",
+    "BackgroundWork",
     "PayoutBatch",
     "Child",
     "ChildHardship",
@@ -40,6 +43,7 @@ __all__ = [
     "Region",
     "Setting",
     "Sponsor",
+    "StatementLine",
     "User",
     "aid_group_of",
 ]

@@ -18,6 +18,7 @@ from sponsorship.models.enums import (
     PayoutStatus,
     Role,
 )
+from sponsorship.services.letters import text
 from sponsorship.services.letters.queue import queue_letter
 from sponsorship.services.money import ledger, statements
 from sponsorship.services.payouts import bank_file
@@ -201,8 +202,11 @@ def test_bulk_letters_are_the_letters_queue_letter_writes():
         (LetterKind.CHILD_RECEIVED, sponsor),
     ):
         bulk = db.session.scalar(sa.select(Letter).where(Letter.kind == kind))
+        assert bulk.body == "" and bulk.context  # nothing rendered while the money moved
         single = queue_letter(kind, recipient, "compare", **context)
+        text.fill([bulk])
         fields = ("subject", "body", "channel", "to_address", "region_id", "recipient_id")
+        fields += ("context", "template_version")
         assert [getattr(bulk, f) for f in fields] == [getattr(single, f) for f in fields]
         assert bulk.reference == f"payout:{payout.id}"
 
