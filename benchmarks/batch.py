@@ -207,7 +207,7 @@ def main() -> None:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
 
-        from sponsorship.services.money import ledger
+        from sponsorship.services.money import ledger_check
         from sponsorship.services.payouts import bank_file
         from sponsorship.services.payouts import review as batches
         from sponsorship.services.payouts.build import build_batch
@@ -233,7 +233,7 @@ def main() -> None:
         paid = pay_in_chunks(batch.id, paid_on=date(2026, 9, 10), by_id=finance.id, size=args.chunk)
         pay_s = time.perf_counter() - started
         payouts = db.session.scalar(sa.select(sa.func.count()).select_from(Payout))
-        problems = ledger.verify()
+        problems = ledger_check.verify()
     print(
         json.dumps(
             {
