@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sponsorship.jobs import (
+    background,
     housekeeping,
     letters,
     matching,
@@ -28,5 +29,6 @@ def registry() -> dict[str, JobSpec]:
         reminders.SPEC,
         thanks.SPEC,
         letters.SPEC,
+        background.SPEC,
     ]
     return {spec.id: spec for spec in specs}

@@ -23,6 +23,7 @@ from sponsorship.forms.payouts import (
 )
 from sponsorship.models import Child, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, PayoutDecision, PayoutStatus, Role
+from sponsorship.services.core import background
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import figures, review
@@ -126,6 +127,7 @@ def batch(batch_id: int):
         by_town=figures.by_town(batch),
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
+        work=background.latest(background.PAY_BATCH, batch.id),
         action_form=ActionForm(),
         cancel_form=CancelForm(),
         include_form=IncludeForm(),
