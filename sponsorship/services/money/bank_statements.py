@@ -164,7 +164,7 @@ def stage(batch: DonationBatch, text: str) -> tuple[int, list[str]]:
                     most=format_fen(MAX_FEN),
                 )
             ]
-    # Rows of an earlier statement in the same batch keep their numbers: continue after them.
+    # A second statement into the same batch numbers its lines on after the first's.
     offset = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(StatementLine.row), 0)).where(
             StatementLine.batch_id == batch.id
@@ -176,7 +176,7 @@ def stage(batch: DonationBatch, text: str) -> tuple[int, list[str]]:
         [
             {
                 "batch_id": batch.id,
-                "row": offset + line.row,
+                "row": offset + line.row - 1 if offset else line.row,
                 "received_on": line.received_on,
                 "amount_fen": line.amount_fen,
                 "reference": line.reference[:100],
