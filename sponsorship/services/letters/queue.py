@@ -171,12 +171,12 @@ def _render(kind: LetterKind, language: str, data: dict) -> tuple[str, str, int]
     """
     subject_src, body_src, version = current_text(kind, language)
     try:
-        return (*render(subject_src, body_src, data, language), version)
+        return (*text.compile_cached(subject_src, body_src, language)(data), version)
     except LetterTemplateError:
         log.exception(
             "letter template %s/%s v%s failed; using the built-in", kind, language, version
         )
-    return (*render(*default_text(kind, language), data, language), 0)
+    return (*text.compile_cached(*default_text(kind, language), language)(data), 0)
 
 
 def letters_for_sponsor(sponsor: Sponsor) -> list[Letter]:

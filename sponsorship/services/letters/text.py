@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -64,6 +65,16 @@ def decode(value):
 Renderer = Callable[[dict], tuple[str, str]]
 
 
+@lru_cache(maxsize=128)
+def compile_cached(subject: str, body: str, language: str) -> Renderer:
+    """Compile a text once per process: keyed by the text itself, so an edit is a new key.
+
+    The delivery job renders one letter per claim; compiling its template each time would
+    cost more than the rendering.
+    """
+    return compile_text(subject, body, language)
+
+
 class Renderers:
     """Compiled texts by (kind, language, version), each compiled once, with the built-in fallback.
 
@@ -93,11 +104,11 @@ class Renderers:
             row = rows.get((kind, language, version))
             try:
                 if version == 0:
-                    compiled = compile_text(*default_text(kind, language), language)
+                    compiled = compile_cached(*default_text(kind, language), language)
                 elif row is None:
                     compiled = None  # a version that is gone: the built-in text stands in
                 else:
-                    compiled = compile_text(row.subject, row.body, language)
+                    compiled = compile_cached(row.subject, row.body, language)
             except LetterTemplateError:
                 compiled = None
             self._compiled[(kind, language, version)] = compiled
