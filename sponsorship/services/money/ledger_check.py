@@ -80,10 +80,12 @@ def _wrong_balances() -> list[str]:
         .outerjoin(AccountBalance, AccountBalance.key == sums.c.key)
         .where(stored != sums.c.total)
     ).all()
-    has_legs = sa.exists().where(sums.c.key == AccountBalance.key)
+    # NOT IN over the keys, not a correlated EXISTS: both databases hash the list once, where
+    # EXISTS over the grouped subquery was re-scanned for every balance row on SQLite.
+    keys_with_legs = sa.select(_entry_key()).distinct()
     without_legs = db.session.execute(
         sa.select(AccountBalance.key, AccountBalance.balance_fen, sa.literal(0)).where(
-            AccountBalance.balance_fen != 0, ~has_legs
+            AccountBalance.balance_fen != 0, AccountBalance.key.not_in(keys_with_legs)
         )
     ).all()
     return [
