@@ -107,6 +107,11 @@ class Config:
 
     #: Start the scheduler's catch-up of missed periods when `flask jobs run` starts.
     SCHEDULER_CATCH_UP = _bool("SCHEDULER_CATCH_UP", True)
+    #: Who runs paying a batch and importing a statement once the request has queued it:
+    #: "thread" (a thread beside the request, at once), "scheduler" (the scheduler's
+    #: every-minute job only) or "inline" (inside the request: tests). The scheduler also
+    #: resumes work whose runner died, whatever this says.
+    BACKGROUND_WORK = os.environ.get("BACKGROUND_WORK", "thread")
     #: A frozen "now" (ISO 8601, aware) for demonstrations and tests; unset in real use.
     FROZEN_NOW = os.environ.get("FROZEN_NOW")
 
@@ -124,6 +129,8 @@ class TestConfig(Config):
     BACKUP_DIR = os.environ.get(
         "TEST_BACKUP_DIR", str(Path(tempfile.gettempdir()) / "sponsorship-test-backups")
     )
+    # Background money work runs inside the request that asked for it (see work/background.py).
+    BACKGROUND_WORK = "inline"
     # Cheap hashing keeps the suite quick; production uses werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
 

@@ -1,8 +1,10 @@
-"""Benchmark: build the September draft for N pairings, then mark it all paid with ledger entries.
+"""Benchmark: build the September draft for N pairings, mark it all paid with ledger entries and
+letters queued, then render 1,000 of those letters as delivery does.
 
     python benchmarks/batch.py --pairings 100000 [--database-url postgresql+psycopg://...]
 
-Prints one JSON line: {"pairings": N, "database": ..., "build_s": ..., "pay_s": ..., ...}.
+Prints one JSON line: {"pairings": N, "database": ..., "build_s": ..., "pay_s": ...,
+"render_1000_letters_s": ..., ...}.
 SQLite uses a throw-away file; a PostgreSQL database given by URL is emptied first.
 """
 
@@ -29,6 +31,7 @@ from sponsorship.models import (
     Guardian,
     LedgerEntry,
     LedgerTransaction,
+    Letter,
     Pairing,
     Payout,
     Region,
@@ -207,7 +210,7 @@ def main() -> None:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
 
-        from sponsorship.services.money import ledger
+        from sponsorship.services.money import ledger_check
         from sponsorship.services.payouts import bank_file
         from sponsorship.services.payouts import review as batches
         from sponsorship.services.payouts.build import build_batch
@@ -233,7 +236,22 @@ def main() -> None:
         paid = pay_in_chunks(batch.id, paid_on=date(2026, 9, 10), by_id=finance.id, size=args.chunk)
         pay_s = time.perf_counter() - started
         payouts = db.session.scalar(sa.select(sa.func.count()).select_from(Payout))
-        problems = ledger.verify()
+        letters = db.session.scalar(sa.select(sa.func.count()).select_from(Letter))
+
+        # Rendering moved from paying to delivery: 1,000 letters rendered one at a time, as
+        # the delivery job and the print queue do (each read on its own, then filled).
+        from sponsorship.services.letters.text import fill
+
+        ids = db.session.scalars(sa.select(Letter.id).order_by(Letter.id).limit(1000)).all()
+        db.session.expire_all()
+        started = time.perf_counter()
+        rendered = 0
+        for letter_id in ids:
+            letter = db.session.get(Letter, letter_id)
+            fill([letter])
+            rendered += bool(letter.body)
+        render_s = time.perf_counter() - started
+        problems = ledger_check.verify()
     print(
         json.dumps(
             {
@@ -244,6 +262,9 @@ def main() -> None:
                 "build_s": round(build_s, 3),
                 "export_xlsx_s": round(export_s, 3),
                 "pay_s": round(pay_s, 3),
+                "letters_queued": letters,
+                "render_1000_letters_s": round(render_s, 3),
+                "rendered": rendered,
                 "ledger_ok": not problems,
             }
         )

@@ -9,7 +9,7 @@ The columns are added and dropped with plain ALTER TABLE (SQLite 3.35+ drops a c
 a batch rebuild of tables that others reference is what we avoid.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-30 02:07:02
 
 """
@@ -21,7 +21,7 @@ import sponsorship.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from sponsorship.money import format_fen
-from sponsorship.services.money import ledger, statements
+from sponsorship.services.money import ledger_check, statements
 
 cli = AppGroup("ledger", help="The double-entry ledger.")
 
@@ -12,7 +12,7 @@ cli = AppGroup("ledger", help="The double-entry ledger.")
 @cli.command("verify")
 def verify_command() -> None:
     """Check every transaction sums to zero and every balance is the sum of its legs."""
-    problems = ledger.verify()
+    problems = ledger_check.verify()
     totals = statements.programme_totals()
     if not totals.reconciles:
         problems.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sponsorship.jobs import (
+    background,
     backups,
     housekeeping,
     letters,
@@ -32,5 +33,6 @@ def registry() -> dict[str, JobSpec]:
         thanks.SPEC,
         letters.SPEC,
         retention.SPEC,
+        background.SPEC,
     ]
     return {spec.id: spec for spec in specs}

@@ -1,6 +1,7 @@
 """The domain's tables, one module per aggregate; importing this registers them all."""
 
 from sponsorship.models.audit import AuditEvent
+from sponsorship.models.background import BackgroundWork
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
 from sponsorship.models.data_request import DataRequest
 from sponsorship.models.donation import Allocation, Donation, DonationBatch, ReceiptSequence
@@ -13,6 +14,7 @@ from sponsorship.models.pledge import Instalment, Pledge, PledgeChange
 from sponsorship.models.region import Region
 from sponsorship.models.setting import Setting
 from sponsorship.models.sponsor import Sponsor
+from sponsorship.models.statement import StatementLine
 from sponsorship.models.user import STAFF_ROLES, User
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "AccountBalance",
     "Allocation",
     "AuditEvent",
+    "BackgroundWork",
     "PayoutBatch",
     "Child",
     "ChildHardship",
@@ -42,6 +45,7 @@ __all__ = [
     "Region",
     "Setting",
     "Sponsor",
+    "StatementLine",
     "User",
     "aid_group_of",
 ]

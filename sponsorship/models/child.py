@@ -155,7 +155,7 @@ class Child(db.Model):
     @property
     def given_name(self) -> str:
         """The name a sponsor may see: the given name without the family name."""
-        return self.name[1:] if len(self.name) >= 2 else self.name
+        return given_name(self.name)
 
     def mark_paired(self) -> None:
         """Record that a child awaiting a sponsor now has one."""
@@ -172,8 +172,18 @@ class Child(db.Model):
 
     def age_on(self, day: date) -> int:
         """Return the child's age in whole years on `day`."""
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
+
+
+def given_name(name: str) -> str:
+    """The name a sponsor may see: the given name without the (one-character) family name."""
+    return name[1:] if len(name) >= 2 else name
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Return the age in whole years on `day` of someone born on `birth_date`."""
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 #: The bit of each hardship category in `Child.hardship_mask`: its place in the enum.

@@ -16,7 +16,11 @@ from sponsorship.models.user import User
 
 
 class Letter(db.Model):
-    """One letter, rendered once when queued; delivered by email or SMS, or printed for post."""
+    """One letter: its template version and plain data, rendered when delivered, printed or shown.
+
+    Letters queued before the text moved to delivery time carry their rendered subject and body
+    and no context; newer ones carry the context and render the same text every time.
+    """
 
     __tablename__ = "letters"
     __table_args__ = (
@@ -40,10 +44,14 @@ class Letter(db.Model):
     recipient_name: Mapped[str] = mapped_column(sa.String(100), default="")
     #: An email address, a mobile number, or the postal address block (lines joined by newlines).
     to_address: Mapped[str] = mapped_column(sa.Text, default="")
-    #: Rendered from an editable template with the recipient's data: no natural limit.
+    #: Rendered from an editable template with the recipient's data: no natural limit. Empty
+    #: while the letter waits to be rendered from `context` (see `text.fill`).
     subject: Mapped[str] = mapped_column(sa.Text)
     body: Mapped[str] = mapped_column(sa.Text)
     template_version: Mapped[int] = mapped_column(default=0)
+    #: The plain data the template renders with (dates tagged, see services/letters/text.py);
+    #: None for a letter stored already rendered.
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[LetterStatus] = mapped_column(
         str_enum(LetterStatus), default=LetterStatus.QUEUED
     )

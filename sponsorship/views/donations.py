@@ -1,7 +1,7 @@
 """Money in: record and reverse donations, enter bank statements in batches (finance, admin)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,10 +24,12 @@ from sponsorship.models.enums import (
     Role,
     SponsorStatus,
 )
+from sponsorship.services.core import background
 from sponsorship.services.core.scope import in_scope, reaches_everything
 from sponsorship.services.money import bank_statements, credit, donation_batches, reach
 from sponsorship.services.money.donations import record_donation, reverse_donation
 from sponsorship.views.unit_of_work import attempt
+from sponsorship.work import background as background_work
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
 
@@ -185,6 +187,7 @@ def batch(batch_id: int):
         close_form=CloseBatchForm(),
         import_form=ImportForm(),
         import_errors=[],
+        work=background.latest(background.IMPORT_STATEMENT, batch.id),
     )
 
 
@@ -218,15 +221,22 @@ def batch_import(batch_id: int):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("gb18030", errors="replace")
-        # A sheet with bad lines records none and returns them, so there is nothing to keep.
+        # A sheet with bad lines stages none and returns them, so there is nothing to keep.
         done = attempt(
-            lambda: bank_statements.import_lines(batch, text, by=current_user),
+            lambda: bank_statements.request_import(batch, text, by=current_user),
             form=form,
             field="file",
         )
-        donations, errors = done.value if done else ([], [])
+        work, errors = done.value if done else (None, [])
         if done and not errors:
-            flash(_("%(n)d lines imported.", n=len(donations)), "success")
+            flash(
+                _(
+                    "%(n)d lines checked; they are being recorded, the progress is shown below.",
+                    n=work.total,
+                ),
+                "success",
+            )
+            background_work.start(current_app._get_current_object(), work.id)
             return redirect(url_for("donations.batch", batch_id=batch.id))
     return (
         render_template(
@@ -236,6 +246,7 @@ def batch_import(batch_id: int):
             close_form=CloseBatchForm(),
             import_form=form,
             import_errors=errors,
+            work=background.latest(background.IMPORT_STATEMENT, batch.id),
         ),
         422,
     )

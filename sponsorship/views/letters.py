@@ -17,6 +17,7 @@ from sponsorship.services.core import audit
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.letters import printing
 from sponsorship.services.letters import queue as letter_queue
+from sponsorship.services.letters import text as letter_text
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
@@ -46,6 +47,7 @@ def queue():
     page = db.paginate(
         stmt.order_by(Letter.created_at.desc(), Letter.id.desc()), per_page=50, error_out=False
     )
+    letter_text.fill(page.items)
     return render_template("letters/queue.html", form=form, page=page)
 
 
@@ -54,6 +56,7 @@ def queue():
 def detail(letter_id: int):
     """Show a letter, with the button to send it again if it failed."""
     letter = _letter_or_404(letter_id)
+    letter_text.fill([letter])
     return render_template("letters/detail.html", letter=letter, resend_form=ResendForm())
 
 
@@ -74,7 +77,9 @@ def _postal(ids: list[int] | None = None) -> list[Letter]:
     stmt = letter_queue.postal_queue(_scoped(sa.select(Letter)))
     if ids is not None:
         stmt = stmt.where(Letter.id.in_(ids))
-    return list(db.session.scalars(stmt))
+    letters = list(db.session.scalars(stmt))
+    letter_text.fill(letters)
+    return letters
 
 
 def _ids(text: str | None) -> list[int]:

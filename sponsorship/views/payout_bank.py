@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, flash
+from flask import Blueprint, Response, current_app, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,13 +11,20 @@ from sponsorship.forms.payouts import ExportForm, PayAllForm, ReasonForm, Result
 from sponsorship.models import PayoutBatch
 from sponsorship.models.enums import Role
 from sponsorship.services.payouts import bank_file
-from sponsorship.services.payouts.payments import mark_failed
+from sponsorship.services.payouts.payments import mark_failed, request_payment
+from sponsorship.services.payouts.results import apply_result
 from sponsorship.views.downloads import attachment
 from sponsorship.views.payouts import back, batch_or_404, payout_or_404, within_reach
 from sponsorship.views.unit_of_work import attempt
-from sponsorship.work.payments import pay_in_chunks
+from sponsorship.work import background as background_work
 
 bp = Blueprint("payout_bank", __name__, url_prefix="/payouts")
+
+
+def start_work(work_id: int) -> None:
+    """Run queued background work beside this request (it was committed just now)."""
+    background_work.start(current_app._get_current_object(), work_id)
+
 
 #: The bank file carries full account numbers: finance only.
 FINANCE = (Role.FINANCE,)
@@ -56,7 +63,7 @@ def _download(batch: PayoutBatch, fmt: str) -> Response:
 @bp.route("/<int:batch_id>/pay", methods=["POST"])
 @roles_required(*FINANCE)
 def pay_all(batch_id: int):
-    """Mark the batch's payouts paid on the bank's date and queue the letters."""
+    """Start marking the batch's payouts paid on the bank's date; the page shows the progress."""
     batch = batch_or_404(batch_id)
     form = PayAllForm()
     if not form.validate_on_submit():
@@ -64,17 +71,19 @@ def pay_all(batch_id: int):
         return back(batch)
     if not within_reach(batch):
         return back(batch)
-    attempt(
-        lambda: pay_in_chunks(batch.id, paid_on=form.paid_on.data, by_id=current_user.id),
-        success=lambda paid: _("%(n)d payouts marked paid; the letters are queued.", n=paid),
+    done = attempt(
+        lambda: request_payment(batch, paid_on=form.paid_on.data, by=current_user),
+        success=_("Paying has started: the progress is shown on this page."),
     )
+    if done:
+        start_work(done.value.id)
     return back(batch)
 
 
 @bp.route("/<int:batch_id>/result", methods=["POST"])
 @roles_required(*FINANCE)
 def result(batch_id: int):
-    """Read the bank's result file: record the failures, mark the rest paid."""
+    """Read the bank's result file: record the failures, pay the rest; lines done are skipped."""
     batch = batch_or_404(batch_id)
     form = ResultForm()
     if not form.validate_on_submit():
@@ -89,27 +98,33 @@ def result(batch_id: int):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
-    read = attempt(lambda: _record_failures(batch, text))
-    if not read:
+    paid_on = form.paid_on.data
+    done = attempt(lambda: _apply(batch, text, paid_on))
+    if not done:
         return back(batch)
-    failed, listed = len(read.value.failed), read.value.paid
-    # The failures are kept first: paying the rest commits chunk by chunk on its own.
-    attempt(
-        lambda: _pay_listed(batch, form.paid_on.data, listed),
-        success=lambda paid: _(
-            "%(paid)d paid and %(failed)d failed, from the bank's file.", paid=paid, failed=failed
+    applied, work = done.value
+    flash(
+        _(
+            "From the bank's file: %(paid)d to mark paid, %(failed)d failed, "
+            "%(skipped)d already recorded and skipped.",
+            paid=len(applied.to_pay),
+            failed=applied.failed,
+            skipped=applied.skipped,
         ),
+        "success",
     )
+    if work is not None:
+        start_work(work.id)
     return back(batch)
 
 
-def _record_failures(batch: PayoutBatch, text: str) -> bank_file.Result:
-    outcome = bank_file.parse_result(batch, text)
-    for payout_id, reason in outcome.failed.items():
-        payout = payout_or_404(payout_id)
-        if payout.batch_id == batch.id:
-            mark_failed(payout, reason, by=current_user)
-    return outcome
+def _apply(batch: PayoutBatch, text: str, paid_on: date):
+    # The failures are recorded in this request; the payments are queued with them.
+    applied = apply_result(batch, text, by=current_user)
+    work = None
+    if applied.to_pay:
+        work = request_payment(batch, paid_on=paid_on, only=applied.to_pay, by=current_user)
+    return applied, work
 
 
 @bp.route("/payout/<int:payout_id>/fail", methods=["POST"])
@@ -126,9 +141,3 @@ def failed(payout_id: int):
         success=_("Marked failed: the child can be paid in a later batch."),
     )
     return back(payout.batch)
-
-
-def _pay_listed(batch: PayoutBatch, paid_on: date, listed: dict[int, str]) -> int:
-    if not listed:
-        return 0
-    return pay_in_chunks(batch.id, paid_on=paid_on, by_id=current_user.id, only=listed)

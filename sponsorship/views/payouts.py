@@ -25,6 +25,7 @@ from sponsorship.forms.payouts import (
 from sponsorship.models import Child, Payout, PayoutBatch
 from sponsorship.models.enums import PayoutBatchStatus, Role
 from sponsorship.request_input import database_ids
+from sponsorship.services.core import background
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import bulk, figures, reach, review
@@ -148,6 +149,7 @@ def batch(batch_id: int):
         in_reach=reach.batch_within(batch, current_user),
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
+        work=background.latest(background.PAY_BATCH, batch.id),
         action_form=ActionForm(),
         bulk_form=BulkDecisionForm(),
         cancel_form=CancelForm(),

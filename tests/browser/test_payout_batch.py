@@ -49,6 +49,7 @@ def test_finance_approves_exports_and_marks_paid(live_server, page):
     page.reload()
     expect(page.locator("#batch-status")).to_have_text("已交银行")
     page.get_by_role("button", name="全部登记为已发放").click()
-    expect(page.get_by_text("已登记 1 笔为已发放")).to_be_visible()
+    expect(page.get_by_text("已开始登记发放，进度显示在本页。")).to_be_visible()
+    expect(page.get_by_text("已完成：共 1 笔，已处理 1 笔。")).to_be_visible()
     expect(page.locator("#batch-status")).to_have_text("已关闭")
     assert not [e for e in errors if "Content Security Policy" in e]

@@ -22,16 +22,16 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     app = create_app(Config)
     seen = 0
-    card = letters.child_card
+    given_name = letters.given_name  # called once per payout while its letters are built
 
-    def card_or_die(child):
+    def name_or_die(name):
         nonlocal seen
         seen += 1
         if kill_at and seen == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows flushed, not committed
-        return card(child)
+        return given_name(name)
 
-    letters.child_card = card_or_die
+    letters.given_name = name_or_die
     with app.app_context():
         paid = pay_in_chunks(batch_id, paid_on=date(2026, 9, 10), size=chunk)
     print(f"paid {paid}")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import Donation, Instalment, Pledge
 from sponsorship.models.enums import Role
-from sponsorship.services.money import ledger, statements
+from sponsorship.services.money import ledger_check, statements
 from tests.conftest import post_form
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
 
@@ -31,4 +31,4 @@ def test_finance_reverses_it_and_the_second_childs_instalment_is_owed_again(clie
     ).all()
     assert owed == [0]
     assert statements.programme_totals().raised_fen == 0
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []

@@ -24,7 +24,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.services.data.anonymise import PLACEHOLDER
 from sponsorship.services.letters.queue import queue_letter
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger_check
 from tests import factories as f
 from tests.conftest import count, post_form
 from tests.views.pages import all_field_errors, flashes, table_rows
@@ -131,7 +131,7 @@ def test_staff_carry_out_an_erasure_request_and_the_money_stays(client, auth, tw
     ).all()
     assert statuses == [InstalmentStatus.WAIVED]
     assert db.session.get(type(donation), donation.id).amount_fen == 30_000
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
     auth.logout()
     assert auth.login(me.mobile).status_code == 200  # the login is gone: the form again
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import Donation, DonationBatch
 from sponsorship.models.enums import Role
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, ledger_check
 from tests.conftest import count, post_form
 from tests.factories import make_donation, make_pledge, make_sponsor
 from tests.views.pages import all_field_errors, field_errors
@@ -99,7 +99,7 @@ def test_reversal_needs_a_reason_and_restores_the_instalment(client, auth, froze
     db.session.expire_all()
     assert donation.reversed and donation.reversal_reason == "银行退票"
     assert pledge.instalments[0].paid_fen == 0
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_batch_entry_flags_a_mismatch_on_closing(client, auth, frozen):

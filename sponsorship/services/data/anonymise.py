@@ -10,6 +10,7 @@ so each report of a past period reads the same after as before.
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date
 
@@ -84,7 +85,7 @@ def anonymise_child(child: Child, *, by: User | None = None, why: str = "retenti
             _erase_letters(
                 Letter.recipient_type == RecipientType.SPONSOR,
                 Letter.recipient_id.in_(sponsor_ids),
-                Letter.body.contains(name),
+                _letter_mentions(name),
             )
     guardian = child.guardian
     db.session.flush()
@@ -175,6 +176,19 @@ def _erase_pairing_text(pairing_ids: list[int]) -> None:
         _erase(PledgeChange, PledgeChange.pledge_id.in_(pledge_ids), reason="")
 
 
+def _letter_mentions(name: str):
+    """Letters whose text, or whose data still waiting to be rendered, holds `name`.
+
+    Letters queued in bulk keep only their data (`context`, JSON) until delivered or shown; JSON
+    may hold the name as written or as \\u escapes, so both are looked for.
+    """
+    stored = sa.cast(Letter.context, sa.Text)
+    escaped = json.dumps(name)[1:-1]
+    return sa.or_(
+        Letter.body.contains(name), stored.contains(name), stored.contains(escaped, autoescape=True)
+    )
+
+
 def _erase_letters(*where) -> None:
     """Drop the letters never delivered (nobody to send them to now); blank the text of the rest."""
     db.session.execute(
@@ -189,5 +203,6 @@ def _erase_letters(*where) -> None:
         to_address="",
         subject=PLACEHOLDER,
         body="",
+        context=None,
         last_error=None,
     )

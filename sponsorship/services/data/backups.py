@@ -24,7 +24,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.services.core import settings
 from sponsorship.services.data import copies
-from sponsorship.services.money import ledger, statements
+from sponsorship.services.money import ledger_check, statements
 
 PREFIX = "sponsorship-"
 STAMP = "%Y%m%d-%H%M%S"
@@ -145,7 +145,7 @@ def probe(url: sa.engine.URL | str, snapshot: str | None = None) -> tuple[list[s
             if snapshot:
                 db.session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
                 db.session.execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
-            problems = ledger.verify()
+            problems = ledger_check.verify()
             totals = statements.programme_totals()
             if not totals.reconciles:
                 problems.append(

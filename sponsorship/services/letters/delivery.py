@@ -31,6 +31,7 @@ from sponsorship.letters.channels import (
 from sponsorship.models import Letter
 from sponsorship.models.enums import Channel, LetterStatus
 from sponsorship.services.core import audit
+from sponsorship.services.letters.text import fill
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def claim_next(now: datetime, channel: Channel | None = None) -> Letter | None:
         return None
     letter = db.session.scalar(sa.select(Letter).where(Letter.claim_token == token))
     db.session.refresh(letter)
+    fill([letter])  # its text is rendered now, from its template version and data
     return letter
 
 

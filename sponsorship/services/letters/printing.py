@@ -8,6 +8,7 @@ from flask import current_app
 
 from sponsorship.letters.pdf import PrintedLetter, render_pdf
 from sponsorship.models import Letter
+from sponsorship.services.letters.text import fill
 
 PROGRAMME_ZH = "「爱心父母」牵手困境儿童帮扶行动"
 
@@ -15,6 +16,7 @@ PROGRAMME_ZH = "「爱心父母」牵手困境儿童帮扶行动"
 def print_pdf(letters: Sequence[Letter]) -> bytes:
     """Return one A4 PDF holding every given letter, each from a new page."""
     config = current_app.config
+    fill(letters)
     return render_pdf(
         [
             PrintedLetter(

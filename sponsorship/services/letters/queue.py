@@ -1,9 +1,12 @@
 """Queue letters to caring parents and guardians: one at a time (`queue_letter`) or in bulk
 (`queue_many`), both through the one row builder every other service relies on.
 
-Every letter is rendered once, when it is queued, and stored with its subject and body. Its
-dedupe key (kind + recipient + reference) is unique in the database: queuing the same letter
-again, by either path, or two jobs racing to queue it, leaves exactly one row.
+Every letter stores the template version in force and its plain data (the context); its text is
+rendered from those two when it is delivered, printed or shown (`text.fill`), so queuing many
+letters while money moves renders none. `queue_letter`, which serves one person's action, also
+stores the text it renders at once (the same text `text.fill` renders). Its dedupe key (kind +
+recipient + reference) is unique in the database: queuing the same letter again, by either path,
+or two jobs racing to queue it, leaves exactly one row.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sponsorship.letters.rendering import LANGUAGES, LetterTemplateError, defaul
 from sponsorship.models import Guardian, Letter, Sponsor, User
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType
 from sponsorship.services.core import audit
+from sponsorship.services.letters import text
 from sponsorship.services.letters.recipients import (
     Recipient,
     common_context,
@@ -36,7 +40,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "LetterKind",
-    "Rendered",
+    "Pending",
     "dedupe_key",
     "letters_for_sponsor",
     "mark_printed",
@@ -57,16 +61,17 @@ def dedupe_key(kind: LetterKind, recipient_type: RecipientType, recipient_id: in
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A letter ready to queue: its recipient, what it is about, and its rendered text."""
+class Pending:
+    """A letter ready to queue: its recipient, what it is about, and its plain data.
+
+    `context` is the whole data its template renders with (`common_context` included).
+    """
 
     kind: LetterKind
     recipient: Recipient
     reference: str
     language: str
-    subject: str
-    body: str
-    template_version: int
+    context: dict
 
 
 def queue_letter(
@@ -87,7 +92,8 @@ def queue_letter(
         return None
     data = {**common_context(who.name, language), **plain_context(context, language)}
     subject, body, version = _render(kind, language, data)
-    row = _row(Rendered(kind, who, reference, language, subject, body, version), utcnow())
+    row = _row(Pending(kind, who, reference, language, data), version, utcnow())
+    row.update(subject=subject, body=body)
     # A racing job may have inserted the same key since the check: the database decides.
     letter_id = db.session.execute(
         _insert_new().values(**row).returning(Letter.__table__.c.id)
@@ -99,18 +105,23 @@ def queue_letter(
     return letter
 
 
-def queue_many(letters: Sequence[Rendered], *, about: str) -> int:
-    """Queue rendered letters in bulk, skipping any queued before; return how many are new.
+def queue_many(letters: Sequence[Pending], *, about: str) -> int:
+    """Queue letters in bulk, unrendered, skipping any queued before; return how many are new.
 
-    The rows and their dedupe keys are the ones `queue_letter` writes, so neither path can
-    queue a letter the other already has. Like `queue_letter`, it skips the letters it finds
-    already queued, and leaves a racing job's insert of the same key to the database (such a
-    letter, queued meanwhile, is still counted as new here).
+    The rows and their dedupe keys are the ones `queue_letter` writes (less the text, rendered
+    when needed), so neither path can queue a letter the other already has. Like
+    `queue_letter`, it skips the letters it finds already queued, and leaves a racing job's
+    insert of the same key to the database (such a letter, queued meanwhile, is still counted
+    as new here).
     """
     now = utcnow()
+    versions: dict[tuple[LetterKind, str], int] = {}
     rows = {}
     for letter in letters:
-        row = _row(letter, now)
+        key = (letter.kind, letter.language)
+        if key not in versions:
+            versions[key] = current_text(*key)[2]
+        row = _row(letter, versions[key], now)
         rows.setdefault(row["dedupe_key"], row)
     queued = set(
         db.session.scalars(sa.select(Letter.dedupe_key).where(Letter.dedupe_key.in_(rows)))
@@ -127,8 +138,8 @@ def _insert_new():
     return insert_ignoring_conflicts(Letter.__table__, "dedupe_key")
 
 
-def _row(letter: Rendered, now: datetime) -> dict:
-    """Build the letters row of a rendered letter: the one place such a row is made."""
+def _row(letter: Pending, version: int, now: datetime) -> dict:
+    """Build the letters row of a letter, its text left to render: the one place rows are made."""
     who = letter.recipient
     if len(who.name) > Letter.__table__.c.recipient_name.type.length:
         raise DomainError(_l("The recipient's name is too long for a letter; shorten it first."))
@@ -143,9 +154,10 @@ def _row(letter: Rendered, now: datetime) -> dict:
         language=letter.language,
         recipient_name=who.name,
         to_address=who.to_address,
-        subject=letter.subject,
-        body=letter.body,
-        template_version=letter.template_version,
+        subject="",
+        body="",
+        template_version=version,
+        context=text.encode(letter.context),
         status=LetterStatus.QUEUED,
         attempts=0,
         created_at=now,
@@ -159,18 +171,18 @@ def _render(kind: LetterKind, language: str, data: dict) -> tuple[str, str, int]
     """
     subject_src, body_src, version = current_text(kind, language)
     try:
-        return (*render(subject_src, body_src, data, language), version)
+        return (*text.compile_cached(subject_src, body_src, language)(data), version)
     except LetterTemplateError as error:
         log.exception(
             "letter template %s/%s v%s failed; using the built-in", kind, language, version
         )
         flag_failure(kind, language, version, error)
-    return (*render(*default_text(kind, language), data, language), 0)
+    return (*text.compile_cached(*default_text(kind, language), language)(data), 0)
 
 
 def letters_for_sponsor(sponsor: Sponsor) -> list[Letter]:
     """Return the letters sent or queued to a caring parent, newest first (for the portal)."""
-    return list(
+    letters = list(
         db.session.scalars(
             sa.select(Letter)
             .where(
@@ -180,6 +192,8 @@ def letters_for_sponsor(sponsor: Sponsor) -> list[Letter]:
             .order_by(Letter.created_at.desc(), Letter.id.desc())
         )
     )
+    text.fill(letters)
+    return letters
 
 
 def resend(letter: Letter, *, by: User | None) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import DonationBatch, User
+from sponsorship.models import DonationBatch, StatementLine, User
 from sponsorship.models.enums import DonationBatchStatus
 from sponsorship.services.core import audit
 
@@ -65,6 +66,14 @@ def close_batch(batch: DonationBatch, *, by: User | None = None) -> BatchTally:
     """Close the batch, flagging it when its lines do not match the statement."""
     if batch.status != DonationBatchStatus.OPEN:
         raise DomainError(_l("This batch is already closed."))
+    waiting = sa.select(StatementLine.id).where(
+        StatementLine.batch_id == batch.id, StatementLine.donation_id.is_(None)
+    )
+    if db.session.scalar(waiting.limit(1)) is not None:
+        # Closing now would freeze a statement half recorded.
+        raise DomainError(
+            _l("A statement is still being imported into this batch; wait for it to finish.")
+        )
     result = tally(batch)
     batch.status = DonationBatchStatus.CLOSED
     batch.mismatch = not result.matches

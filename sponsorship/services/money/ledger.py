@@ -1,4 +1,4 @@
-"""Post double-entry transactions, read balances, and prove the ledger's invariants."""
+"""Post double-entry transactions and read balances (`ledger_check` proves the invariants)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
-    Allocation,
     Donation,
-    Instalment,
     LedgerEntry,
     LedgerTransaction,
     User,
@@ -235,76 +233,3 @@ def account_total(account: Account) -> int:
         sa.select(sa.func.sum(AccountBalance.balance_fen)).where(AccountBalance.account == account)
     )
     return int(value or 0)
-
-
-def verify() -> list[str]:
-    """Check the ledger and the money tables against each other; return what is wrong."""
-    problems: list[str] = []
-    unbalanced = db.session.execute(
-        sa.select(LedgerEntry.transaction_id, sa.func.sum(LedgerEntry.amount_fen), sa.func.count())
-        .group_by(LedgerEntry.transaction_id)
-        .having(sa.or_(sa.func.sum(LedgerEntry.amount_fen) != 0, sa.func.count() < 2))
-        .order_by(LedgerEntry.transaction_id)
-    )
-    for txn_id, total, legs in unbalanced:
-        problems.append(f"transaction {txn_id}: {legs} legs sum to {total}, not 0")
-    empty = db.session.scalars(
-        sa.select(LedgerTransaction.id).where(~LedgerTransaction.entries.any())
-    )
-    problems += [f"transaction {txn_id}: no legs" for txn_id in empty]
-
-    sums: dict[str, int] = {}
-    for entry in db.session.execute(
-        sa.select(
-            LedgerEntry.account,
-            LedgerEntry.pairing_id,
-            LedgerEntry.sponsor_id,
-            LedgerEntry.amount_fen,
-        )
-    ):
-        key = balance_key(*entry[:3])
-        sums[key] = sums.get(key, 0) + entry[3]
-    stored = dict(
-        db.session.execute(sa.select(AccountBalance.key, AccountBalance.balance_fen)).all()
-    )
-    for key in sorted(set(sums) | set(stored)):
-        if sums.get(key, 0) != stored.get(key, 0):
-            problems.append(
-                f"balance {key}: stored {stored.get(key, 0)}, legs sum to {sums.get(key, 0)}"
-            )
-
-    live = (
-        sa.select(Allocation.instalment_id, sa.func.sum(Allocation.amount_fen).label("total"))
-        .where(Allocation.undone.is_(False))
-        .group_by(Allocation.instalment_id)
-        .subquery()
-    )
-    wrong_paid = db.session.execute(
-        sa.select(Instalment.id, Instalment.paid_fen, live.c.total)
-        .outerjoin(live, live.c.instalment_id == Instalment.id)
-        .where(Instalment.paid_fen != sa.func.coalesce(live.c.total, 0))
-    )
-    for inst_id, paid, total in wrong_paid:
-        problems.append(f"instalment {inst_id}: paid {paid}, live allocations {total or 0}")
-
-    received = (
-        sa.select(LedgerTransaction.donation_id, sa.func.sum(LedgerEntry.amount_fen).label("total"))
-        .join(LedgerEntry.transaction)
-        .where(
-            LedgerEntry.account.in_(RECEIPT_ACCOUNTS), LedgerTransaction.donation_id.is_not(None)
-        )
-        .group_by(LedgerTransaction.donation_id)
-        .subquery()
-    )
-    wrong_donations = db.session.execute(
-        sa.select(
-            Donation.receipt_no, Donation.amount_fen, Donation.reversed, received.c.total
-        ).outerjoin(received, received.c.donation_id == Donation.id)
-    )
-    for receipt_no, amount, was_reversed, total in wrong_donations:
-        expected = 0 if was_reversed else amount
-        if (total or 0) != expected:
-            problems.append(
-                f"donation {receipt_no}: received {total or 0} on the ledger, expected {expected}"
-            )
-    return problems

@@ -17,7 +17,7 @@ from sponsorship.clock import utcnow
 from sponsorship.database import skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import Payout, PayoutBatch, User
+from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User
 from sponsorship.models.enums import (
     Account,
     PayoutBatchStatus,
@@ -26,7 +26,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.models.payout import payment_reference
-from sponsorship.services.core import audit
+from sponsorship.services.core import audit, background
 from sponsorship.services.money import ledger
 from sponsorship.services.money.ledger import Leg, Posting
 from sponsorship.services.payouts.letters import queue_payout_letters
@@ -137,6 +137,32 @@ def _post_ledger(batch: PayoutBatch, rows, by: User | None) -> None:
     audit.record(
         "batch.paid_chunk", batch, detail=f"payouts={len(rows)} total_fen={total}", user=by
     )
+
+
+def request_payment(
+    batch: PayoutBatch,
+    *,
+    paid_on: date,
+    only: dict[int, str] | None = None,
+    by: User | None = None,
+) -> BackgroundWork:
+    """Queue paying the batch (or only the listed payouts, with their bank references).
+
+    Paying 100,000 payouts outlives any web request: the request queues it and returns, and
+    `work.background` pays chunk by chunk, its progress on the batch's page.
+    """
+    _ensure_payable(batch)
+    _check_references(only or {})
+    stmt = unpaid(batch)
+    if only is not None:
+        stmt = stmt.where(Payout.id.in_(list(only)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    if not total:
+        raise DomainError(_l("No payout of this batch is waiting to be marked paid."))
+    params: dict = {"paid_on": paid_on.isoformat()}
+    if only is not None:
+        params["only"] = {str(k): v for k, v in only.items()}
+    return background.request(background.PAY_BATCH, batch.id, total=total, params=params, by=by)
 
 
 def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:

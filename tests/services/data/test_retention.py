@@ -33,7 +33,7 @@ from sponsorship.services.children.register import exit_child
 from sponsorship.services.core import settings
 from sponsorship.services.data.anonymise import PLACEHOLDER
 from sponsorship.services.data.retention import apply_retention
-from sponsorship.services.money import ledger, statements
+from sponsorship.services.money import ledger_check, statements
 from sponsorship.services.reports.measures import Period
 from sponsorship.services.reports.statistics import statistics_for
 from sponsorship.services.sponsors.review import deactivate, reject
@@ -147,7 +147,7 @@ def test_anonymisation_keeps_every_report_figure_and_leaves_no_personal_field(fr
     db.session.expire_all()
 
     assert figures() == before
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
     leaks = [
         (table, col, value)
         for table, col, value in _text_values(people)

@@ -9,9 +9,9 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Letter, LetterTemplate
 from sponsorship.models.enums import Channel, LetterKind, LetterStatus, RecipientType, SchoolStage
-from sponsorship.services.letters import templates
+from sponsorship.services.letters import templates, text
 from sponsorship.services.letters.queue import (
-    Rendered,
+    Pending,
     letters_for_sponsor,
     mark_printed,
     queue_letter,
@@ -207,18 +207,20 @@ def test_a_pairing_handed_over_stands_for_its_child():
     assert pairing.child.given_name in letter.body and pairing.child.name not in letter.body
 
 
-def _rendered(kind, recipient, reference, subject="批量", body="正文") -> Rendered:
-    return Rendered(kind, recipient_of(recipient, kind), reference, "zh", subject, body, 0)
+def _rendered(kind, recipient, reference, name="批量") -> Pending:
+    return Pending(kind, recipient_of(recipient, kind), reference, "zh", {"name": name})
 
 
 def _letters_to(sponsor) -> list[Letter]:
-    return list(
+    letters = list(
         db.session.scalars(
             sa.select(Letter).where(
                 Letter.recipient_type == RecipientType.SPONSOR, Letter.recipient_id == sponsor.id
             )
         )
     )
+    text.fill(letters)
+    return letters
 
 
 def test_queue_many_never_duplicates_a_letter_queue_letter_queued():
@@ -233,8 +235,9 @@ def test_queue_many_never_duplicates_a_letter_queue_letter_queued():
     )
     assert new == 1
     assert [letter.id for letter in _letters_to(sponsor)] == [single.id]
-    assert _letters_to(sponsor)[0].subject == single.subject != "批量"  # left as it was
-    assert [letter.subject for letter in _letters_to(newcomer)] == ["批量"]
+    assert _letters_to(sponsor)[0].body == single.body  # left as it was
+    assert "尊敬的批量" not in single.body
+    assert ["尊敬的批量" in letter.body for letter in _letters_to(newcomer)] == [True]
     assert count(AuditEvent, AuditEvent.action == "letter.queued_bulk") == 1
 
 
@@ -242,7 +245,7 @@ def test_queue_letter_never_duplicates_a_letter_queue_many_queued():
     sponsor = factories.make_letter_sponsor()
     assert queue_many([_rendered(LetterKind.APPROVAL, sponsor, "batch:2")], about="test") == 1
     assert queue_letter(LetterKind.APPROVAL, sponsor, "batch:2") is None
-    assert [letter.subject for letter in _letters_to(sponsor)] == ["批量"]
+    assert ["尊敬的批量" in letter.body for letter in _letters_to(sponsor)] == [True]
     assert queue_many([_rendered(LetterKind.APPROVAL, sponsor, "batch:2")], about="test") == 0
     assert len(_letters_to(sponsor)) == 1
 
@@ -257,7 +260,7 @@ def test_a_reference_too_long_for_its_column_is_refused_never_cut():
     assert _letters_to(sponsor) == []
 
 
-def test_a_long_subject_and_address_are_stored_whole():
+def test_a_long_text_and_address_are_kept_whole():
     sponsor = factories.make_letter_sponsor()
     subject = "感谢您对困境儿童的长期资助" * 25  # 325 characters
     recipient = recipient_of(sponsor, LetterKind.APPROVAL)
@@ -269,11 +272,11 @@ def test_a_long_subject_and_address_are_stored_whole():
         Channel.POST,
         "广东省某市某县某镇某村" * 50,
     )
-    letter = Rendered(LetterKind.APPROVAL, long_address, "long", "zh", subject, "正文", 0)
+    letter = Pending(LetterKind.APPROVAL, long_address, "long", "zh", {"name": subject})
     assert queue_many([letter], about="test") == 1
     db.session.expire_all()
     (stored,) = _letters_to(sponsor)
-    assert stored.subject == subject and stored.to_address == long_address.to_address
+    assert f"尊敬的{subject}" in stored.body and stored.to_address == long_address.to_address
 
 
 def test_a_recipient_name_too_long_for_its_column_is_refused_with_a_message():
@@ -287,7 +290,7 @@ def test_a_recipient_name_too_long_for_its_column_is_refused_with_a_message():
         recipient.channel,
         recipient.to_address,
     )
-    letter = Rendered(LetterKind.APPROVAL, named, "name", "zh", "主题", "正文", 0)
+    letter = Pending(LetterKind.APPROVAL, named, "name", "zh", {"name": "名"})
     with pytest.raises(DomainError):
         queue_many([letter], about="test")
     assert _letters_to(sponsor) == []

@@ -18,7 +18,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.money import MAX_FEN, format_fen, parse_yuan
-from sponsorship.services.money import donation_batches, ledger, pledges, statements
+from sponsorship.services.money import donation_batches, ledger, ledger_check, pledges, statements
 from sponsorship.services.money.donations import reverse_donation
 from tests.conftest import count
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
@@ -134,7 +134,7 @@ def test_reversal_restores_every_balance_exactly():
     assert after == before
     assert [(i.paid_fen, i.status) for i in pledge.instalments] == paid_before
     assert donation.reversed and all(a.undone for a in donation.allocations)
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_reversal_needs_a_reason_and_happens_once():
@@ -176,7 +176,7 @@ def test_ledger_rows_cannot_be_edited_or_deleted():
 def test_verify_reports_a_tampered_balance():
     make_donation(make_sponsor(), 1_000)
     db.session.execute(sa.text("UPDATE account_balances SET balance_fen = 7 WHERE key = 'bank'"))
-    problems = ledger.verify()
+    problems = ledger_check.verify()
     assert any("balance bank" in p for p in problems)
 
 
@@ -222,7 +222,7 @@ def test_credit_pays_the_next_school_years_instalments():
     assert instalment.paid_fen == 50_000 and instalment.status == InstalmentStatus.DUE
     assert ledger.sponsor_credit(sponsor.id) == 0
     assert ledger.held_for_pairing(pledge.pairing_id) == 150_000
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_a_donation_whose_credit_paid_next_years_instalment_reverses_and_unpays_it():
@@ -235,7 +235,7 @@ def test_a_donation_whose_credit_paid_next_years_instalment_reverses_and_unpays_
     assert donation.reversed
     assert instalment.paid_fen == 0 and instalment.status == InstalmentStatus.DUE
     assert ledger.held_for_pairing(pledge.pairing_id) == 0
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_refund_of_credit_reconciles_and_is_bounded():
@@ -250,4 +250,4 @@ def test_refund_of_credit_reconciles_and_is_bounded():
     refund_credit(sponsor, 10_000, "多缴退回")
     totals = statements.programme_totals()
     assert (totals.raised_fen, totals.refunded_fen, totals.held_fen) == (30_000, 10_000, 20_000)
-    assert totals.reconciles and ledger.verify() == []
+    assert totals.reconciles and ledger_check.verify() == []

@@ -6,7 +6,7 @@ import pytest
 
 from sponsorship.extensions import db
 from sponsorship.models.enums import Account, TransactionKind
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, ledger_check
 from sponsorship.services.money.ledger import Leg
 from tests.factories import make_sponsor
 
@@ -41,4 +41,4 @@ def test_concurrent_first_postings_to_one_account_both_count(app):
         thread.join(timeout=60)
     assert errors == []
     assert ledger.sponsor_credit(sponsor_id) == 42_345
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []

@@ -9,7 +9,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import Allocation, Instalment, Pledge
 from sponsorship.models.enums import Account, InstalmentStatus, TransactionKind
-from sponsorship.services.money import credit, ledger, statements
+from sponsorship.services.money import credit, ledger, ledger_check, statements
 from sponsorship.services.money.donations import reverse_donation
 from tests.factories import make_donation, make_pairing, make_pledge, make_sponsor
 
@@ -77,7 +77,7 @@ def test_only_what_is_needed_is_unwound_when_her_credit_still_holds_part():
     reverse_donation(donation, "银行退票")
     assert sum(i.paid_fen for i in instalments_of(second)) == 20_000
     assert ledger.sponsor_credit(sponsor.id) == credit_before
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_refused_when_the_credit_was_refunded():
@@ -102,4 +102,4 @@ def test_refused_when_the_second_childs_money_was_paid_out():
         reverse_donation(donation, "银行退票")
     assert not donation.reversed
     assert sum(i.paid_fen for i in instalments_of(second)) == 50_000
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []

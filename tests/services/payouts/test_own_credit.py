@@ -13,7 +13,7 @@ from sponsorship.models.enums import (
     Role,
     TransactionKind,
 )
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, ledger_check
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts import review as batches
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
@@ -65,7 +65,7 @@ def test_her_credit_makes_the_payout_whole_and_the_general_fund_is_not_touched()
     assert ledger.held_for_pairing(pairing.id) == 0
     assert -ledger.balance(Account.GENERAL) == 500_000  # the general fund paid nothing
     assert -ledger.balance(Account.PAYOUTS) == 120_000
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_what_her_credit_cannot_cover_is_left_for_the_general_fund():
@@ -79,7 +79,7 @@ def test_what_her_credit_cannot_cover_is_left_for_the_general_fund():
     pay(batch)
     assert -ledger.balance(Account.GENERAL) == 500_000 - 15_000
     assert ledger.sponsor_credit(pairing.sponsor_id) == 0
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_credit_that_arrives_after_the_build_is_used_when_staff_include():
@@ -93,7 +93,7 @@ def test_credit_that_arrives_after_the_build_is_used_when_staff_include():
     assert (payout.shortfall_fen, payout.general_fund_cover) == (0, False)
     pay(batch)
     assert -ledger.balance(Account.GENERAL) == 500_000
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []
 
 
 def test_credit_pays_the_pairings_open_instalment_first_so_her_statement_shows_it_paid():
@@ -124,4 +124,4 @@ def test_credit_pays_the_pairings_open_instalment_first_so_her_statement_shows_i
     )
     assert from_credit.amount_fen == 40_000
     assert ledger.sponsor_credit(other.sponsor_id) == 30_000  # nobody else's credit moves
-    assert ledger.verify() == []
+    assert ledger_check.verify() == []

@@ -1,0 +1,43 @@
+"""A separate process that records a staged statement and kills itself (SIGKILL) while recording
+its Nth line (inside a chunk's transaction, before its commit).
+
+Usage: python -m tests.jobs.statement_import_worker DATABASE_URL BATCH_ID KILL_AT CHUNK
+(KILL_AT 0: run to the end.)
+"""
+
+import os
+import signal
+import sys
+from datetime import UTC, datetime
+
+from config import TestConfig
+from sponsorship.app import create_app
+from sponsorship.services.money import bank_statements
+from sponsorship.work.statements import import_in_chunks
+
+
+def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        FROZEN_NOW = datetime(2026, 11, 30, 2, tzinfo=UTC)
+
+    app = create_app(Config)
+    seen = 0
+    record = bank_statements.record_donation
+
+    def record_or_die(**values):
+        nonlocal seen
+        seen += 1
+        if kill_at and seen == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: donations flushed, not committed
+        return record(**values)
+
+    bank_statements.record_donation = record_or_die
+    with app.app_context():
+        app.config["FROZEN_NOW"] = Config.FROZEN_NOW
+        done = import_in_chunks(batch_id, size=chunk)
+    print(f"recorded {done}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
