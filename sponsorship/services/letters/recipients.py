@@ -68,8 +68,13 @@ def sponsor_recipient(
     address: str,
     contact_name: str | None,
     region_id: int | None,
+    places: list[str] | None = None,
 ) -> Recipient:
-    """A caring parent as a letter's recipient, from their columns (bulk queuing reads no rows)."""
+    """A caring parent as a letter's recipient, from their columns (bulk queuing reads no rows).
+
+    `places` is `place_names(region)` when the caller has it already (bulk queuing, once per
+    region rather than once per letter).
+    """
     if kind in LINK_KINDS:
         # A link on paper is of no use: by email when there is one, else by SMS.
         channel = Channel.EMAIL if email else Channel.SMS
@@ -82,7 +87,7 @@ def sponsor_recipient(
     elif channel == Channel.SMS:
         to = mobile
     else:
-        to = _postal_block(region, address, name, contact_name)
+        to = _postal_block(region, address, name, contact_name, places)
     return Recipient(RecipientType.SPONSOR, id, name, region_id, channel, to)
 
 
@@ -106,37 +111,43 @@ def guardian_recipient(
     region_id: int | None,
     region: Region | None,
     address: str,
+    places: list[str] | None = None,
 ) -> Recipient:
     """A guardian as a letter's recipient: by SMS, else by post to their (first) child's home."""
     if mobile:
         channel, to = Channel.SMS, mobile
     else:
-        channel, to = Channel.POST, _postal_block(region, address, name, None)
+        channel, to = Channel.POST, _postal_block(region, address, name, None, places)
     return Recipient(RecipientType.GUARDIAN, id, name, region_id, channel, to)
 
 
-def _postal_block(region: Region | None, address: str, name: str, attention: str | None) -> str:
+def _postal_block(
+    region: Region | None,
+    address: str,
+    name: str,
+    attention: str | None,
+    places: list[str] | None = None,
+) -> str:
     """Return the address block for a window envelope: address line, then the name."""
-    lines = [_street(region, address)]
+    lines = [_street(address, place_names(region) if places is None else places)]
     lines.append(f"{name} {attention} 收" if attention else f"{name} 收")
     return "\n".join(line for line in lines if line)
 
 
-def _street(region: Region | None, address: str) -> str:
+def _street(address: str, names: list[str]) -> str:
     """Put the town and village before the address, unless the address already names them.
 
     People type addresses in full (广东省惠东县稔山镇新村村3号) or from the village on
     (新村村3号): only the names above the highest one the address already holds are added.
     """
     address = (address or "").strip()
-    names = _place_names(region)
     for index, place in enumerate(names):
         if place and place in address:
             return "".join(names[:index]) + address
     return "".join(names) + address
 
 
-def _place_names(region: Region | None) -> list[str]:
+def place_names(region: Region | None) -> list[str]:
     """Return the town and village names from the top, as `Region.full_name` joins them."""
     names = []
     node = region

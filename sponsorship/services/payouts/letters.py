@@ -26,6 +26,7 @@ from sponsorship.services.letters.recipients import (
     card_place,
     common_context,
     guardian_recipient,
+    place_names,
     recipient_of,
     sponsor_recipient,
 )
@@ -90,6 +91,13 @@ def _letters(rows, regions: dict, several: set[int], paid_on: date) -> list[Pend
     on = today()
     letters = []
     places_of: dict = {}  # stage label and town, the same for every child of a village
+    names_of: dict = {}  # the town and village names of an address, the same for a region
+
+    def names(region_id):
+        if region_id not in names_of:
+            names_of[region_id] = place_names(regions.get(region_id))
+        return names_of[region_id]
+
     for row in rows:
         key = (row.school_stage, row.child_region_id)
         if key not in places_of:
@@ -108,7 +116,7 @@ def _letters(rows, regions: dict, several: set[int], paid_on: date) -> list[Pend
             "child_name": card["given_name"],
         }
         reference = f"payout:{row.payout_id}"
-        guardian = _guardian(row, regions, several)
+        guardian = _guardian(row, regions, several, names)
         letters.append(
             Pending(
                 LetterKind.PAYOUT_NOTICE,
@@ -131,6 +139,7 @@ def _letters(rows, regions: dict, several: set[int], paid_on: date) -> list[Pend
             address=row.sponsor_address,
             contact_name=row.contact_name,
             region_id=row.sponsor_region_id,
+            places=names(row.sponsor_region_id),
         )
         letters.append(
             Pending(
@@ -144,7 +153,7 @@ def _letters(rows, regions: dict, several: set[int], paid_on: date) -> list[Pend
     return letters
 
 
-def _guardian(row, regions: dict, several: set[int]):
+def _guardian(row, regions: dict, several: set[int], names):
     if row.guardian_id in several:
         return recipient_of(db.session.get(Guardian, row.guardian_id), LetterKind.PAYOUT_NOTICE)
     return guardian_recipient(
@@ -154,4 +163,5 @@ def _guardian(row, regions: dict, several: set[int]):
         region_id=row.child_region_id,
         region=regions.get(row.child_region_id),
         address=row.child_address,
+        places=names(row.child_region_id),
     )
