@@ -184,6 +184,26 @@ def seed(n: int) -> None:
     db.session.commit()
 
 
+def fresh_app(url: str):
+    """An app on `url` with its schema just migrated (PostgreSQL's public schema emptied first).
+
+    The other benchmarks (ledger, statements) start from here too.
+    """
+    from flask_migrate import upgrade
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        upgrade()
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairings", type=int, default=100_000)
@@ -192,18 +212,8 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
+    app = fresh_app(url)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
         app.config["FROZEN_NOW"] = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
         seed(args.pairings)
         if db.engine.dialect.name == "postgresql":

@@ -22,11 +22,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from batch import seed
-from flask_migrate import upgrade
+from batch import fresh_app, seed
 
-from config import TestConfig
-from sponsorship.app import create_app
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, LedgerEntry, LedgerTransaction
 from sponsorship.models.enums import Account, TransactionKind
@@ -103,21 +100,14 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/ledger.db"
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
+    app = fresh_app(url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
         app.config["FROZEN_NOW"] = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
         seed(args.pairings)
         add_transactions(args.pairings, args.entries)
         if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
+            # VACUUM refuses to run in a transaction block: autocommit for this one statement.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         entries = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry))
         started = time.perf_counter()

@@ -26,11 +26,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from batch import seed
-from flask_migrate import upgrade
+from batch import fresh_app, seed
 
-from config import TestConfig
-from sponsorship.app import create_app
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Donation, StatementLine
 from sponsorship.services.money import bank_statements, donation_batches, ledger_check
@@ -78,22 +75,6 @@ class Writer(threading.Thread):
             time.sleep(0.02)
 
 
-def begin_immediate_on_sqlite(engine: sa.Engine) -> None:
-    """Every SQLite transaction begins as a writer, as production does (BEGIN IMMEDIATE).
-
-    A deferred BEGIN reads first and is refused its first write if another writer committed
-    meanwhile ('database is locked', which no busy timeout cures); BEGIN IMMEDIATE waits its
-    turn instead. The app's own SQLite set-up emits it once that change is merged; here the
-    plain BEGIN is rewritten, so the figure is the one production sees either way.
-    """
-    if engine.dialect.name != "sqlite":
-        return
-
-    @sa.event.listens_for(engine, "before_cursor_execute", retval=True)
-    def _immediate(conn, cursor, statement, parameters, context, executemany):
-        return ("BEGIN IMMEDIATE" if statement == "BEGIN" else statement), parameters
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=20_000)
@@ -103,17 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/statements.db"
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
+    app = fresh_app(url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
-        begin_immediate_on_sqlite(db.engine)
         app.config["FROZEN_NOW"] = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
         seed(args.sponsors)
         if db.engine.dialect.name == "postgresql":
