@@ -137,10 +137,11 @@ def _merge(legs: list[Leg]) -> list[Leg]:
     """Combine legs on the same balance (two instalments of one pairing make one leg)."""
     merged: dict[tuple, int] = {}
     for leg in legs:
-        key = (leg.account, leg.pairing_id, leg.sponsor_id)
+        key = (leg.account, leg.pairing_id, leg.sponsor_id, leg.campaign_id)
         merged[key] = merged.get(key, 0) + leg.amount_fen
     return [
-        Leg(account, fen, pairing, sponsor) for (account, pairing, sponsor), fen in merged.items()
+        Leg(account, fen, pairing, sponsor, campaign)
+        for (account, pairing, sponsor, campaign), fen in merged.items()
     ]
 
 
@@ -174,7 +175,10 @@ def reverse_donation(
     donation.reversed_at = utcnow()
     donation.reversed_by = by
     db.session.flush()
-    mirror = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in original.entries]
+    mirror = [
+        Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id, e.campaign_id)
+        for e in original.entries
+    ]
     # One transaction: the donation's mirror and the credit taken back from the instalments.
     txn = ledger.post(
         TransactionKind.REVERSAL,

@@ -64,6 +64,10 @@ def _entry_key() -> sa.ColumnElement[str]:
             account == Account.SPONSOR_CREDIT,
             sa.literal(f"{Account.SPONSOR_CREDIT}:") + sa.cast(LedgerEntry.sponsor_id, sa.String),
         ),
+        (
+            account == Account.CAMPAIGN,
+            sa.literal(f"{Account.CAMPAIGN}:") + sa.cast(LedgerEntry.campaign_id, sa.String),
+        ),
         else_=sa.cast(account, sa.String),
     )
 
