@@ -31,6 +31,13 @@ ACTION_LABELS = {
     "batch.paid_chunk": _l("Marked payouts as paid"),
     "batch.returned": _l("Returned a batch for changes"),
     "batch.submitted": _l("Submitted a batch for approval"),
+    "campaign.amounts_set": _l("Set a campaign's handout amounts"),
+    "campaign.gift_recorded": _l("Recorded gifts in kind"),
+    "campaign.methods_set": _l("Set how a campaign's handouts are paid"),
+    "campaign.not_signed": _l("Recorded people who did not sign for a handout"),
+    "campaign.sign_sheet_exported": _l("Printed a handout sign-for sheet"),
+    "campaign.signature_undone": _l("Undid a signature for a handout"),
+    "campaign.signed": _l("Recorded signatures for cash handouts"),
     "child.anonymised": _l("Anonymised a child's record"),
     "child.awaiting": _l("Put a child on the waiting list"),
     "child.create": _l("Registered a child"),
@@ -92,6 +99,7 @@ ACTION_LABELS = {
 #: The kinds of record an event is about, by table name.
 OBJECT_LABELS = {
     "batches": _l("Payout batch"),
+    "campaign_beneficiaries": _l("Campaign beneficiary"),
     "children": _l("Child"),
     "donation_batches": _l("Donation batch"),
     "donations": _l("Donation"),
@@ -111,6 +119,8 @@ OBJECT_LABELS = {
 #: The `key=value` words that details carry; amounts (keys ending in fen) are shown in yuan.
 DETAIL_KEYS = {
     "amount_fen": _l("amount"),
+    "value_fen": _l("value"),
+    "one_fen": _l("amount each"),
     "children": _l("children"),
     "child": _l("child no."),
     "consent": _l("privacy notice version"),

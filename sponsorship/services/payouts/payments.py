@@ -29,6 +29,7 @@ from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit, background
 from sponsorship.services.money import ledger
 from sponsorship.services.money.ledger import Leg, Posting
+from sponsorship.services.payouts import campaign_payouts
 from sponsorship.services.payouts.letters import queue_payout_letters
 
 
@@ -76,6 +77,17 @@ def pay_chunk(
     )
     if flipped.rowcount != len(ids):
         raise RuntimeError("payouts changed under the chunk; rolling it back")
+    if campaign_payouts.is_campaign_batch(batch):
+        # A campaign's handout: its fund pays, and no letters go out (see campaign_payouts).
+        campaign_payouts.pay(batch, ids, by=by)
+        update_many(
+            Payout.__table__.c.id,
+            "bank_reference",
+            [(pid, refs[pid]) for pid in ids if refs.get(pid)],
+        )
+        db.session.expire_all()
+        close_if_done(batch, by=by)
+        return len(ids)
     rows = db.session.execute(
         sa.select(
             Payout.id,
@@ -176,6 +188,7 @@ def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
     payout.failure_reason = reason.strip()
     payout.settled_at = utcnow()
     db.session.flush()
+    campaign_payouts.failed(payout, by=by)
     audit.record("payout.failed", payout, detail=payout.failure_reason, user=by)
     close_if_done(payout.batch, by=by)
 

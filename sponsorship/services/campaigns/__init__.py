@@ -1,0 +1,1 @@
+"""Campaigns: relief handouts and fundraising drives on the programme's money machinery."""
