@@ -13,6 +13,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
     Allocation,
+    Campaign,
     Donation,
     DonationBatch,
     LedgerTransaction,
@@ -68,8 +69,13 @@ def record_donation(
     note: str = "",
     batch: DonationBatch | None = None,
     by: User | None = None,
+    for_campaign: Campaign | None = None,
 ) -> Donation:
-    """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
+    """Record money received: pay the sponsor's oldest instalments, the rest as chosen.
+
+    A gift earmarked to a campaign (`for_campaign`) goes wholly to the campaign's fund, from a
+    caring parent, a named donor or anonymously; it pays no instalments.
+    """
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise TypeError("money is integer fen")
     if amount_fen <= 0:
@@ -78,8 +84,16 @@ def record_donation(
         raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
     if received_on > today():
         raise DomainError(_l("The date received cannot be in the future."))
-    if sponsor is None:
+    if for_campaign is not None:
+        remainder_to = RemainderTo.CAMPAIGN
+        if not for_campaign.is_open:
+            raise DomainError(_l("This campaign is closed; nothing more can be added or changed."))
+    elif remainder_to == RemainderTo.CAMPAIGN:
+        raise DomainError(_l("Choose the campaign the gift is for."))
+    elif sponsor is None:
         remainder_to = RemainderTo.GENERAL
+    if batch is not None and batch.campaign_id != (for_campaign.id if for_campaign else None):
+        raise DomainError(_l("This batch is for another campaign's gifts."))
     if batch is not None and batch.status != DonationBatchStatus.OPEN:
         raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     donation = Donation(
@@ -93,6 +107,7 @@ def record_donation(
         campaign=campaign.strip(),
         note=note.strip(),
         remainder_to=remainder_to,
+        campaign_id=for_campaign.id if for_campaign else None,
         batch=batch,
         recorded_by=by,
     )
@@ -102,7 +117,11 @@ def record_donation(
     receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
     legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
     left = amount_fen
-    for instalment, part in pay_oldest_first(sponsor, amount_fen) if sponsor else []:
+    if for_campaign is not None:
+        legs.append(Leg(Account.CAMPAIGN, -amount_fen, campaign_id=for_campaign.id))
+        left = 0
+    paying = sponsor is not None and for_campaign is None
+    for instalment, part in pay_oldest_first(sponsor, amount_fen) if paying else []:
         db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
         pairing_id = instalment.pledge.pairing_id
         legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
