@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from sponsorship.extensions import db
 from sponsorship.models import JobRun, Sponsor
-from sponsorship.models.enums import JobRunStatus, LetterKind, RegionLevel, Role
+from sponsorship.models.enums import HandoutMethod, JobRunStatus, LetterKind, RegionLevel, Role
 from sponsorship.services.money.donation_batches import open_batch
 from sponsorship.services.payouts.build import build_batch
 from tests import factories
@@ -101,6 +101,29 @@ def _town_records(town, staff):
     return child, sponsor, pairing, pledge, donation
 
 
+def _campaign_records(town, child):
+    """A town's campaign handing out to its child (by bank) and to an adult (in cash)."""
+    from tests.services.campaigns.handout_data import (
+        fund_campaign,
+        make_adult,
+        make_campaign,
+        make_child_beneficiary,
+    )
+
+    campaign = make_campaign(region=town, name=f"{town.name}六一慰问")
+    make_child_beneficiary(
+        campaign,
+        child=child,
+        amount_fen=20000,
+        bank_name="农行",
+        bank_account=child.guardian.bank_account or "6228480000000000001",
+        method=HandoutMethod.BANK,
+    )
+    make_adult(campaign, name=f"{town.name}秘受助", amount_fen=30000, region=child.region)
+    fund_campaign(campaign, 50000)
+    return campaign
+
+
 def _build_world() -> World:
     from sponsorship.services.letters.queue import queue_letter
 
@@ -112,6 +135,10 @@ def _build_world() -> World:
     theirs[0].guardian.name = "乙镇秘监护"
     theirs[0].guardian.bank_account = "6228489999888877776"
     payout_batch = build_batch("2026-09", date(2026, 9, 1))
+    campaigns = [
+        _campaign_records(town, records[0])
+        for town, records in ((mine_town, mine), (theirs_town, theirs))
+    ]
     donation_batch = open_batch("十月对账", 1, 100, by=admin)
     letters = [
         queue_letter(LetterKind.APPROVAL, records[1], f"sponsor:{records[1].id}")
@@ -138,13 +165,19 @@ def _build_world() -> World:
         "user_id": (admin.id, admin.id),
         "letter_id": (letters[0].id, letters[1].id),
         "payouts.batch_id": (payout_batch.id, payout_batch.id),
+        "campaign_id": (campaigns[0].id, campaigns[1].id),
         "donations.batch_id": (donation_batch.id, donation_batch.id),
         "kind": ("approval", "approval"),
         "language": ("zh", "en"),
         "token": ("x", "y"),
         "filename": ("css/app.css", "css/app.css"),
     }
-    secrets = (theirs[0].name, theirs[0].guardian.name, theirs[0].guardian.bank_account)
+    secrets = (
+        theirs[0].name,
+        theirs[0].guardian.name,
+        theirs[0].guardian.bank_account,
+        "乙镇秘受助",
+    )
     return World(ids=ids, mine=mine_town, theirs_secrets=secrets)
 
 

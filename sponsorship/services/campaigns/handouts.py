@@ -17,6 +17,7 @@ from sponsorship.extensions import db
 from sponsorship.labels import label
 from sponsorship.models import Campaign, CampaignBeneficiary, User
 from sponsorship.models.enums import BeneficiaryGroup, HandoutMethod, HandoutStatus
+from sponsorship.services.campaigns.campaigns import ensure_open
 from sponsorship.services.campaigns.handouts_amounts import (
     AmountRule,
     MissingGroupAmountError,
@@ -33,8 +34,7 @@ def ensure_may_hand_out(campaign: Campaign, user: User | None) -> None:
     """Refuse handout work on a campaign that is closed or lies outside the user's area."""
     if user is not None and not user.can_see(campaign.region):
         raise DomainError(_l("This campaign belongs to another area: its own staff hand it out."))
-    if not campaign.is_open:
-        raise DomainError(_l("The campaign is closed: its handouts can no longer change."))
+    ensure_open(campaign)
 
 
 def people(campaign: Campaign, user: User | None = None) -> sa.Select:

@@ -170,9 +170,7 @@ def _set_status(
     if note is not None:
         values["status_note"] = note
     db.session.execute(
-        sa.update(CampaignBeneficiary)
-        .where(CampaignBeneficiary.id.in_(list(ids)))
-        .values(**values)
+        sa.update(CampaignBeneficiary).where(CampaignBeneficiary.id.in_(list(ids))).values(**values)
     )
 
 
