@@ -245,3 +245,26 @@ def test_ledger_legs_of_handouts_carry_the_campaign():
         )
     )
     assert payouts_leg.amount_fen == -30000 and payouts_leg.pairing_id is None
+
+
+def test_the_banks_result_file_pays_and_fails_campaign_payouts():
+    from sponsorship.services.payouts.results import apply_result
+
+    campaign = make_campaign()
+    paid, returned = bank_people(campaign, 2)
+    fund_campaign(campaign, 60000)
+    batch = build_bank_batch(campaign)
+    finance = approved(batch)
+    bank_file.export(batch, "csv", by=finance)
+    refs = {
+        p.beneficiary_id: p.reference
+        for p in db.session.scalars(sa.select(Payout).where(Payout.batch_id == batch.id))
+    }
+    text = f"参考号,结果,失败原因\n{refs[paid.id]},成功,\n{refs[returned.id]},失败,户名不符\n"
+    applied = apply_result(batch, text, by=finance)
+    assert applied.failed == 1 and len(applied.to_pay) == 1
+    assert returned.status == HandoutStatus.FAILED and returned.status_note == "户名不符"
+    pay_chunk(batch, paid_on=PAID_ON, only=list(applied.to_pay), by=finance)
+    assert paid.status == HandoutStatus.PAID and held(campaign) == 30000
+    assert batch.status == PayoutBatchStatus.CLOSED
+    assert ledger_check.verify() == []

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy.exc import IntegrityError
 
@@ -175,3 +177,40 @@ def test_a_town_user_signs_only_on_the_towns_campaign():
     with pytest.raises(DomainError):
         handouts_cash.record_signed(own, [outsider.id], SIGNED_ON, by=town_user)
     assert held(own) == 100
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=50_000), min_size=1, max_size=5),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["sign", "absent", "undo"]), st.integers(0, 4)), max_size=12
+    ),
+    spare=st.integers(min_value=0, max_value=100_000),
+)
+def test_any_run_of_signatures_absences_and_undos_keeps_the_fund_whole(amounts, steps, spare):
+    with db.session.begin_nested() as example:
+        campaign = make_campaign()
+        people = [make_adult(campaign, amount_fen=a) for a in amounts]
+        granted = sum(amounts) + spare
+        fund_campaign(campaign, granted)
+        for action, index in steps:
+            person = people[index % len(people)]
+            try:
+                with db.session.begin_nested():
+                    if action == "sign":
+                        handouts_cash.record_signed(campaign, [person.id], SIGNED_ON)
+                    elif action == "absent":
+                        handouts_cash.record_not_signed(campaign, [person.id], "未到场")
+                    else:
+                        handouts_cash.undo_signature(person, "登记有误")
+            except DomainError:
+                pass
+            db.session.refresh(person)
+        signed = [p for p in people if p.status == HandoutStatus.SIGNED]
+        assert held(campaign) + sum(p.amount_fen for p in signed) == granted
+        assert all(p.transaction_id is not None for p in signed)
+        assert all(p.transaction_id is None for p in people if p not in signed)
+        assert ledger_check.verify() == []
+        example.rollback()
