@@ -1,6 +1,5 @@
 """A 六一 handout in a real browser: amounts for all, the sign-for sheet, signatures recorded."""
 
-
 import sqlalchemy as sa
 from playwright.sync_api import expect
 from pypdf import PdfReader

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from sponsorship.extensions import db
 from sponsorship.models import Campaign, CampaignBeneficiary, PayoutBatch, User
 from sponsorship.models.enums import HandoutMethod, HandoutStatus
+from sponsorship.services.campaigns.beneficiaries import HANDED_OUT
 from sponsorship.services.campaigns.gifts_in_kind import GiftTotals, gift_totals
 from sponsorship.services.campaigns.handouts import people
 from sponsorship.services.payouts.campaign_payouts import held
 
-#: Handed out: paid by the bank, or signed for in cash.
-HANDED = (HandoutStatus.PAID, HandoutStatus.SIGNED)
+#: Handed out: paid by the bank, or signed for in cash (as the report's paragraph counts).
+HANDED = HANDED_OUT
 
 
 @dataclass(frozen=True)
