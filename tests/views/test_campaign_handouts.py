@@ -193,3 +193,15 @@ def test_gifts_in_kind_are_recorded_and_listed(client, auth):
     )
     # Newest first; the same day by the order recorded, the last first.
     assert [r[1:4] for r in rows] == [["大米", "1", "¥50.00"], ["书包", "78", "¥3,900.00"]]
+
+
+def test_looking_at_the_list_is_audited(client, auth):
+    campaign = make_campaign()
+    make_adult(campaign)
+    db.session.commit()
+    viewer = auth.as_role(Role.VIEWER)
+    assert client.get(url(campaign)).status_code == 200
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "campaign.beneficiaries_viewed")
+    )
+    assert event.user_id == viewer.id and event.detail == "handouts rows=1"

@@ -53,6 +53,15 @@ def people(campaign: Campaign, user: User | None = None) -> sa.Select:
     return stmt.order_by(CampaignBeneficiary.name, CampaignBeneficiary.id)
 
 
+def listed(campaign: Campaign, *, by: User) -> list[CampaignBeneficiary]:
+    """Return the people of the handouts page (in the user's area), recording the view."""
+    rows = list(db.session.scalars(people(campaign, by)))
+    audit.record(
+        "campaign.beneficiaries_viewed", campaign, detail=f"handouts rows={len(rows)}", user=by
+    )
+    return rows
+
+
 def _chosen(
     campaign: Campaign, ids: Iterable[int] | None, user: User | None
 ) -> list[CampaignBeneficiary]:
