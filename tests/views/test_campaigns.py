@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Campaign, CampaignBeneficiary, Donation
@@ -354,3 +354,36 @@ def test_a_gift_batch_is_typed_all_or_nothing(client, auth, campaigns):
     assert ok.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert [row[1] for row in table_rows(page)] == ["张三", "县妇联"]
+
+
+def test_the_dashboard_shows_open_campaigns_in_the_users_area(client, auth, towns, campaigns):
+    mine, other = campaigns
+    fund.record_gift(
+        mine,
+        amount_fen=12_300,
+        received_on=date(2026, 3, 1),
+        method=fund.DonationMethod.CASH,
+        by=make_user(Role.FINANCE),
+    )
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=towns[0])
+    page = client.get("/dashboard").get_data(as_text=True)
+    rows = table_rows(page, "//section[@id='open-campaigns']//table")
+    assert [(row[0], row[2], row[3]) for row in rows] == [(mine.name, "¥123.00", "1")]
+    assert other.name not in page
+
+
+def test_the_statistics_page_and_sheet_list_the_periods_campaigns(client, auth, campaigns):
+    mine, _other = campaigns
+    person = person_of(mine)
+    person.status, person.amount_fen = HandoutStatus.PAID, 30_000
+    db.session.commit()
+    auth.as_role(Role.ADMIN)
+    query = "?start=2026-01-01&end=2026-06-30"
+    page = client.get(f"/reports/statistics{query}").get_data(as_text=True)
+    assert "发放慰问金300元，慰问困难患病妇女等特殊群体1人" in page
+    book = load_workbook(io.BytesIO(client.get(f"/reports/statistics.xlsx{query}").data))
+    sheet = book["专项活动"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[mine.name][8] == 1
+    assert rows[mine.name][11] == "发放慰问金300元，慰问困难患病妇女等特殊群体1人"
