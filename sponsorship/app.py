@@ -36,6 +36,9 @@ from sponsorship.views import (
     audit_log,
     auth,
     campaign_handouts,
+    campaign_money,
+    campaign_people,
+    campaigns,
     child_bulk,
     child_edit,
     child_import,
@@ -155,6 +158,9 @@ def register_blueprints(app: Flask) -> None:
         my_data.bp,
         data_requests.bp,
         email_confirmation.bp,
+        campaigns.bp,
+        campaign_money.bp,
+        campaign_people.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -18,8 +18,19 @@ import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
 from sponsorship.extensions import db
-from sponsorship.models import JobRun, Sponsor
-from sponsorship.models.enums import HandoutMethod, JobRunStatus, LetterKind, RegionLevel, Role
+from sponsorship.models import CampaignBeneficiary, JobRun, Sponsor
+from sponsorship.models.enums import (
+    BeneficiaryGroup,
+    CampaignKind,
+    DonationMethod,
+    HandoutMethod,
+    JobRunStatus,
+    LetterKind,
+    RegionLevel,
+    Role,
+)
+from sponsorship.services.campaigns.campaigns import create_campaign
+from sponsorship.services.campaigns.fund import open_gift_batch, record_gift
 from sponsorship.services.money.donation_batches import open_batch
 from sponsorship.services.payouts.build import build_batch
 from tests import factories
@@ -98,19 +109,43 @@ def _town_records(town, staff):
     pairing = factories.make_pairing(sponsor=sponsor, child=child)
     pledge = factories.make_pledge(pairing)
     donation = factories.make_donation(sponsor, pledge.amount_fen, received_on=date(2026, 8, 20))
-    return child, sponsor, pairing, pledge, donation
+    campaign = create_campaign(
+        name=f"{town.name}慰问",
+        kind=CampaignKind.BOTH,
+        starts_on=date(2026, 1, 1),
+        region=town,
+        by=staff,
+    )
+    person = CampaignBeneficiary(
+        campaign_id=campaign.id,
+        name=f"{town.name}对象",
+        id_number=factories.id_number(date(1966, 6, 6)),
+        group=BeneficiaryGroup.PATIENT,
+        health_condition="两癌",
+        region_id=town.id,
+    )
+    db.session.add(person)
+    gift = record_gift(
+        campaign,
+        amount_fen=10_000,
+        received_on=date(2026, 8, 20),
+        method=DonationMethod.BANK,
+        donor_name=f"{town.name}捐款人",
+        by=staff,
+    )
+    gift_batch = open_gift_batch(campaign, "十元捐", 1, 1_000, by=staff)
+    db.session.flush()
+    return child, sponsor, pairing, pledge, donation, campaign, person, gift, gift_batch
 
 
-def _campaign_records(town, child):
-    """A town's campaign handing out to its child (by bank) and to an adult (in cash)."""
+def _handout_records(campaign, child):
+    """The campaign hands out to the town's child (by bank) and to an adult (in cash)."""
     from tests.services.campaigns.handout_data import (
         fund_campaign,
         make_adult,
-        make_campaign,
         make_child_beneficiary,
     )
 
-    campaign = make_campaign(region=town, name=f"{town.name}六一慰问")
     make_child_beneficiary(
         campaign,
         child=child,
@@ -119,9 +154,10 @@ def _campaign_records(town, child):
         bank_account=child.guardian.bank_account or "6228480000000000001",
         method=HandoutMethod.BANK,
     )
-    make_adult(campaign, name=f"{town.name}秘受助", amount_fen=30000, region=child.region)
+    make_adult(
+        campaign, name=f"{campaign.region.name}秘受助", amount_fen=30000, region=child.region
+    )
     fund_campaign(campaign, 50000)
-    return campaign
 
 
 def _build_world() -> World:
@@ -135,10 +171,8 @@ def _build_world() -> World:
     theirs[0].guardian.name = "乙镇秘监护"
     theirs[0].guardian.bank_account = "6228489999888877776"
     payout_batch = build_batch("2026-09", date(2026, 9, 1))
-    campaigns = [
-        _campaign_records(town, records[0])
-        for town, records in ((mine_town, mine), (theirs_town, theirs))
-    ]
+    for records in (mine, theirs):
+        _handout_records(records[5], records[0])
     donation_batch = open_batch("十月对账", 1, 100, by=admin)
     letters = [
         queue_letter(LetterKind.APPROVAL, records[1], f"sponsor:{records[1].id}")
@@ -165,17 +199,24 @@ def _build_world() -> World:
         "user_id": (admin.id, admin.id),
         "letter_id": (letters[0].id, letters[1].id),
         "payouts.batch_id": (payout_batch.id, payout_batch.id),
-        "campaign_id": (campaigns[0].id, campaigns[1].id),
         "donations.batch_id": (donation_batch.id, donation_batch.id),
+        "campaign_id": (mine[5].id, theirs[5].id),
+        "beneficiary_id": (mine[6].id, theirs[6].id),
+        "campaign_money.donation_id": (mine[7].id, theirs[7].id),
+        "campaign_money.batch_id": (mine[8].id, theirs[8].id),
         "kind": ("approval", "approval"),
         "language": ("zh", "en"),
         "token": ("x", "y"),
         "filename": ("css/app.css", "css/app.css"),
     }
+    theirs[6].name = "乙镇秘对象"
     secrets = (
         theirs[0].name,
         theirs[0].guardian.name,
         theirs[0].guardian.bank_account,
+        theirs[6].name,
+        theirs[6].id_number,
+        "两癌",
         "乙镇秘受助",
     )
     return World(ids=ids, mine=mine_town, theirs_secrets=secrets)

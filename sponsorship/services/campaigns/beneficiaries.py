@@ -177,6 +177,11 @@ def beneficiaries(
     return rows
 
 
+def record_person_view(beneficiary: CampaignBeneficiary, *, by: User) -> None:
+    """Record that the user opened one person's page (as a child's page is audited)."""
+    audit.record("campaign.person_viewed", beneficiary, detail=beneficiary.campaign.name, user=by)
+
+
 def masked_id(beneficiary: CampaignBeneficiary) -> str:
     """The beneficiary's resident ID as anyone may see it."""
     number = beneficiary.id_number or (beneficiary.child.id_number if beneficiary.child else None)

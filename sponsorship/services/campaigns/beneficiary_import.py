@@ -101,7 +101,8 @@ def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, object]]]:
     return spreadsheets.read_rows(stream, SHEET)
 
 
-def _towns(campaign: Campaign, user: User) -> dict[str, Region]:
+def towns_of(campaign: Campaign, user: User) -> dict[str, Region]:
+    """Return the towns of the campaign's area that the user may see, by name."""
     stmt = sa.select(Region).where(
         Region.level == RegionLevel.TOWN,
         Region.path.startswith(campaign.region.path, autoescape=True),
@@ -113,7 +114,7 @@ def plan_import(campaign: Campaign, rows: list[tuple[int, dict]], user: User) ->
     """Check every row; write nothing."""
     if user.role not in (Role.ADMIN, Role.STAFF):
         raise DomainError(_l("Your account may read but not import."))
-    towns = _towns(campaign, user)
+    towns = towns_of(campaign, user)
     groups = zh_values(BeneficiaryGroup)
     already = set(
         db.session.scalars(

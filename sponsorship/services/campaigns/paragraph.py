@@ -22,12 +22,13 @@ from sponsorship.models import (
     CampaignGift,
     CampaignHandOver,
     Child,
+    Region,
     User,
 )
 from sponsorship.models.child import hardship_bit
 from sponsorship.models.enums import BeneficiaryGroup, CampaignKind, Hardship
 from sponsorship.services.campaigns import fund
-from sponsorship.services.campaigns.beneficiaries import HANDED_OUT
+from sponsorship.services.campaigns.beneficiaries import HANDED_OUT, Summary, summary
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.reports.measures import Period
 from sponsorship.services.reports.statistics import yuan_text
@@ -146,21 +147,28 @@ def paragraph(campaign: Campaign) -> str:
 
 @dataclass(frozen=True)
 class CampaignLine:
-    """One campaign of a period: its name, kind, and paragraph."""
+    """One campaign of a period: its paragraph and its figures, for the statistics."""
 
     campaign: Campaign
     paragraph: str
+    figures: fund.FundFigures
+    people: Summary
 
 
-def campaigns_in_period(period: Period, user: User) -> list[CampaignLine]:
-    """Return the paragraphs of the campaigns in the user's area that ran during the period."""
+def campaigns_in_period(
+    period: Period, user: User, area: Region | None = None
+) -> list[CampaignLine]:
+    """Return the campaigns in the user's area (and in `area`) that ran during the period."""
     stmt = (
         sa.select(Campaign)
+        .join(Region, Region.id == Campaign.region_id)
         .where(
             Campaign.starts_on <= period.end,
             sa.or_(Campaign.ends_on.is_(None), Campaign.ends_on >= period.start),
         )
         .order_by(Campaign.starts_on, Campaign.id)
     )
+    if area is not None:
+        stmt = stmt.where(Region.path.startswith(area.path, autoescape=True))
     rows = db.session.scalars(in_scope(stmt, Campaign.region_id, user))
-    return [CampaignLine(c, paragraph(c)) for c in rows]
+    return [CampaignLine(c, paragraph(c), fund.figures(c), summary(c)) for c in rows]

@@ -32,9 +32,21 @@ ACTION_LABELS = {
     "batch.returned": _l("Returned a batch for changes"),
     "batch.submitted": _l("Submitted a batch for approval"),
     "campaign.amounts_set": _l("Set a campaign's handout amounts"),
+    "campaign.beneficiaries_viewed": _l("Viewed a campaign's list of people"),
+    "campaign.beneficiary_removed": _l("Took a person out of a campaign"),
+    "campaign.children_added": _l("Added children to a campaign"),
+    "campaign.closed": _l("Closed a campaign"),
+    "campaign.created": _l("Opened a campaign"),
+    "campaign.edited": _l("Changed a campaign"),
     "campaign.gift_recorded": _l("Recorded gifts in kind"),
+    "campaign.granted": _l("Granted general-fund money to a campaign"),
+    "campaign.handed_over": _l("Handed a campaign's money on to another body"),
+    "campaign.health_viewed": _l("Viewed a person's health condition"),
+    "campaign.id_revealed": _l("Showed a campaign person's full ID number"),
     "campaign.methods_set": _l("Set how a campaign's handouts are paid"),
     "campaign.not_signed": _l("Recorded people who did not sign for a handout"),
+    "campaign.people_imported": _l("Imported people into a campaign"),
+    "campaign.person_viewed": _l("Opened a campaign person's page"),
     "campaign.sign_sheet_exported": _l("Printed a handout sign-for sheet"),
     "campaign.signature_undone": _l("Undid a signature for a handout"),
     "campaign.signed": _l("Recorded signatures for cash handouts"),
@@ -99,7 +111,8 @@ ACTION_LABELS = {
 #: The kinds of record an event is about, by table name.
 OBJECT_LABELS = {
     "batches": _l("Payout batch"),
-    "campaign_beneficiaries": _l("Campaign beneficiary"),
+    "campaign_beneficiaries": _l("Campaign person"),
+    "campaigns": _l("Campaign"),
     "children": _l("Child"),
     "donation_batches": _l("Donation batch"),
     "donations": _l("Donation"),
@@ -118,6 +131,7 @@ OBJECT_LABELS = {
 
 #: The `key=value` words that details carry; amounts (keys ending in fen) are shown in yuan.
 DETAIL_KEYS = {
+    "added": _l("added"),
     "amount_fen": _l("amount"),
     "value_fen": _l("value"),
     "one_fen": _l("amount each"),
@@ -136,6 +150,7 @@ DETAIL_KEYS = {
     "role": _l("role"),
     "rows": _l("rows"),
     "shortfall_fen": _l("shortfall"),
+    "skipped": _l("skipped"),
     "sponsors": _l("caring parents"),
     "total_fen": _l("total"),
     "unmatched": _l("unmatched"),
