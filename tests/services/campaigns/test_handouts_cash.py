@@ -214,3 +214,18 @@ def test_any_run_of_signatures_absences_and_undos_keeps_the_fund_whole(amounts, 
         assert all(p.transaction_id is None for p in people if p not in signed)
         assert ledger_check.verify() == []
         example.rollback()
+
+
+def test_an_undone_handout_nets_out_of_the_campaigns_figures():
+    from sponsorship.services.campaigns import fund
+
+    campaign = make_campaign()
+    person = cash_people(campaign, 1)[0]
+    fund_campaign(campaign, 50000)
+    handouts_cash.record_signed(campaign, [person.id], SIGNED_ON)
+    assert fund.figures(campaign).paid_out_fen == 30000
+    db.session.refresh(person)
+    handouts_cash.undo_signature(person, "签错了人")
+    figures = fund.figures(campaign)
+    assert (figures.granted_fen, figures.raised_fen, figures.paid_out_fen) == (50000, 0, 0)
+    assert figures.held_fen == 50000 and figures.balanced
