@@ -17,7 +17,7 @@ from sponsorship.models.enums import (
     Role,
 )
 from sponsorship.services.campaigns import beneficiary_import as sheet
-from sponsorship.services.campaigns import fund
+from sponsorship.services.campaigns import fund, gift_batches
 from tests.conftest import count, post_form
 from tests.factories import county, id_number, make_child, make_town, make_user, make_village
 from tests.services.campaigns.helpers import make_campaign
@@ -342,7 +342,7 @@ def test_a_drive_is_handed_on_through_the_form(client, auth):
 def test_a_gift_batch_is_typed_all_or_nothing(client, auth, campaigns):
     mine, _other = campaigns
     auth.as_role(Role.FINANCE)
-    batch = fund.open_gift_batch(mine, "十元捐", 2, 2_000, by=make_user(Role.FINANCE))
+    batch = gift_batches.open_gift_batch(mine, "十元捐", 2, 2_000, by=make_user(Role.FINANCE))
     db.session.commit()
     url = f"/campaigns/{mine.id}/money/batches/{batch.id}"
     form = {"received_on": "2026-03-08", "method": "cash"}
