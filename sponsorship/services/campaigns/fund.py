@@ -123,18 +123,10 @@ def record_gift(
 
 
 def reverse_gift(donation: Donation, reason: str, *, by: User) -> LedgerTransaction:
-    """Reverse a mistaken gift to a campaign, if its fund still holds the money."""
-    campaign = db.session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
-    if campaign is None:
+    """Reverse a mistaken gift to a campaign through the donations' reversal path (which
+    refuses once the campaign's fund no longer holds the money)."""
+    if donation.campaign_id is None:
         raise DomainError(_l("This donation was not a gift to a campaign."))
-    if not donation.reversed and held(campaign) < donation.amount_fen:
-        raise DomainError(
-            _l(
-                "The campaign's fund no longer holds this gift's %(amount)s (it has been handed "
-                "out or handed on): it cannot be reversed.",
-                amount=format_fen(donation.amount_fen),
-            )
-        )
     return reverse_donation(donation, reason, by=by)
 
 
