@@ -169,6 +169,7 @@ def upgrade():
         batch_op.add_column(sa.Column('campaign_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_ledger_entries_campaign_id_campaigns'), 'campaigns', ['campaign_id'], ['id'])
         batch_op.create_check_constraint(batch_op.f('ck_ledger_entries_campaign_has_campaign'), HAS_CAMPAIGN)
+        batch_op.create_index('ix_ledger_entries_account_campaign', ['account', 'campaign_id'], unique=False)
 
     with op.batch_alter_table('payouts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('beneficiary_id', sa.Integer(), nullable=True))
@@ -204,6 +205,7 @@ def downgrade():
         batch_op.drop_column('beneficiary_id')
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_account_campaign')
         batch_op.drop_constraint(batch_op.f('ck_ledger_entries_campaign_has_campaign'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_ledger_entries_campaign_id_campaigns'), type_='foreignkey')
         batch_op.drop_column('campaign_id')

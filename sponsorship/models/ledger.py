@@ -55,6 +55,8 @@ class LedgerEntry(db.Model):
             "account <> 'campaign' OR campaign_id IS NOT NULL", name="campaign_has_campaign"
         ),
         sa.Index("ix_ledger_entries_account_pairing", "account", "pairing_id"),
+        # A campaign's figures add up its legs by transaction kind.
+        sa.Index("ix_ledger_entries_account_campaign", "account", "campaign_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from sponsorship.forms.campaigns import (
 from sponsorship.forms.donations import CloseBatchForm, ReverseForm
 from sponsorship.models import Donation, DonationBatch, Sponsor
 from sponsorship.models.enums import Account, DonationMethod, SponsorStatus
-from sponsorship.services.campaigns import fund, gift_sheet
+from sponsorship.services.campaigns import fund, gift_batches
 from sponsorship.services.core.scope import in_scope, reaches_everything
 from sponsorship.services.money import donation_batches, ledger, reach
 from sponsorship.views.campaign_access import MONEY, campaign_or_404
@@ -117,7 +117,7 @@ def batches(campaign_id: int):
     form = GiftBatchForm()
     if form.validate_on_submit():
         done = attempt(
-            lambda: fund.open_gift_batch(
+            lambda: gift_batches.open_gift_batch(
                 campaign,
                 form.title.data,
                 form.expected_count.data,
@@ -169,7 +169,7 @@ def batch(campaign_id: int, batch_id: int):
 
 def _record(campaign, batch, form, read):
     done = attempt(
-        lambda: fund.record_gift_lines(
+        lambda: gift_batches.record_gift_lines(
             batch,
             read(),
             received_on=form.received_on.data,
@@ -193,7 +193,7 @@ def batch_lines(campaign_id: int, batch_id: int):
     batch = _batch_or_404(campaign, batch_id)
     form = GiftLinesForm()
     if form.validate_on_submit():
-        answer = _record(campaign, batch, form, lambda: gift_sheet.parse_typed(form.lines.data))
+        answer = _record(campaign, batch, form, lambda: gift_batches.parse_typed(form.lines.data))
         if answer is not None:
             return answer
     return _batch_page(campaign, batch, lines_form=form, status=422)
@@ -208,7 +208,9 @@ def batch_import(campaign_id: int, batch_id: int):
     form = GiftSheetForm()
     if form.validate_on_submit():
         content = form.file.data.read()
-        answer = _record(campaign, batch, form, lambda: gift_sheet.parse_sheet(io.BytesIO(content)))
+        answer = _record(
+            campaign, batch, form, lambda: gift_batches.parse_sheet(io.BytesIO(content))
+        )
         if answer is not None:
             return answer
     return _batch_page(campaign, batch, sheet_form=form, status=422)

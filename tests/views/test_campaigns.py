@@ -17,7 +17,7 @@ from sponsorship.models.enums import (
     Role,
 )
 from sponsorship.services.campaigns import beneficiary_import as sheet
-from sponsorship.services.campaigns import fund
+from sponsorship.services.campaigns import fund, gift_batches
 from tests.conftest import count, post_form
 from tests.factories import county, id_number, make_child, make_town, make_user, make_village
 from tests.services.campaigns.helpers import make_campaign
@@ -342,7 +342,7 @@ def test_a_drive_is_handed_on_through_the_form(client, auth):
 def test_a_gift_batch_is_typed_all_or_nothing(client, auth, campaigns):
     mine, _other = campaigns
     auth.as_role(Role.FINANCE)
-    batch = fund.open_gift_batch(mine, "十元捐", 2, 2_000, by=make_user(Role.FINANCE))
+    batch = gift_batches.open_gift_batch(mine, "十元捐", 2, 2_000, by=make_user(Role.FINANCE))
     db.session.commit()
     url = f"/campaigns/{mine.id}/money/batches/{batch.id}"
     form = {"received_on": "2026-03-08", "method": "cash"}
@@ -387,3 +387,103 @@ def test_the_statistics_page_and_sheet_list_the_periods_campaigns(client, auth, 
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[mine.name][8] == 1
     assert rows[mine.name][11] == "发放慰问金300元，慰问困难患病妇女等特殊群体1人"
+
+
+def test_town_finance_records_gifts_only_to_her_towns_campaigns(client, auth, towns, campaigns):
+    mine, other = campaigns
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    form = {
+        "sponsor": "",
+        "donor_name": "",
+        "amount": "10",
+        "received_on": "2026-03-01",
+        "method": "cash",
+    }
+    url = f"/campaigns/{mine.id}/money/gift"
+    assert post_form(client, url, form, token_from=url).status_code == 302
+    assert client.get(f"/campaigns/{other.id}/money/gift").status_code == 404
+    refused = post_form(client, f"/campaigns/{other.id}/money/gift", form, token_from=url)
+    assert refused.status_code == 404
+    assert [d.campaign_id for d in db.session.scalars(sa.select(Donation))] == [mine.id]
+
+
+def test_a_mistaken_gift_is_reversed_from_its_page(client, auth, campaigns):
+    mine, _other = campaigns
+    gift = fund.record_gift(
+        mine,
+        amount_fen=5_000,
+        received_on=date(2026, 3, 1),
+        method=fund.DonationMethod.BANK,
+        by=make_user(Role.FINANCE),
+    )
+    db.session.commit()
+    auth.as_role(Role.FINANCE)
+    url = f"/campaigns/{mine.id}/money/gifts/{gift.id}"
+    response = post_form(client, url, {"reason": "重复录入"}, token_from=url)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Donation, gift.id).reversed
+    assert fund.held(mine) == 0
+
+
+def test_the_donations_reversal_refuses_a_gift_already_handed_on(client, auth, campaigns):
+    mine, _other = campaigns
+    by = make_user(Role.FINANCE)
+    gift = fund.record_gift(
+        mine,
+        amount_fen=5_000,
+        received_on=date(2026, 3, 1),
+        method=fund.DonationMethod.BANK,
+        by=by,
+    )
+    fund.hand_over(
+        mine, receiving_body="县慈善总会", amount_fen=5_000, handed_on=date(2026, 3, 2), by=by
+    )
+    db.session.commit()
+    auth.as_role(Role.FINANCE)
+    url = f"/donations/{gift.id}"
+    response = post_form(client, f"{url}/reverse", {"reason": "录错"}, token_from=url)
+    assert response.status_code == 422
+    assert "不能冲正" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Donation, gift.id).reversed
+
+
+def test_a_gift_sheet_is_imported_into_a_batch(client, auth, campaigns):
+    mine, _other = campaigns
+    batch = gift_batches.open_gift_batch(mine, "机关捐款", 2, 1_100, by=make_user(Role.FINANCE))
+    db.session.commit()
+    auth.as_role(Role.FINANCE)
+    workbook = Workbook()
+    workbook.active.append(["捐款人（单位或个人）", "金额（元）"])
+    workbook.active.append(["县妇联", 10])
+    workbook.active.append(["陈某", "1"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    url = f"/campaigns/{mine.id}/money/batches/{batch.id}"
+    response = post_form(
+        client,
+        f"{url}/import",
+        {"file": (stream, "gifts.xlsx"), "received_on": "2026-03-08", "method": "bank"},
+        token_from=url,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert sorted(d.amount_fen for d in db.session.scalars(sa.select(Donation))) == [100, 1_000]
+
+
+def test_a_closed_campaign_takes_no_more_gifts(client, auth, campaigns):
+    mine, _other = campaigns
+    auth.as_role(Role.ADMIN)
+    page = f"/campaigns/{mine.id}"
+    assert post_form(client, f"{page}/close", token_from=page).status_code == 302
+    url = f"/campaigns/{mine.id}/money/gift"
+    response = post_form(
+        client,
+        url,
+        {"sponsor": "", "amount": "10", "received_on": "2026-03-01", "method": "cash"},
+        token_from=url,
+    )
+    assert response.status_code == 422
+    assert count(Donation) == 0

@@ -30,7 +30,8 @@ from sponsorship.models.enums import (
     Role,
 )
 from sponsorship.services.campaigns.campaigns import create_campaign
-from sponsorship.services.campaigns.fund import open_gift_batch, record_gift
+from sponsorship.services.campaigns.fund import record_gift
+from sponsorship.services.campaigns.gift_batches import open_gift_batch
 from sponsorship.services.money.donation_batches import open_batch
 from sponsorship.services.payouts.build import build_batch
 from tests import factories

@@ -31,7 +31,7 @@ from sponsorship.models.enums import Account, DonationMethod, TransactionKind
 from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.campaigns.campaigns import ensure_open
 from sponsorship.services.core import audit
-from sponsorship.services.money import donation_batches, ledger
+from sponsorship.services.money import ledger
 from sponsorship.services.money.donations import record_donation, reverse_donation
 from sponsorship.services.money.ledger import Leg
 
@@ -131,71 +131,11 @@ def record_gift(
 
 
 def reverse_gift(donation: Donation, reason: str, *, by: User) -> LedgerTransaction:
-    """Reverse a mistaken gift to a campaign, if its fund still holds the money."""
-    campaign = db.session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
-    if campaign is None:
+    """Reverse a mistaken gift to a campaign through the donations' reversal path (which
+    refuses once the campaign's fund no longer holds the money)."""
+    if donation.campaign_id is None:
         raise DomainError(_l("This donation was not a gift to a campaign."))
-    if not donation.reversed and held(campaign) < donation.amount_fen:
-        raise DomainError(
-            _l(
-                "The campaign's fund no longer holds this gift's %(amount)s (it has been handed "
-                "out or handed on): it cannot be reversed.",
-                amount=format_fen(donation.amount_fen),
-            )
-        )
     return reverse_donation(donation, reason, by=by)
-
-
-def open_gift_batch(
-    campaign: Campaign, title: str, expected_count: int, expected_total_fen: int, *, by: User
-) -> DonationBatch:
-    """Open a batch for many small gifts to the campaign, to tally against a count and total."""
-    ensure_open(campaign)
-    return donation_batches.open_batch(
-        title, expected_count, expected_total_fen, by=by, campaign=campaign
-    )
-
-
-@dataclass(frozen=True)
-class GiftLine:
-    """One typed or imported line of a gift batch: who gave (a unit or a person) and how much."""
-
-    donor_name: str
-    amount_fen: int
-    row: int = 0
-
-
-def record_gift_lines(
-    batch: DonationBatch,
-    lines: list[GiftLine],
-    *,
-    received_on: date,
-    method: DonationMethod,
-    by: User,
-) -> list[Donation]:
-    """Record a batch's lines, each its own receipt; refuse them all if one is wrong."""
-    campaign = db.session.get(Campaign, batch.campaign_id) if batch.campaign_id else None
-    if campaign is None:
-        raise DomainError(_l("This batch is for another campaign's gifts."))
-    if not lines:
-        raise DomainError(_l("There are no lines to record."))
-    for line in lines:
-        if not line.donor_name.strip():
-            raise DomainError(
-                _l("Row %(row)s: the donor (unit or person) is missing.", row=line.row)
-            )
-    return [
-        record_gift(
-            campaign,
-            amount_fen=line.amount_fen,
-            received_on=received_on,
-            method=method,
-            donor_name=line.donor_name,
-            batch=batch,
-            by=by,
-        )
-        for line in lines
-    ]
 
 
 def grant_from_general(

@@ -176,6 +176,16 @@ def reverse_donation(
         raise DomainError(_l("A reason is required to reverse a donation."))
     if donation.reversed:
         raise DomainError(_l("This donation has already been reversed."))
+    if donation.campaign_id is not None:
+        held = -ledger.balance(Account.CAMPAIGN, campaign_id=donation.campaign_id)
+        if held < donation.amount_fen:
+            raise DomainError(
+                _l(
+                    "The campaign's fund no longer holds this gift's %(amount)s (it has been "
+                    "handed out or handed on): it cannot be reversed.",
+                    amount=format_fen(donation.amount_fen),
+                )
+            )
     original = db.session.scalar(
         sa.select(LedgerTransaction).where(
             LedgerTransaction.donation_id == donation.id,

@@ -104,7 +104,7 @@ def test_health_conditions_only_for_admins_and_county_staff_with_a_reason_audite
         with pytest.raises(NotFoundError):
             people.view_health(person, "核实救助资格", by=refused)
     assert not people.may_view_health(make_user(Role.STAFF, scope=town))
-    with pytest.raises(DomainError, match="why"):
+    with pytest.raises(DomainError, match="理由"):
         people.view_health(person, " ", by=make_user(Role.ADMIN))
     assert people.view_health(person, "核实救助资格", by=make_user(Role.STAFF)) == "两癌"
     events = db.session.scalars(

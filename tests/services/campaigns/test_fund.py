@@ -11,7 +11,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, AuditEvent, CampaignHandOver, LedgerEntry
 from sponsorship.models.enums import Account, CampaignKind, DonationMethod, RemainderTo, Role
-from sponsorship.services.campaigns import fund
+from sponsorship.services.campaigns import fund, gift_batches
 from sponsorship.services.money import donation_batches, ledger, ledger_check
 from tests.conftest import count
 from tests.factories import fund_general, make_donation, make_sponsor, make_user
@@ -67,7 +67,7 @@ def test_a_gift_already_handed_on_cannot_be_reversed():
     fund.hand_over(
         campaign, receiving_body="县慈善总会", amount_fen=5_000, handed_on=DAY, by=make_user()
     )
-    with pytest.raises(DomainError, match="no longer holds"):
+    with pytest.raises(DomainError, match="不能冲正"):
         fund.reverse_gift(gift, "录错", by=make_user(Role.FINANCE))
     assert not gift.reversed
 
@@ -86,7 +86,7 @@ def test_a_grant_from_the_general_fund_moves_money_to_the_campaign():
 def test_a_grant_larger_than_the_general_fund_is_refused():
     fund_general(1_000)
     campaign = make_campaign()
-    with pytest.raises(DomainError, match="general fund holds only"):
+    with pytest.raises(DomainError, match="非定向资金仅结余"):
         fund.grant_from_general(campaign, 1_001, by=make_user(Role.FINANCE))
     assert fund.held(campaign) == 0
 
@@ -94,7 +94,7 @@ def test_a_grant_larger_than_the_general_fund_is_refused():
 def test_hand_over_more_than_the_fund_holds_is_refused():
     campaign = make_campaign()
     _gift(campaign, 1_000)
-    with pytest.raises(DomainError, match="holds only"):
+    with pytest.raises(DomainError, match="活动资金仅结余"):
         fund.hand_over(
             campaign, receiving_body="县慈善总会", amount_fen=1_001, handed_on=DAY, by=make_user()
         )
@@ -104,18 +104,22 @@ def test_hand_over_more_than_the_fund_holds_is_refused():
 def test_a_batch_of_small_gifts_tallies_against_its_count_and_total():
     campaign = make_campaign(kind=CampaignKind.DRIVE)
     by = make_user(Role.FINANCE)
-    batch = fund.open_gift_batch(campaign, "机关单位捐款", 3, 3_000, by=by)
-    fund.record_gift_lines(
+    batch = gift_batches.open_gift_batch(campaign, "机关单位捐款", 3, 3_000, by=by)
+    gift_batches.record_gift_lines(
         batch,
-        [fund.GiftLine("县妇联", 1_000, 2), fund.GiftLine("县教育局", 1_000, 3)],
+        [gift_batches.GiftLine("县妇联", 1_000, 2), gift_batches.GiftLine("县教育局", 1_000, 3)],
         received_on=DAY,
         method=DonationMethod.BANK,
         by=by,
     )
     tally = donation_batches.tally(batch)
     assert (tally.count, tally.total_fen, tally.matches) == (2, 2_000, False)
-    fund.record_gift_lines(
-        batch, [fund.GiftLine("陈某", 1_000, 4)], received_on=DAY, method=DonationMethod.CASH, by=by
+    gift_batches.record_gift_lines(
+        batch,
+        [gift_batches.GiftLine("陈某", 1_000, 4)],
+        received_on=DAY,
+        method=DonationMethod.CASH,
+        by=by,
     )
     assert donation_batches.tally(batch).matches
     assert fund.held(campaign) == 3_000
@@ -124,11 +128,11 @@ def test_a_batch_of_small_gifts_tallies_against_its_count_and_total():
 def test_a_batch_line_without_a_donor_refuses_the_whole_batch():
     campaign = make_campaign(kind=CampaignKind.DRIVE)
     by = make_user(Role.FINANCE)
-    batch = fund.open_gift_batch(campaign, "机关", 2, 2_000, by=by)
-    with pytest.raises(DomainError, match="Row 3"):
-        fund.record_gift_lines(
+    batch = gift_batches.open_gift_batch(campaign, "机关", 2, 2_000, by=by)
+    with pytest.raises(DomainError, match="第3行"):
+        gift_batches.record_gift_lines(
             batch,
-            [fund.GiftLine("县妇联", 1_000, 2), fund.GiftLine("  ", 1_000, 3)],
+            [gift_batches.GiftLine("县妇联", 1_000, 2), gift_batches.GiftLine("  ", 1_000, 3)],
             received_on=DAY,
             method=DonationMethod.BANK,
             by=by,
@@ -145,9 +149,11 @@ def test_a_drive_of_many_small_gifts_handed_on_in_full_leaves_the_fund_at_zero(a
     with db.session.begin_nested() as nested:
         campaign = make_campaign(f"十元捐{len(amounts)}-{sum(amounts)}", kind=CampaignKind.DRIVE)
         by = make_user(Role.FINANCE)
-        batch = fund.open_gift_batch(campaign, "十元捐", len(amounts), sum(amounts), by=by)
-        lines = [fund.GiftLine(f"捐款人{i}", fen, i) for i, fen in enumerate(amounts)]
-        fund.record_gift_lines(batch, lines, received_on=DAY, method=DonationMethod.CASH, by=by)
+        batch = gift_batches.open_gift_batch(campaign, "十元捐", len(amounts), sum(amounts), by=by)
+        lines = [gift_batches.GiftLine(f"捐款人{i}", fen, i) for i, fen in enumerate(amounts)]
+        gift_batches.record_gift_lines(
+            batch, lines, received_on=DAY, method=DonationMethod.CASH, by=by
+        )
         assert donation_batches.tally(batch).matches
         fund.hand_over(
             campaign,

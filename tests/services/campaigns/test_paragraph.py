@@ -14,7 +14,7 @@ from sponsorship.models.enums import (
     Hardship,
     Role,
 )
-from sponsorship.services.campaigns import fund
+from sponsorship.services.campaigns import fund, gift_batches
 from sponsorship.services.campaigns.beneficiaries import ChildFilter, add_children
 from sponsorship.services.campaigns.paragraph import campaigns_in_period, paragraph
 from sponsorship.services.reports.measures import Period
@@ -104,9 +104,11 @@ def test_only_poor_children_are_called_poor():
 def _drive(total_gifts):
     campaign = make_campaign("姐妹情深10元捐", kind=CampaignKind.DRIVE)
     by = make_user(Role.FINANCE)
-    batch = fund.open_gift_batch(campaign, "十元捐", len(total_gifts), sum(total_gifts), by=by)
-    lines = [fund.GiftLine(f"单位{i}", fen, i + 2) for i, fen in enumerate(total_gifts)]
-    fund.record_gift_lines(batch, lines, received_on=DAY, method=DonationMethod.BANK, by=by)
+    batch = gift_batches.open_gift_batch(
+        campaign, "十元捐", len(total_gifts), sum(total_gifts), by=by
+    )
+    lines = [gift_batches.GiftLine(f"单位{i}", fen, i + 2) for i, fen in enumerate(total_gifts)]
+    gift_batches.record_gift_lines(batch, lines, received_on=DAY, method=DonationMethod.BANK, by=by)
     return campaign, by
 
 
