@@ -205,3 +205,28 @@ def test_looking_at_the_list_is_audited(client, auth):
         sa.select(AuditEvent).where(AuditEvent.action == "campaign.beneficiaries_viewed")
     )
     assert event.user_id == viewer.id and event.detail == "handouts rows=1"
+
+
+def test_a_campaign_payout_is_left_out_from_the_batch_page_within_the_area(client, auth):
+    from sponsorship.services.campaigns.handouts_bank import build_bank_batch
+
+    town, other = factories.make_town(), factories.make_town()
+    campaign = make_campaign(region=town)
+    person = make_adult(campaign, bank=True, amount_fen=100, region=factories.make_village(town))
+    batch = build_bank_batch(campaign)
+    payout = db.session.scalar(sa.select(Payout).where(Payout.batch_id == batch.id))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=other)
+    batch_url = f"/payouts/{batch.id}"
+    outside = post_form(
+        client, f"/payouts/payout/{payout.id}/exclude", {"reason": "重复"}, token_from="/payouts/"
+    )
+    assert outside.status_code == 404 and reload(person).status == HandoutStatus.IN_BATCH
+    auth.logout()
+    auth.as_role(Role.STAFF, scope=town)
+    page = client.get(batch_url).get_data(as_text=True)
+    assert person.name in page and "专项活动发放" in page
+    response = post_form(
+        client, f"/payouts/payout/{payout.id}/exclude", {"reason": "已领现金"}, token_from=batch_url
+    )
+    assert response.status_code == 302 and reload(person).status == HandoutStatus.PENDING
