@@ -57,6 +57,12 @@ def handout_summary(campaign: Campaign):
     return summary(campaign, current_user)
 
 
+@bp.app_template_global("handout_gifts")
+def handout_gifts(campaign: Campaign):
+    """The campaign page's list of gifts in kind."""
+    return gifts_in_kind.gifts(campaign)
+
+
 @bp.route("/<int:campaign_id>/handouts")
 @roles_required(*READERS)
 def page(campaign_id: int):

@@ -1,6 +1,7 @@
 """The handouts page of a campaign: roles, scope, the forms, the sign-for sheet download."""
 
 import io
+from datetime import date
 
 import sqlalchemy as sa
 from pypdf import PdfReader
@@ -230,3 +231,23 @@ def test_a_campaign_payout_is_left_out_from_the_batch_page_within_the_area(clien
         client, f"/payouts/payout/{payout.id}/exclude", {"reason": "已领现金"}, token_from=batch_url
     )
     assert response.status_code == 302 and reload(person).status == HandoutStatus.PENDING
+
+
+def test_the_campaign_page_shows_the_handouts_panel_with_the_gifts_in_kind(client, auth):
+    from sponsorship.services.campaigns.gifts_in_kind import record_gift
+
+    campaign = make_campaign()
+    make_adult(campaign, amount_fen=30000)
+    record_gift(
+        campaign,
+        description="慰问大礼包",
+        count=55,
+        value_fen=55 * 8000,
+        given_on=date(2027, 1, 28),
+    )
+    db.session.commit()
+    auth.as_role(Role.VIEWER)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    rows = table_rows(page, "//section[@id='handouts-panel']//table[@id='campaign-gifts']")
+    assert [r[1:4] for r in rows] == [["慰问大礼包", "55", "¥4,400.00"]]
+    assert f"/campaigns/{campaign.id}/handouts" in page
