@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from sponsorship.errors import ConflictError, DomainError, Joined
 from sponsorship.extensions import db
@@ -121,7 +122,14 @@ def record_signed(
         )
         for p in chosen
     ]
-    txn_ids = ledger.post_many(TransactionKind.HANDOUT, postings, by=by)
+    try:
+        txn_ids = ledger.post_many(TransactionKind.HANDOUT, postings, by=by)
+    except IntegrityError as error:
+        # Another handout took the fund's money between our check and our posting: the
+        # database refused to overdraw it (funds_never_overdrawn).
+        raise ConflictError(
+            _l("The campaign's fund changed meanwhile: reload the page and check it.")
+        ) from error
     for person, txn_id in zip(chosen, txn_ids, strict=True):
         # Only a person still waiting turns signed: a second clerk recording the same person
         # at the same moment finds nothing to change and the whole record is rolled back.

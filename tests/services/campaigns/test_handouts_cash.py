@@ -229,3 +229,19 @@ def test_an_undone_handout_nets_out_of_the_campaigns_figures():
     figures = fund.figures(campaign)
     assert (figures.granted_fen, figures.raised_fen, figures.paid_out_fen) == (50000, 0, 0)
     assert figures.held_fen == 50000 and figures.balanced
+
+
+def test_a_handout_racing_another_for_the_last_money_is_a_conflict_not_an_overdraft(
+    monkeypatch,
+):
+    from sponsorship.errors import ConflictError
+    from sponsorship.services.payouts import campaign_payouts
+
+    campaign = make_campaign()
+    person = cash_people(campaign, 1)[0]
+    fund_campaign(campaign, 20000)
+    # The check saw enough money; the fund was emptied before the posting (another clerk).
+    monkeypatch.setattr(handouts_cash, "held", lambda campaign_id: 10**9)
+    with pytest.raises(ConflictError), db.session.begin_nested():
+        handouts_cash.record_signed(campaign, [person.id], SIGNED_ON)
+    assert campaign_payouts.held(campaign.id) == 20000
