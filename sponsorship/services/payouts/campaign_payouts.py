@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from sponsorship.database import update_many
 from sponsorship.errors import DomainError, Message
@@ -99,7 +100,12 @@ def pay(batch: PayoutBatch, ids: Sequence[int], *, by: User | None = None) -> No
         )
         for row in rows
     ]
-    txn_ids = ledger.post_many(TransactionKind.PAYOUT, postings, by=by)
+    try:
+        txn_ids = ledger.post_many(TransactionKind.PAYOUT, postings, by=by)
+    except IntegrityError as error:
+        # A cash handout took the money between the check and the posting: the database
+        # refused to overdraw the fund. The chunk is rolled back and says why.
+        raise DomainError(short_of_funds(campaign_id, total)) from error
     update_many(
         Payout.__table__.c.id,
         "transaction_id",
