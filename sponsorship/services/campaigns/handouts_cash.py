@@ -22,13 +22,13 @@ from sponsorship.models import Campaign, CampaignBeneficiary, Child, LedgerTrans
 from sponsorship.models.enums import Account, HandoutMethod, HandoutStatus, TransactionKind
 from sponsorship.services.campaigns.handouts import ensure_may_hand_out, people
 from sponsorship.services.core import audit
+from sponsorship.services.letters.printing import PROGRAMME_ZH
 from sponsorship.services.money import ledger
 from sponsorship.services.money.ledger import Leg, Posting
 from sponsorship.services.payouts.campaign_payouts import held, short_of_funds
 
 #: Who may still sign: not yet handed anything (a person who did not come may come later).
 TO_SIGN = (HandoutStatus.PENDING, HandoutStatus.NOT_SIGNED)
-PROGRAMME_ZH = "「爱心父母」牵手困境儿童帮扶行动"
 
 
 def to_sign(campaign: Campaign, user: User | None = None) -> sa.Select:
