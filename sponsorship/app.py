@@ -35,6 +35,9 @@ from sponsorship.views import (
     appeal,
     audit_log,
     auth,
+    campaign_money,
+    campaign_people,
+    campaigns,
     child_bulk,
     child_edit,
     child_import,
@@ -153,6 +156,9 @@ def register_blueprints(app: Flask) -> None:
         my_data.bp,
         data_requests.bp,
         email_confirmation.bp,
+        campaigns.bp,
+        campaign_money.bp,
+        campaign_people.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -6,6 +6,9 @@ from sponsorship.models.enums import (
     AidGroup,
     AidPreference,
     AidType,
+    BeneficiaryGroup,
+    CampaignKind,
+    CampaignStatus,
     Channel,
     ChildStatus,
     Distance,
@@ -13,6 +16,8 @@ from sponsorship.models.enums import (
     DonationMethod,
     ExitReason,
     Gender,
+    HandoutMethod,
+    HandoutStatus,
     Hardship,
     InstalmentStatus,
     JobRunStatus,
@@ -187,6 +192,7 @@ LABELS: dict[type, dict] = {
     RemainderTo: {
         RemainderTo.CREDIT: _l("Keep as the caring parent's credit"),
         RemainderTo.GENERAL: _l("Give to the general fund"),
+        RemainderTo.CAMPAIGN: _l("All to the campaign's fund"),
     },
     DonationBatchStatus: {
         DonationBatchStatus.OPEN: _l("Open"),
@@ -210,6 +216,36 @@ LABELS: dict[type, dict] = {
         PayoutStatus.PAID: _l("Paid out"),
         PayoutStatus.FAILED: _l("Failed"),
         PayoutStatus.CANCELLED: _l("Batch cancelled"),
+    },
+    CampaignKind: {
+        CampaignKind.RELIEF: _l("Relief handout"),
+        CampaignKind.DRIVE: _l("Fundraising drive"),
+        CampaignKind.BOTH: _l("Fundraising and relief"),
+    },
+    CampaignStatus: {
+        CampaignStatus.OPEN: _l("Open"),
+        CampaignStatus.CLOSED: _l("Closed"),
+    },
+    BeneficiaryGroup: {
+        BeneficiaryGroup.CHILD: _l("Children in hardship"),
+        BeneficiaryGroup.POOR_SINGLE_MOTHER: _l("Poor single mothers"),
+        BeneficiaryGroup.ORPHAN: _l("Orphans"),
+        BeneficiaryGroup.OLD_WOMEN_CADRE: _l("Veteran grassroots women cadres"),
+        BeneficiaryGroup.RED_BANNER: _l("March 8th Red Banner holders in hardship"),
+        BeneficiaryGroup.PATIENT: _l("Women in hardship with illness"),
+        BeneficiaryGroup.OTHER: _l("Other people in hardship"),
+    },
+    HandoutMethod: {
+        HandoutMethod.BANK: _l("Paid by the bank"),
+        HandoutMethod.CASH: _l("Cash against signature"),
+    },
+    HandoutStatus: {
+        HandoutStatus.PENDING: _l("Awaiting handout"),
+        HandoutStatus.IN_BATCH: _l("In a bank batch"),
+        HandoutStatus.PAID: _l("Paid (bank)"),
+        HandoutStatus.SIGNED: _l("Signed for"),
+        HandoutStatus.NOT_SIGNED: _l("Not signed for"),
+        HandoutStatus.FAILED: _l("Bank payment failed"),
     },
 }
 

@@ -44,6 +44,7 @@ NAVIGATION = [
             ("letter_templates.index", _l("Letter templates"), ADMIN),
         ],
     ),
+    (None, [("campaigns.index", _l("Campaigns"), READ)]),
     (None, [("reports.statistics", _l("Statistics"), READ)]),
     (
         _l("System"),

@@ -54,7 +54,10 @@ class DonationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.sponsor.choices = [("", _l("Anonymous or general donor"))] + list(sponsor_choices)
         self.method.choices = choices(DonationMethod)
-        self.remainder_to.choices = choices(RemainderTo)
+        # A gift to a campaign is recorded from the campaign's page, which names the campaign.
+        self.remainder_to.choices = [
+            c for c in choices(RemainderTo) if c[0] != RemainderTo.CAMPAIGN
+        ]
 
     def validate_received_on(self, field) -> None:
         """Refuse a date received that lies in the future."""

@@ -2,6 +2,12 @@
 
 from sponsorship.models.audit import AuditEvent
 from sponsorship.models.background import BackgroundWork
+from sponsorship.models.campaign import (
+    Campaign,
+    CampaignBeneficiary,
+    CampaignGift,
+    CampaignHandOver,
+)
 from sponsorship.models.child import Child, ChildHardship, Guardian, aid_group_of
 from sponsorship.models.data_request import DataRequest
 from sponsorship.models.donation import Allocation, Donation, DonationBatch, ReceiptSequence
@@ -25,6 +31,10 @@ __all__ = [
     "AuditEvent",
     "BackgroundWork",
     "PayoutBatch",
+    "Campaign",
+    "CampaignBeneficiary",
+    "CampaignGift",
+    "CampaignHandOver",
     "Child",
     "ChildHardship",
     "DataRequest",

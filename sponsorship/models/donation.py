@@ -37,6 +37,8 @@ class DonationBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The campaign a batch of small gifts goes to; None for a bank statement's batch.
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
 
     created_by: Mapped[User | None] = relationship()
     donations: Mapped[list[Donation]] = relationship(back_populates="batch", order_by="Donation.id")
@@ -52,7 +54,11 @@ class Donation(db.Model):
             "reversed = false OR reversal_reason IS NOT NULL", name="reversal_has_reason"
         ),
         sa.CheckConstraint(
-            "sponsor_id IS NOT NULL OR remainder_to = 'general'", name="anonymous_to_general"
+            "sponsor_id IS NOT NULL OR remainder_to IN ('general', 'campaign')",
+            name="anonymous_to_general",
+        ),
+        sa.CheckConstraint(
+            "(campaign_id IS NOT NULL) = (remainder_to = 'campaign')", name="campaign_earmark"
         ),
         # Covers the reports' "raised in a period" sums without reading the rows.
         sa.Index(
@@ -71,6 +77,8 @@ class Donation(db.Model):
     method: Mapped[DonationMethod] = mapped_column(str_enum(DonationMethod))
     bank_reference: Mapped[str] = mapped_column(sa.String(100), default="")
     campaign: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: The campaign the gift is earmarked to (remainder_to CAMPAIGN: all of it goes there).
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     remainder_to: Mapped[RemainderTo] = mapped_column(str_enum(RemainderTo))
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("donation_batches.id"), index=True)

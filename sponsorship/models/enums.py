@@ -238,12 +238,15 @@ class RemainderTo(StrEnum):
 
     CREDIT = "credit"
     GENERAL = "general"
+    #: A gift earmarked to a campaign: all of it goes to the campaign's fund.
+    CAMPAIGN = "campaign"
 
 
 class Account(StrEnum):
     """Ledger accounts. Money comes in on BANK or CASH (positive legs); it is held in the funds
     (RESTRICTED per pairing, GENERAL, SPONSOR_CREDIT) and leaves through PAYOUTS or REFUNDS
-    (negative legs). Since every transaction sums to zero, raised = held + paid out + refunded."""
+    (negative legs); a CAMPAIGN fund per campaign, whose money may also be HANDED_ON to another
+    body. Since every transaction sums to zero, raised = held + paid out + refunded + handed on."""
 
     BANK = "bank"
     CASH = "cash"
@@ -252,6 +255,10 @@ class Account(StrEnum):
     SPONSOR_CREDIT = "sponsor_credit"
     PAYOUTS = "payouts"
     REFUNDS = "refunds"
+    #: A campaign's restricted fund (per campaign; negative balance = money held).
+    CAMPAIGN = "campaign"
+    #: Money handed on to another body (上缴县慈善总会): negative legs, like PAYOUTS.
+    HANDED_ON = "handed_on"
 
 
 class TransactionKind(StrEnum):
@@ -262,6 +269,12 @@ class TransactionKind(StrEnum):
     PAYOUT = "payout"
     REFUND = "refund"
     TRANSFER = "transfer"
+    #: A campaign's money handed on to another body.
+    HAND_OVER = "hand_over"
+    #: A cash handout signed for (bank handouts are PAYOUT).
+    HANDOUT = "handout"
+    #: The general fund granting money to a campaign's fund.
+    CAMPAIGN_GRANT = "campaign_grant"
 
 
 class DonationBatchStatus(StrEnum):
@@ -298,3 +311,48 @@ class PayoutStatus(StrEnum):
     FAILED = "failed"
     #: Its batch was cancelled before the bank saw it: it no longer holds the child's year.
     CANCELLED = "cancelled"
+
+
+class CampaignKind(StrEnum):
+    """What a campaign does: hand out relief (慰问/救助发放), raise money (募捐), or both."""
+
+    RELIEF = "relief"
+    DRIVE = "drive"
+    BOTH = "both"
+
+
+class CampaignStatus(StrEnum):
+    """A campaign is open while money and people are added, then closed."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class BeneficiaryGroup(StrEnum):
+    """The special groups a campaign helps, in the order the report lists them."""
+
+    CHILD = "child"
+    POOR_SINGLE_MOTHER = "poor_single_mother"
+    ORPHAN = "orphan"
+    OLD_WOMEN_CADRE = "old_women_cadre"
+    RED_BANNER = "red_banner"
+    PATIENT = "patient"
+    OTHER = "other"
+
+
+class HandoutMethod(StrEnum):
+    """How a beneficiary receives the money: through the bank, or in cash against a signature."""
+
+    BANK = "bank"
+    CASH = "cash"
+
+
+class HandoutStatus(StrEnum):
+    """Where a beneficiary's handout stands, from pending to paid, signed for, or not."""
+
+    PENDING = "pending"
+    IN_BATCH = "in_batch"
+    PAID = "paid"
+    SIGNED = "signed"
+    NOT_SIGNED = "not_signed"
+    FAILED = "failed"

@@ -51,7 +51,12 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint(
             "account <> 'sponsor_credit' OR sponsor_id IS NOT NULL", name="credit_has_sponsor"
         ),
+        sa.CheckConstraint(
+            "account <> 'campaign' OR campaign_id IS NOT NULL", name="campaign_has_campaign"
+        ),
         sa.Index("ix_ledger_entries_account_pairing", "account", "pairing_id"),
+        # A campaign's figures add up its legs by transaction kind.
+        sa.Index("ix_ledger_entries_account_campaign", "account", "campaign_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +65,8 @@ class LedgerEntry(db.Model):
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id"))
     sponsor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sponsors.id"), index=True)
+    #: The campaign whose fund a CAMPAIGN leg moves (set on other legs of its transactions too).
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transaction: Mapped[LedgerTransaction] = relationship(back_populates="entries")
@@ -67,15 +74,22 @@ class LedgerEntry(db.Model):
     @property
     def balance_key(self) -> str:
         """The name of the balance this leg moves."""
-        return balance_key(self.account, self.pairing_id, self.sponsor_id)
+        return balance_key(self.account, self.pairing_id, self.sponsor_id, self.campaign_id)
 
 
-def balance_key(account: Account, pairing_id: int | None, sponsor_id: int | None) -> str:
-    """Name the balance a leg moves: one per pairing's fund, one per sponsor's credit."""
+def balance_key(
+    account: Account,
+    pairing_id: int | None,
+    sponsor_id: int | None,
+    campaign_id: int | None = None,
+) -> str:
+    """Name the balance a leg moves: one per pairing's fund, sponsor's credit, campaign's fund."""
     if account == Account.RESTRICTED:
         return f"{account}:{pairing_id}"
     if account == Account.SPONSOR_CREDIT:
         return f"{account}:{sponsor_id}"
+    if account == Account.CAMPAIGN:
+        return f"{account}:{campaign_id}"
     return str(account)
 
 
@@ -86,7 +100,8 @@ class AccountBalance(db.Model):
     __table_args__ = (
         sa.Index("ix_account_balances_account", "account"),
         sa.CheckConstraint(
-            "account NOT IN ('restricted', 'general', 'sponsor_credit') OR balance_fen <= 0",
+            "account NOT IN ('restricted', 'general', 'sponsor_credit', 'campaign') "
+            "OR balance_fen <= 0",
             name="funds_never_overdrawn",
         ),
     )
@@ -95,6 +110,7 @@ class AccountBalance(db.Model):
     account: Mapped[Account] = mapped_column(str_enum(Account))
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id"), unique=True)
     sponsor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sponsors.id"), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), unique=True)
     balance_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 

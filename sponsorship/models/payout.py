@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
+from sponsorship.models.campaign import Campaign, CampaignBeneficiary
 from sponsorship.models.child import Child
 from sponsorship.models.enums import AidGroup, PayoutBatchStatus, PayoutDecision, PayoutStatus
 from sponsorship.models.pairing import Pairing
@@ -66,12 +67,15 @@ class PayoutBatch(db.Model):
     cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: The campaign whose bank handout this batch pays; None for an aid batch.
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
 
     built_by: Mapped[User | None] = relationship(foreign_keys=[built_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     exported_by: Mapped[User | None] = relationship(foreign_keys=[exported_by_id])
     cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
+    campaign: Mapped[Campaign | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Batch {self.key} {self.status}>"
@@ -98,6 +102,10 @@ class Payout(db.Model):
     __tablename__ = "payouts"
     __table_args__ = (
         sa.UniqueConstraint("batch_id", "child_id"),
+        sa.UniqueConstraint("batch_id", "beneficiary_id"),
+        sa.CheckConstraint(
+            "(child_id IS NULL) <> (beneficiary_id IS NULL)", name="child_or_beneficiary"
+        ),
         sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
         sa.CheckConstraint(
             "funded_fen >= 0 AND shortfall_fen >= 0 AND funded_fen + shortfall_fen = amount_fen",
@@ -119,7 +127,12 @@ class Payout(db.Model):
     batch_id: Mapped[int] = mapped_column(sa.ForeignKey("batches.id"))
     #: The pairing whose restricted fund pays; None for a child added by hand without one.
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id"))
-    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    #: The child paid; None for a campaign beneficiary's payout.
+    child_id: Mapped[int | None] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    #: The campaign beneficiary paid by the bank; None for a child's aid.
+    beneficiary_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("campaign_beneficiaries.id"), index=True
+    )
     #: The school year the payout is for (the batch's cut-off's), named by its first year.
     school_year: Mapped[int]
     #: The failed payout this one pays again (a re-issue). Not unique: a re-issue whose batch
@@ -130,7 +143,8 @@ class Payout(db.Model):
     #: per-row constraint triggers would cost a second on a 100,000-payout build (PostgreSQL).
     region_id: Mapped[int]
     town_id: Mapped[int | None]
-    aid_group: Mapped[AidGroup] = mapped_column(str_enum(AidGroup))
+    #: None for a campaign beneficiary's payout: adults have no aid group.
+    aid_group: Mapped[AidGroup | None] = mapped_column(str_enum(AidGroup))
     #: The guardian's bank details as they were when the payout was proposed.
     guardian_name: Mapped[str] = mapped_column(sa.String(100))
     bank_name: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -161,7 +175,8 @@ class Payout(db.Model):
 
     batch: Mapped[PayoutBatch] = relationship()
     pairing: Mapped[Pairing | None] = relationship()
-    child: Mapped[Child] = relationship()
+    child: Mapped[Child | None] = relationship()
+    beneficiary: Mapped[CampaignBeneficiary | None] = relationship()
     reissue_of: Mapped[Payout | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:

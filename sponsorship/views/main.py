@@ -8,6 +8,7 @@ from flask_login import current_user
 from sponsorship.access import READERS, roles_required
 from sponsorship.clock import today
 from sponsorship.money import format_fen
+from sponsorship.services.campaigns import overview
 from sponsorship.services.data import backups
 from sponsorship.services.data.sponsor_requests import open_requests_count
 from sponsorship.services.payouts.overview import batch_state
@@ -51,6 +52,7 @@ def _links() -> dict[str, str | None]:
         "overdue": _link("statements.overdue"),
         "jobs": _link("admin.jobs") if current_user.role == "admin" else None,
         "data_requests": _link("data_requests.index") if editor else None,
+        "campaigns": _link("campaigns.index"),
     }
 
 
@@ -111,4 +113,5 @@ def dashboard():
         data_requests=open_requests_count(current_user),
         links=_links(),
         money=format_fen,
+        campaigns=overview.lines(current_user, open_only=True, limit=10),
     )

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from sponsorship.access import READERS, roles_required
 from sponsorship.forms.reports import PeriodForm
+from sponsorship.services.campaigns.paragraph import campaigns_in_period
 from sponsorship.services.core import audit
 from sponsorship.services.core.scope import towns_in_scope
 from sponsorship.services.reports.dashboard import area_of
@@ -17,6 +18,11 @@ from sponsorship.services.reports.statistics import Statistics, statistics_for
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _campaigns(stats: Statistics) -> list:
+    """The period's campaigns in the user's area (and the chosen town), with paragraphs."""
+    return campaigns_in_period(stats.period, current_user, stats.area)
 
 
 def _statistics() -> tuple[PeriodForm, Statistics]:
@@ -45,7 +51,9 @@ def _statistics() -> tuple[PeriodForm, Statistics]:
 def statistics():
     """Show the statistics for the chosen period and area."""
     form, stats = _statistics()
-    return render_template("reports/statistics.html", form=form, stats=stats)
+    return render_template(
+        "reports/statistics.html", form=form, stats=stats, campaigns=_campaigns(stats)
+    )
 
 
 @bp.route("/statistics/print")
@@ -53,7 +61,9 @@ def statistics():
 def statistics_print():
     """Show the statistics for the chosen period and area as a page to print."""
     _form, stats = _statistics()
-    return render_template("reports/statistics_print.html", stats=stats)
+    return render_template(
+        "reports/statistics_print.html", stats=stats, campaigns=_campaigns(stats)
+    )
 
 
 @bp.route("/statistics.xlsx")
@@ -69,5 +79,8 @@ def statistics_xlsx():
         )
     )
     return send_file(
-        statistics_workbook(stats), mimetype=XLSX_MIME, as_attachment=True, download_name=name
+        statistics_workbook(stats, _campaigns(stats)),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name=name,
     )

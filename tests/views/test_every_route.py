@@ -18,8 +18,19 @@ import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
 from sponsorship.extensions import db
-from sponsorship.models import JobRun, Sponsor
-from sponsorship.models.enums import JobRunStatus, LetterKind, RegionLevel, Role
+from sponsorship.models import CampaignBeneficiary, JobRun, Sponsor
+from sponsorship.models.enums import (
+    BeneficiaryGroup,
+    CampaignKind,
+    DonationMethod,
+    JobRunStatus,
+    LetterKind,
+    RegionLevel,
+    Role,
+)
+from sponsorship.services.campaigns.campaigns import create_campaign
+from sponsorship.services.campaigns.fund import record_gift
+from sponsorship.services.campaigns.gift_batches import open_gift_batch
 from sponsorship.services.money.donation_batches import open_batch
 from sponsorship.services.payouts.build import build_batch
 from tests import factories
@@ -98,7 +109,33 @@ def _town_records(town, staff):
     pairing = factories.make_pairing(sponsor=sponsor, child=child)
     pledge = factories.make_pledge(pairing)
     donation = factories.make_donation(sponsor, pledge.amount_fen, received_on=date(2026, 8, 20))
-    return child, sponsor, pairing, pledge, donation
+    campaign = create_campaign(
+        name=f"{town.name}慰问",
+        kind=CampaignKind.BOTH,
+        starts_on=date(2026, 1, 1),
+        region=town,
+        by=staff,
+    )
+    person = CampaignBeneficiary(
+        campaign_id=campaign.id,
+        name=f"{town.name}对象",
+        id_number=factories.id_number(date(1966, 6, 6)),
+        group=BeneficiaryGroup.PATIENT,
+        health_condition="两癌",
+        region_id=town.id,
+    )
+    db.session.add(person)
+    gift = record_gift(
+        campaign,
+        amount_fen=10_000,
+        received_on=date(2026, 8, 20),
+        method=DonationMethod.BANK,
+        donor_name=f"{town.name}捐款人",
+        by=staff,
+    )
+    gift_batch = open_gift_batch(campaign, "十元捐", 1, 1_000, by=staff)
+    db.session.flush()
+    return child, sponsor, pairing, pledge, donation, campaign, person, gift, gift_batch
 
 
 def _build_world() -> World:
@@ -139,12 +176,24 @@ def _build_world() -> World:
         "letter_id": (letters[0].id, letters[1].id),
         "payouts.batch_id": (payout_batch.id, payout_batch.id),
         "donations.batch_id": (donation_batch.id, donation_batch.id),
+        "campaign_id": (mine[5].id, theirs[5].id),
+        "beneficiary_id": (mine[6].id, theirs[6].id),
+        "campaign_money.donation_id": (mine[7].id, theirs[7].id),
+        "campaign_money.batch_id": (mine[8].id, theirs[8].id),
         "kind": ("approval", "approval"),
         "language": ("zh", "en"),
         "token": ("x", "y"),
         "filename": ("css/app.css", "css/app.css"),
     }
-    secrets = (theirs[0].name, theirs[0].guardian.name, theirs[0].guardian.bank_account)
+    theirs[6].name = "乙镇秘对象"
+    secrets = (
+        theirs[0].name,
+        theirs[0].guardian.name,
+        theirs[0].guardian.bank_account,
+        theirs[6].name,
+        theirs[6].id_number,
+        "两癌",
+    )
     return World(ids=ids, mine=mine_town, theirs_secrets=secrets)
 
 

@@ -31,6 +31,18 @@ ACTION_LABELS = {
     "batch.paid_chunk": _l("Marked payouts as paid"),
     "batch.returned": _l("Returned a batch for changes"),
     "batch.submitted": _l("Submitted a batch for approval"),
+    "campaign.beneficiaries_viewed": _l("Viewed a campaign's list of people"),
+    "campaign.beneficiary_removed": _l("Took a person out of a campaign"),
+    "campaign.children_added": _l("Added children to a campaign"),
+    "campaign.closed": _l("Closed a campaign"),
+    "campaign.created": _l("Opened a campaign"),
+    "campaign.edited": _l("Changed a campaign"),
+    "campaign.granted": _l("Granted general-fund money to a campaign"),
+    "campaign.handed_over": _l("Handed a campaign's money on to another body"),
+    "campaign.health_viewed": _l("Viewed a person's health condition"),
+    "campaign.id_revealed": _l("Showed a campaign person's full ID number"),
+    "campaign.people_imported": _l("Imported people into a campaign"),
+    "campaign.person_viewed": _l("Opened a campaign person's page"),
     "child.anonymised": _l("Anonymised a child's record"),
     "child.awaiting": _l("Put a child on the waiting list"),
     "child.create": _l("Registered a child"),
@@ -92,6 +104,8 @@ ACTION_LABELS = {
 #: The kinds of record an event is about, by table name.
 OBJECT_LABELS = {
     "batches": _l("Payout batch"),
+    "campaign_beneficiaries": _l("Campaign person"),
+    "campaigns": _l("Campaign"),
     "children": _l("Child"),
     "donation_batches": _l("Donation batch"),
     "donations": _l("Donation"),
@@ -110,6 +124,7 @@ OBJECT_LABELS = {
 
 #: The `key=value` words that details carry; amounts (keys ending in fen) are shown in yuan.
 DETAIL_KEYS = {
+    "added": _l("added"),
     "amount_fen": _l("amount"),
     "children": _l("children"),
     "child": _l("child no."),
@@ -126,6 +141,7 @@ DETAIL_KEYS = {
     "role": _l("role"),
     "rows": _l("rows"),
     "shortfall_fen": _l("shortfall"),
+    "skipped": _l("skipped"),
     "sponsors": _l("caring parents"),
     "total_fen": _l("total"),
     "unmatched": _l("unmatched"),

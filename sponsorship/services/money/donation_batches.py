@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sponsorship.clock import utcnow
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
-from sponsorship.models import DonationBatch, StatementLine, User
+from sponsorship.models import Campaign, DonationBatch, StatementLine, User
 from sponsorship.models.enums import DonationBatchStatus
 from sponsorship.services.core import audit
 
@@ -31,9 +31,14 @@ class BatchTally:
 
 
 def open_batch(
-    title: str, expected_count: int, expected_total_fen: int, *, by: User | None = None
+    title: str,
+    expected_count: int,
+    expected_total_fen: int,
+    *,
+    by: User | None = None,
+    campaign: Campaign | None = None,
 ) -> DonationBatch:
-    """Open a batch for one bank statement."""
+    """Open a batch for one bank statement, or for a campaign's many small gifts."""
     if not title.strip():
         raise DomainError(_l("A title is required."))
     if expected_count < 0 or expected_total_fen < 0:
@@ -43,6 +48,7 @@ def open_batch(
         expected_count=expected_count,
         expected_total_fen=expected_total_fen,
         created_by=by,
+        campaign_id=campaign.id if campaign else None,
     )
     db.session.add(batch)
     db.session.flush()

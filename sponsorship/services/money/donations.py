@@ -13,6 +13,7 @@ from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
     Allocation,
+    Campaign,
     Donation,
     DonationBatch,
     LedgerTransaction,
@@ -68,8 +69,13 @@ def record_donation(
     note: str = "",
     batch: DonationBatch | None = None,
     by: User | None = None,
+    for_campaign: Campaign | None = None,
 ) -> Donation:
-    """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
+    """Record money received: pay the sponsor's oldest instalments, the rest as chosen.
+
+    A gift earmarked to a campaign (`for_campaign`) goes wholly to the campaign's fund, from a
+    caring parent, a named donor or anonymously; it pays no instalments.
+    """
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise TypeError("money is integer fen")
     if amount_fen <= 0:
@@ -78,8 +84,16 @@ def record_donation(
         raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
     if received_on > today():
         raise DomainError(_l("The date received cannot be in the future."))
-    if sponsor is None:
+    if for_campaign is not None:
+        remainder_to = RemainderTo.CAMPAIGN
+        if not for_campaign.is_open:
+            raise DomainError(_l("This campaign is closed; nothing more can be added or changed."))
+    elif remainder_to == RemainderTo.CAMPAIGN:
+        raise DomainError(_l("Choose the campaign the gift is for."))
+    elif sponsor is None:
         remainder_to = RemainderTo.GENERAL
+    if batch is not None and batch.campaign_id != (for_campaign.id if for_campaign else None):
+        raise DomainError(_l("This batch is for another campaign's gifts."))
     if batch is not None and batch.status != DonationBatchStatus.OPEN:
         raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     donation = Donation(
@@ -93,6 +107,7 @@ def record_donation(
         campaign=campaign.strip(),
         note=note.strip(),
         remainder_to=remainder_to,
+        campaign_id=for_campaign.id if for_campaign else None,
         batch=batch,
         recorded_by=by,
     )
@@ -102,7 +117,11 @@ def record_donation(
     receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
     legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
     left = amount_fen
-    for instalment, part in pay_oldest_first(sponsor, amount_fen) if sponsor else []:
+    if for_campaign is not None:
+        legs.append(Leg(Account.CAMPAIGN, -amount_fen, campaign_id=for_campaign.id))
+        left = 0
+    paying = sponsor is not None and for_campaign is None
+    for instalment, part in pay_oldest_first(sponsor, amount_fen) if paying else []:
         db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
         pairing_id = instalment.pledge.pairing_id
         legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
@@ -137,10 +156,11 @@ def _merge(legs: list[Leg]) -> list[Leg]:
     """Combine legs on the same balance (two instalments of one pairing make one leg)."""
     merged: dict[tuple, int] = {}
     for leg in legs:
-        key = (leg.account, leg.pairing_id, leg.sponsor_id)
+        key = (leg.account, leg.pairing_id, leg.sponsor_id, leg.campaign_id)
         merged[key] = merged.get(key, 0) + leg.amount_fen
     return [
-        Leg(account, fen, pairing, sponsor) for (account, pairing, sponsor), fen in merged.items()
+        Leg(account, fen, pairing, sponsor, campaign)
+        for (account, pairing, sponsor, campaign), fen in merged.items()
     ]
 
 
@@ -156,6 +176,16 @@ def reverse_donation(
         raise DomainError(_l("A reason is required to reverse a donation."))
     if donation.reversed:
         raise DomainError(_l("This donation has already been reversed."))
+    if donation.campaign_id is not None:
+        held = -ledger.balance(Account.CAMPAIGN, campaign_id=donation.campaign_id)
+        if held < donation.amount_fen:
+            raise DomainError(
+                _l(
+                    "The campaign's fund no longer holds this gift's %(amount)s (it has been "
+                    "handed out or handed on): it cannot be reversed.",
+                    amount=format_fen(donation.amount_fen),
+                )
+            )
     original = db.session.scalar(
         sa.select(LedgerTransaction).where(
             LedgerTransaction.donation_id == donation.id,
@@ -174,7 +204,10 @@ def reverse_donation(
     donation.reversed_at = utcnow()
     donation.reversed_by = by
     db.session.flush()
-    mirror = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in original.entries]
+    mirror = [
+        Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id, e.campaign_id)
+        for e in original.entries
+    ]
     # One transaction: the donation's mirror and the credit taken back from the instalments.
     txn = ledger.post(
         TransactionKind.REVERSAL,

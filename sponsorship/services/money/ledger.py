@@ -35,6 +35,7 @@ class Leg:
     amount_fen: int
     pairing_id: int | None = None
     sponsor_id: int | None = None
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def post(
                 amount_fen=leg.amount_fen,
                 pairing_id=leg.pairing_id,
                 sponsor_id=leg.sponsor_id,
+                campaign_id=leg.campaign_id,
             )
         )
     _move_balances(legs)
@@ -124,6 +126,7 @@ def post_many(
                 "amount_fen": leg.amount_fen,
                 "pairing_id": leg.pairing_id,
                 "sponsor_id": leg.sponsor_id,
+                "campaign_id": leg.campaign_id,
                 "created_at": now,
             }
             for txn_id, legs in zip(txn_ids, checked, strict=True)
@@ -167,7 +170,7 @@ def _move_balances(legs: Sequence[Leg]) -> None:
     totals: dict[str, int] = {}
     first: dict[str, Leg] = {}
     for leg in legs:
-        key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id)
+        key = balance_key(leg.account, leg.pairing_id, leg.sponsor_id, leg.campaign_id)
         totals[key] = totals.get(key, 0) + leg.amount_fen
         first.setdefault(key, leg)
     keys = sorted(key for key, total in totals.items() if total)
@@ -185,6 +188,9 @@ def _move_balances(legs: Sequence[Leg]) -> None:
                 "sponsor_id": first[key].sponsor_id
                 if first[key].account == Account.SPONSOR_CREDIT
                 else None,
+                "campaign_id": first[key].campaign_id
+                if first[key].account == Account.CAMPAIGN
+                else None,
                 "balance_fen": 0,
             }
             for key in keys
@@ -201,16 +207,23 @@ def reverse(txn: LedgerTransaction, *, memo: str, by: User | None = None) -> Led
         sa.select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == txn.id)
     ):
         raise DomainError(_l("This transaction has already been reversed."))
-    legs = [Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id) for e in txn.entries]
+    legs = [
+        Leg(e.account, -e.amount_fen, e.pairing_id, e.sponsor_id, e.campaign_id)
+        for e in txn.entries
+    ]
     donation = db.session.get(Donation, txn.donation_id) if txn.donation_id else None
     return post(TransactionKind.REVERSAL, legs, donation=donation, reverses=txn, memo=memo, by=by)
 
 
 def balance(
-    account: Account, *, pairing_id: int | None = None, sponsor_id: int | None = None
+    account: Account,
+    *,
+    pairing_id: int | None = None,
+    sponsor_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> int:
     """Return the running balance of one account (its sign as posted)."""
-    key = balance_key(account, pairing_id, sponsor_id)
+    key = balance_key(account, pairing_id, sponsor_id, campaign_id)
     value = db.session.scalar(
         sa.select(AccountBalance.balance_fen).where(AccountBalance.key == key)
     )

@@ -12,12 +12,13 @@ from sponsorship.extensions import db
 from sponsorship.models import (
     AccountBalance,
     Allocation,
+    CampaignHandOver,
     Donation,
     Instalment,
     LedgerEntry,
     LedgerTransaction,
 )
-from sponsorship.models.enums import Account
+from sponsorship.models.enums import Account, TransactionKind
 from sponsorship.services.money.ledger import RECEIPT_ACCOUNTS
 
 
@@ -29,6 +30,7 @@ def verify() -> list[str]:
         *_wrong_balances(),
         *_wrong_instalments(),
         *_wrong_donations(),
+        *_wrong_hand_overs(),
         *_unbalanced_books(),
     ]
 
@@ -63,6 +65,10 @@ def _entry_key() -> sa.ColumnElement[str]:
         (
             account == Account.SPONSOR_CREDIT,
             sa.literal(f"{Account.SPONSOR_CREDIT}:") + sa.cast(LedgerEntry.sponsor_id, sa.String),
+        ),
+        (
+            account == Account.CAMPAIGN,
+            sa.literal(f"{Account.CAMPAIGN}:") + sa.cast(LedgerEntry.campaign_id, sa.String),
         ),
         else_=sa.cast(account, sa.String),
     )
@@ -137,8 +143,53 @@ def _wrong_donations() -> list[str]:
     ]
 
 
+def _wrong_hand_overs() -> list[str]:
+    """Each hand-over row matches its transaction: the campaign's fund +a, handed on -a, and
+    every hand-over transaction has its row (campaign money never leaves unexplained)."""
+    campaign_leg = sa.func.sum(
+        sa.case(
+            (
+                sa.and_(
+                    LedgerEntry.account == Account.CAMPAIGN,
+                    LedgerEntry.campaign_id == CampaignHandOver.campaign_id,
+                ),
+                LedgerEntry.amount_fen,
+            ),
+            else_=0,
+        )
+    )
+    handed_leg = sa.func.sum(
+        sa.case((LedgerEntry.account == Account.HANDED_ON, -LedgerEntry.amount_fen), else_=0)
+    )
+    rows = db.session.execute(
+        sa.select(CampaignHandOver.id, CampaignHandOver.amount_fen, campaign_leg, handed_leg)
+        .join(LedgerEntry, LedgerEntry.transaction_id == CampaignHandOver.transaction_id)
+        .group_by(CampaignHandOver.id, CampaignHandOver.amount_fen)
+        .having(
+            sa.or_(
+                campaign_leg != CampaignHandOver.amount_fen,
+                handed_leg != CampaignHandOver.amount_fen,
+            )
+        )
+        .order_by(CampaignHandOver.id)
+    ).all()
+    problems = [
+        f"hand-over {row_id}: amount {amount}, campaign fund moved {moved}, handed on {handed}"
+        for row_id, amount, moved, handed in rows
+    ]
+    has_row = sa.exists().where(CampaignHandOver.transaction_id == LedgerTransaction.id)
+    orphans = db.session.scalars(
+        sa.select(LedgerTransaction.id)
+        .where(LedgerTransaction.kind == TransactionKind.HAND_OVER, ~has_row)
+        .order_by(LedgerTransaction.id)
+    )
+    problems += [f"transaction {txn}: a hand-over with no hand-over record" for txn in orphans]
+    return problems
+
+
 def _unbalanced_books() -> list[str]:
-    """All running balances together sum to zero: raised = paid out + held + refunded."""
+    """All running balances together sum to zero: raised = held + paid out + refunded + handed
+    on (a campaign's fund is one of the held balances, checked against its legs above)."""
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(AccountBalance.balance_fen), 0))
     )

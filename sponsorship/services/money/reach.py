@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
+    Campaign,
     Child,
     Donation,
     Instalment,
@@ -55,12 +56,17 @@ def donation_within(donation: Donation, user: User) -> bool:
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
         .outerjoin(Pairing, Pairing.id == LedgerEntry.pairing_id)
         .outerjoin(Child, Child.id == Pairing.child_id)
+        .outerjoin(Campaign, Campaign.id == LedgerEntry.campaign_id)
         .where(
             LedgerTransaction.donation_id == donation.id,
             LedgerTransaction.kind == TransactionKind.DONATION,
             sa.or_(
                 LedgerEntry.account == Account.GENERAL,
                 sa.and_(LedgerEntry.pairing_id.is_not(None), Child.region_id.not_in(subtree)),
+                # A gift to a campaign belongs to the campaign's owner region.
+                sa.and_(
+                    LedgerEntry.account == Account.CAMPAIGN, Campaign.region_id.not_in(subtree)
+                ),
             ),
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO
 
@@ -12,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sponsorship.labels import label
 from sponsorship.models.enums import AidGroup, Gender, Hardship
+from sponsorship.services.campaigns.paragraph import CampaignLine
 from sponsorship.services.reports.statistics import Statistics
 from sponsorship.spreadsheet_cells import append_row
 
@@ -105,13 +107,56 @@ def _categories(book: Workbook, stats: Statistics) -> None:
     _row(sheet, ["未填写（含单位）", 0, stats.sponsor_genders.get(None, 0)])
 
 
-def statistics_workbook(stats: Statistics) -> BytesIO:
-    """Return the statistics as an .xlsx file in memory."""
+def _campaigns(sheet: Worksheet, campaigns: Sequence[CampaignLine]) -> None:
+    """One row per campaign of the period: its money, its people, and its paragraph."""
+    _header(
+        sheet,
+        [
+            "活动名称",
+            "类型",
+            "主办单位",
+            "开始日期",
+            "结束日期",
+            "募捐善款（元）",
+            "非定向资金拨入（元）",
+            "已上缴（元）",
+            "发放人数",
+            "发放金额（元）",
+            "资金结余（元）",
+            "总结用语",
+        ],
+    )
+    for line in campaigns:
+        c, f = line.campaign, line.figures
+        _row(
+            sheet,
+            [
+                c.name,
+                str(label(c.kind)),
+                c.region.name,
+                f"{c.starts_on:%Y-%m-%d}",
+                f"{c.ends_on:%Y-%m-%d}" if c.ends_on else "",
+                yuan(f.raised_fen),
+                yuan(f.granted_fen),
+                yuan(f.handed_on_fen),
+                line.people.handed_out,
+                yuan(line.people.handed_out_fen),
+                yuan(f.held_fen),
+                line.paragraph,
+            ],
+            money={5, 6, 7, 9, 10},
+        )
+    sheet.column_dimensions["L"].width = 80
+
+
+def statistics_workbook(stats: Statistics, campaigns: Sequence[CampaignLine] = ()) -> BytesIO:
+    """Return the statistics (and the period's campaigns) as an .xlsx file in memory."""
     book = Workbook()
     _summary(book.active, stats)
     _towns(book.create_sheet("按镇"), stats)
     with force_locale("zh"):
         _categories(book, stats)
+        _campaigns(book.create_sheet("专项活动"), campaigns)
     out = BytesIO()
     book.save(out)
     out.seek(0)
