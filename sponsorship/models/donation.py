@@ -15,7 +15,6 @@ from sponsorship.models.sponsor import Sponsor
 from sponsorship.models.types import UTCDateTime, str_enum
 from sponsorship.models.user import User
 
-
 #: Donations to the pairing programme itself: not earmarked to a campaign.
 _PROGRAMME_SQL = sa.text("campaign_id IS NULL")
 
