@@ -114,11 +114,16 @@ def recruited_stmt(columns, period: Period, area: Region | None) -> sa.Select:
 
 
 def raised(period: Period) -> sa.ColumnElement[bool]:
-    """Donations received in the period and not reversed."""
+    """Donations to the programme received in the period and not reversed.
+
+    Gifts earmarked to a campaign (「姐妹情深10元捐」) are the campaign's: its own paragraph
+    reports them, and counting them here too would report them twice.
+    """
     return sa.and_(
         Donation.received_on >= period.start,
         Donation.received_on <= period.end,
         Donation.reversed.is_(False),
+        Donation.campaign_id.is_(None),
     )
 
 

@@ -86,3 +86,29 @@ def test_periods():
     assert half_year_of(date(2026, 6, 30)) == Period(date(2026, 1, 1), date(2026, 6, 30))
     assert half_year_of(date(2026, 7, 1)) == Period(date(2026, 7, 1), date(2026, 12, 31))
     assert school_year_period(date(2026, 8, 31)) == Period(date(2025, 9, 1), date(2026, 8, 31))
+
+
+def test_gifts_to_a_campaign_are_the_campaigns_not_the_programmes_raised():
+    """「姐妹情深10元捐」 reports its own 79161元: the programme's 募捐资金 leaves it out."""
+    from sponsorship.models.enums import CampaignKind, DonationMethod, Role
+    from sponsorship.services.campaigns.fund import record_gift
+    from tests.services.campaigns.helpers import make_campaign
+
+    sponsor = f.make_sponsor()
+    f.make_donation(sponsor, 300, received_on=date(2026, 3, 8))
+    drive = make_campaign("姐妹情深10元捐", kind=CampaignKind.DRIVE)
+    clerk = f.make_user(Role.ADMIN)
+    record_gift(
+        drive, amount_fen=1000, received_on=date(2026, 3, 8), method=DonationMethod.CASH, by=clerk
+    )
+    record_gift(
+        drive,
+        amount_fen=2000,
+        received_on=date(2026, 3, 8),
+        method=DonationMethod.BANK,
+        sponsor=sponsor,
+        by=clerk,
+    )
+    stats = statistics_for(report_data.H1, f.county())
+    assert stats.raised_fen == 300
+    assert sum(row.raised_fen for row in stats.towns) == 300
