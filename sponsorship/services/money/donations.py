@@ -70,18 +70,9 @@ def record_donation(
     by: User | None = None,
 ) -> Donation:
     """Record money received: pay the sponsor's oldest instalments, the rest as chosen."""
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
-        raise TypeError("money is integer fen")
-    if amount_fen <= 0:
-        raise DomainError(_l("The amount must be more than zero."))
-    if amount_fen > MAX_FEN:
-        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
-    if received_on > today():
-        raise DomainError(_l("The date received cannot be in the future."))
+    check_receipt(amount_fen, received_on, batch)
     if sponsor is None:
         remainder_to = RemainderTo.GENERAL
-    if batch is not None and batch.status != DonationBatchStatus.OPEN:
-        raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     donation = Donation(
         receipt_no=next_receipt_no(received_on.year),
         sponsor=sponsor,
@@ -99,38 +90,81 @@ def record_donation(
     db.session.add(donation)
     db.session.flush()
 
-    receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
-    legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
-    left = amount_fen
+    paid = []
     for instalment, part in pay_oldest_first(sponsor, amount_fen) if sponsor else []:
         db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
-        pairing_id = instalment.pledge.pairing_id
-        legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
-        left -= part
-    if left:
-        if remainder_to == RemainderTo.CREDIT:
-            legs.append(Leg(Account.SPONSOR_CREDIT, -left, sponsor_id=sponsor.id))
-        else:
-            legs.append(Leg(Account.GENERAL, -left, sponsor_id=sponsor.id if sponsor else None))
-    ledger.post(
-        TransactionKind.DONATION, _merge(legs), donation=donation, memo=donation.receipt_no, by=by
+        paid.append((instalment.pledge.pairing_id, part))
+    legs = donation_legs(
+        method, amount_fen, sponsor.id if sponsor else None, paid, remainder_to=remainder_to
     )
+    ledger.post(TransactionKind.DONATION, legs, donation=donation, memo=donation.receipt_no, by=by)
     audit.record(
         "donation.recorded",
         donation,
-        detail=f"{donation.receipt_no} amount_fen={amount_fen} remainder={remainder_to}",
+        detail=recorded_detail(donation.receipt_no, amount_fen, remainder_to),
         user=by,
     )
     if sponsor is not None:
         queue_letter(
             LetterKind.DONATION_THANKS,
             sponsor,
-            f"donation:{donation.id}",
-            amount_fen=amount_fen,
-            receipt_no=donation.receipt_no,
-            received_on=received_on,
+            thanks_reference(donation.id),
+            **thanks_context(donation.receipt_no, amount_fen, received_on),
         )
     return donation
+
+
+def check_receipt(amount_fen: int, received_on: date, batch: DonationBatch | None) -> None:
+    """Refuse money that cannot be recorded: not whole fen, not positive, too much, in the future,
+    or into a closed batch."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+        raise TypeError("money is integer fen")
+    if amount_fen <= 0:
+        raise DomainError(_l("The amount must be more than zero."))
+    if amount_fen > MAX_FEN:
+        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
+    if received_on > today():
+        raise DomainError(_l("The date received cannot be in the future."))
+    if batch is not None and batch.status != DonationBatchStatus.OPEN:
+        raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
+
+
+def donation_legs(
+    method: DonationMethod,
+    amount_fen: int,
+    sponsor_id: int | None,
+    paid: list[tuple[int, int]],
+    *,
+    remainder_to: RemainderTo,
+) -> list[Leg]:
+    """Return a donation's ledger legs: money in, each (pairing, part) paid, the rest as chosen."""
+    receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
+    legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor_id)]
+    left = amount_fen
+    for pairing_id, part in paid:
+        legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor_id))
+        left -= part
+    if left:
+        if remainder_to == RemainderTo.CREDIT:
+            legs.append(Leg(Account.SPONSOR_CREDIT, -left, sponsor_id=sponsor_id))
+        else:
+            legs.append(Leg(Account.GENERAL, -left, sponsor_id=sponsor_id))
+    return _merge(legs)
+
+
+def thanks_reference(donation_id: int) -> str:
+    """Return the reference that makes a donation's thank-you letter unique."""
+    return f"donation:{donation_id}"
+
+
+def recorded_detail(receipt_no: str, amount_fen: int, remainder_to: RemainderTo) -> str:
+    """Return the detail of a donation's "donation.recorded" audit event."""
+    return f"{receipt_no} amount_fen={amount_fen} remainder={remainder_to}"
+
+
+def thanks_context(receipt_no: str, amount_fen: int, received_on: date) -> dict:
+    """Return the data of a donation's thank-you letter (DONATION_THANKS)."""
+    return {"amount_fen": amount_fen, "receipt_no": receipt_no, "received_on": received_on}
 
 
 def _merge(legs: list[Leg]) -> list[Leg]:
