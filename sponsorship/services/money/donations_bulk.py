@@ -33,7 +33,13 @@ from sponsorship.models import (
     Sponsor,
     User,
 )
-from sponsorship.models.enums import DonationMethod, LetterKind, RemainderTo, TransactionKind
+from sponsorship.models.enums import (
+    DonationMethod,
+    InstalmentStatus,
+    LetterKind,
+    RemainderTo,
+    TransactionKind,
+)
 from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import Pending, queue_many
@@ -49,6 +55,8 @@ from sponsorship.services.money.donations import (
 from sponsorship.services.money.instalments import allocate, grace, status_of
 from sponsorship.services.money.ledger import Posting
 
+#: The instalments that expect no more money: every state but `OPEN_INSTALMENT`.
+CLOSED_INSTALMENT = tuple(status for status in InstalmentStatus if status not in OPEN_INSTALMENT)
 #: Thank-you letters are queued in the language `record_donation` queues them in.
 LANGUAGE = "zh"
 
@@ -268,7 +276,9 @@ def _open_instalments(sponsor_ids: set[int]) -> dict[int, list[_Open]]:
         .join(Pledge.pairing)
         .where(
             Pairing.sponsor_id.in_(sorted(sponsor_ids)),
-            Instalment.status.in_(OPEN_INSTALMENT),
+            # Said as "none of the closed states" (the same rows): SQLite would otherwise walk
+            # every open instalment by the status index instead of these parents' pairings.
+            Instalment.status.not_in(CLOSED_INSTALMENT),
             Instalment.paid_fen < Instalment.amount_fen,
         )
         .order_by(Pairing.sponsor_id, Instalment.due_on, Instalment.id)
