@@ -40,7 +40,7 @@ from sponsorship.models import (
 )
 from sponsorship.models.enums import InstalmentStatus, PaymentFrequency, PledgeStatus
 from sponsorship.services.money import bank_statements, donation_batches, ledger_check
-from sponsorship.work.statements import CHUNK_LINES, import_in_chunks
+from sponsorship.work.statements import import_in_chunks
 
 
 def statement(lines: int, sponsors: int) -> str:
@@ -132,7 +132,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--sponsors", type=int, default=20_000)
-    parser.add_argument("--chunk", type=int, default=CHUNK_LINES)
+    parser.add_argument(
+        "--chunk", type=int, default=None, help="lines per chunk (default: the app's sizing)"
+    )
     parser.add_argument(
         "--pause", type=float, default=None, help="seconds between chunks (default: the app's)"
     )
@@ -162,7 +164,10 @@ def main() -> None:
         db.session.commit()
         staged_at = time.perf_counter()
         stage_s = staged_at - started
-        recorded = import_in_chunks(batch.id, size=args.chunk, pause_s=args.pause)
+        chunks = []
+        recorded = import_in_chunks(
+            batch.id, size=args.chunk, pause_s=args.pause, after_chunk=chunks.append
+        )
         import_s = time.perf_counter() - started
         writer.stop.set()
         writer.join()
@@ -191,6 +196,7 @@ def main() -> None:
                 "stage_s": round(stage_s, 3),
                 "import_s": round(import_s, 3),
                 "chunk": args.chunk,
+                "chunks": len(chunks),
                 "other_writes": len(writer.waits),
                 "other_writer_longest_wait_s": round(max(writer.waits, default=0), 3),
                 "longest_wait_in": phase,

@@ -43,7 +43,7 @@ from sponsorship.models.enums import (
 from sponsorship.models.pledge import OPEN_INSTALMENT
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import Pending, queue_many
-from sponsorship.services.letters.recipients import common_context, plain_context, recipient_of
+from sponsorship.services.letters.recipients import common_context, recipient_of
 from sponsorship.services.money import ledger
 from sponsorship.services.money.donations import (
     check_receipt,
@@ -307,6 +307,10 @@ def _queue_thanks(
     receipts: Sequence[Receipt], donation_ids: list[int], receipt_nos: list[str]
 ) -> None:
     """Queue a thank-you letter per caring parent's donation, the one `record_donation` queues."""
+    # What `queue_letter` stores: `common_context` (the same for every letter of the chunk but
+    # the name), then the letter's data, which is plain already (numbers, text and a date pass
+    # through `plain_context` unchanged).
+    common = common_context("", LANGUAGE)
     recipients = {}
     letters = []
     for r, donation_id, receipt_no in zip(receipts, donation_ids, receipt_nos, strict=True):
@@ -315,14 +319,14 @@ def _queue_thanks(
         if r.sponsor.id not in recipients:
             recipients[r.sponsor.id] = recipient_of(r.sponsor, LetterKind.DONATION_THANKS)
         who = recipients[r.sponsor.id]
-        context = thanks_context(receipt_no, r.amount_fen, r.received_on)
+        context = {
+            **common,
+            "name": who.name,
+            **thanks_context(receipt_no, r.amount_fen, r.received_on),
+        }
         letters.append(
             Pending(
-                LetterKind.DONATION_THANKS,
-                who,
-                thanks_reference(donation_id),
-                LANGUAGE,
-                {**common_context(who.name, LANGUAGE), **plain_context(context, LANGUAGE)},
+                LetterKind.DONATION_THANKS, who, thanks_reference(donation_id), LANGUAGE, context
             )
         )
     if letters:
