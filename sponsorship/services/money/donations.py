@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -53,6 +54,35 @@ def next_receipt_no(year: int) -> str:
         .returning(ReceiptSequence.last)
     ).scalar_one()
     return f"HD-{year}-{bumped:06d}"
+
+
+def next_receipt_nos(years: list[int]) -> list[str]:
+    """Issue the next receipt numbers, one per year given in order, each year's counter moved once.
+
+    Bulk recording's `next_receipt_no`: the same numbers, gapless per year, as many calls would.
+    """
+    wanted: dict[int, int] = defaultdict(int)
+    for year in years:
+        wanted[year] += 1
+    first: dict[int, int] = {}
+    for year in sorted(wanted):  # counters in one order, so two bulk imports cannot deadlock
+        db.session.execute(
+            insert_ignoring_conflicts(ReceiptSequence.__table__, "year"),
+            [{"year": year, "last": 0}],
+        )
+        last = db.session.execute(
+            sa.update(ReceiptSequence)
+            .where(ReceiptSequence.year == year)
+            .values(last=ReceiptSequence.last + wanted[year])
+            .returning(ReceiptSequence.last)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+        first[year] = last - wanted[year] + 1
+    numbers = []
+    for year in years:
+        numbers.append(f"HD-{year}-{first[year]:06d}")
+        first[year] += 1
+    return numbers
 
 
 def record_donation(

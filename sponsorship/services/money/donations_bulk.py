@@ -19,7 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from sponsorship.clock import today, utcnow
-from sponsorship.database import insert_ignoring_conflicts, is_postgresql, update_many
+from sponsorship.database import is_postgresql, update_many
 from sponsorship.extensions import db
 from sponsorship.models import (
     Allocation,
@@ -29,7 +29,6 @@ from sponsorship.models import (
     LedgerTransaction,
     Pairing,
     Pledge,
-    ReceiptSequence,
     Sponsor,
     User,
 )
@@ -48,6 +47,7 @@ from sponsorship.services.money import ledger
 from sponsorship.services.money.donations import (
     check_receipt,
     donation_legs,
+    next_receipt_nos,
     recorded_detail,
     thanks_context,
     thanks_reference,
@@ -97,7 +97,7 @@ def record_donations(
     for receipt in receipts:
         check_receipt(receipt.amount_fen, receipt.received_on, batch)
     remainders = [r.remainder_to if r.sponsor else RemainderTo.GENERAL for r in receipts]
-    receipt_nos = _reserve_receipt_numbers([r.received_on.year for r in receipts])
+    receipt_nos = next_receipt_nos([r.received_on.year for r in receipts])
     donation_ids = _insert_donations(receipts, remainders, receipt_nos, method, batch, by)
     paid = _allocate(receipts, donation_ids)
     postings = [
@@ -137,32 +137,6 @@ def record_donations(
     _queue_thanks(receipts, donation_ids, receipt_nos)
     db.session.expire_all()  # instalments, balances and sequences moved under the ORM
     return donation_ids
-
-
-def _reserve_receipt_numbers(years: list[int]) -> list[str]:
-    """Take the next receipt numbers, one per receipt in order, each year's counter bumped once."""
-    wanted: dict[int, int] = defaultdict(int)
-    for year in years:
-        wanted[year] += 1
-    first: dict[int, int] = {}
-    for year in sorted(wanted):  # counters in one order, so two bulk imports cannot deadlock
-        db.session.execute(
-            insert_ignoring_conflicts(ReceiptSequence.__table__, "year"),
-            [{"year": year, "last": 0}],
-        )
-        last = db.session.execute(
-            sa.update(ReceiptSequence)
-            .where(ReceiptSequence.year == year)
-            .values(last=ReceiptSequence.last + wanted[year])
-            .returning(ReceiptSequence.last)
-            .execution_options(synchronize_session=False)
-        ).scalar_one()
-        first[year] = last - wanted[year] + 1
-    numbers = []
-    for year in years:
-        numbers.append(f"HD-{year}-{first[year]:06d}")
-        first[year] += 1
-    return numbers
 
 
 def _insert_donations(
