@@ -174,7 +174,7 @@ def stage(batch: DonationBatch, text: str) -> tuple[int, list[str]]:
     )
     matched = _match_sponsors(lines)
     db.session.execute(
-        sa.insert(StatementLine),
+        sa.insert(StatementLine.__table__),  # Core: none of the ORM bulk path's per-row work
         [
             {
                 "batch_id": batch.id,
