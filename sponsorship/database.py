@@ -5,6 +5,7 @@ production, SQLite in development and most tests.
 """
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -93,6 +94,82 @@ def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = Fals
         .values({column: target + values.c.v if add else values.c.v})
         .execution_options(synchronize_session=False)
     )
+
+
+def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
+    """Return `rows` as a table of the named, typed `columns`, sent as one or two parameters.
+
+    Lets one statement join many Python values (a chunk's ids, their new transaction ids)
+    without a parameter per value: `unnest` of one array per column on PostgreSQL, `json_each`
+    of one JSON array of rows on SQLite. Rows come back as they go in.
+    """
+    names = list(columns)
+    if is_postgresql():
+        arrays = [
+            sa.bindparam(f"{name}_{col}", [row[i] for row in rows], type_=postgresql.ARRAY(kind))
+            for i, (col, kind) in enumerate(columns.items())
+        ]
+        return (
+            sa.func.unnest(*arrays)
+            .table_valued(*(sa.column(col, kind) for col, kind in columns.items()))
+            .render_derived(name=name)
+        )
+    each = sa.func.json_each(
+        sa.bindparam(f"{name}_rows", json.dumps([list(row) for row in rows]), type_=sa.Text)
+    ).table_valued("value")
+    # The LIMIT keeps SQLite from flattening the subquery into a join, where it would read the
+    # whole JSON array again for every row it meets; materialised, it gets an automatic index.
+    return (
+        sa.select(
+            *(
+                sa.type_coerce(sa.func.json_extract(each.c.value, f"$[{i}]"), columns[col]).label(
+                    col
+                )
+                for i, col in enumerate(names)
+            )
+        )
+        .limit(-1)
+        .subquery(name)
+    )
+
+
+def json_object(*pairs) -> sa.ColumnElement:
+    """Build a JSON object in SQL from alternating keys and values (values may be JSON)."""
+    function = sa.func.json_build_object if is_postgresql() else sa.func.json_object
+    args = []
+    for index, item in enumerate(pairs):
+        args.append(sa.literal_column(f"'{item}'") if index % 2 == 0 else item)
+    return function(*args, type_=sa.JSON)
+
+
+def json_constant(value) -> sa.ColumnElement:
+    """Return JSON-safe `value` as a JSON value in SQL, to nest in `json_object`."""
+    text = sa.bindparam(None, json.dumps(value), type_=sa.Text)
+    if is_postgresql():
+        return sa.cast(text, postgresql.JSON)
+    return sa.func.json(text, type_=sa.JSON)
+
+
+def text_constant(value: str) -> sa.ColumnElement:
+    """Return a string parameter typed as text (PostgreSQL cannot infer it inside functions)."""
+    return sa.cast(sa.bindparam(None, value, type_=sa.Text), sa.Text)
+
+
+def position(haystack, needle) -> sa.ColumnElement:
+    """Return the 1-based position of `needle` in `haystack` in SQL, 0 when absent."""
+    if is_postgresql():
+        return sa.func.strpos(haystack, needle)
+    return sa.func.instr(haystack, needle)
+
+
+#: The characters Python's str.strip() removes: SQL's trim removes only spaces by default.
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def strip(value) -> sa.ColumnElement:
+    """Strip leading and trailing whitespace in SQL exactly as Python's str.strip() does."""
+    function = sa.func.btrim if is_postgresql() else sa.func.trim
+    return function(value, text_constant(WHITESPACE), type_=sa.Text)
 
 
 def install_sqlite_pragmas() -> None:
