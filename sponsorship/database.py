@@ -21,6 +21,8 @@ _installed = False
 #: True in a thread that only watches the database (a test's own thread while a live server or
 #: workers run): its transactions begin deferred, so its reads never hold the write lock.
 _deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
+#: True in a thread whose SQLite commits need not wait for the disk (see `sync_at_checkpoints`).
+_sync_at_checkpoints: ContextVar[bool] = ContextVar("sqlite_sync_at_checkpoints", default=False)
 #: How long a SQLite transaction waits for the write lock before "database is locked". Every
 #: transaction holds it from its first statement to its commit, so on a machine short of CPU a
 #: queue of requests can take seconds; a person would rather wait than see an error page.
@@ -96,14 +98,19 @@ def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = Fals
     )
 
 
-def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
-    """Return `rows` as a table of the named, typed `columns`, sent as one or two parameters.
+#: The temporary tables `rows_table` fills on SQLite, by name.
+_scratch = sa.MetaData()
 
-    Lets one statement join many Python values (a chunk's ids, their new transaction ids)
-    without a parameter per value: `unnest` of one array per column on PostgreSQL, `json_each`
-    of one JSON array of rows on SQLite. Rows come back as they go in.
+
+def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
+    """Return `rows` as a table of the named, typed `columns` to join in the next statements.
+
+    Lets a statement join many Python values (a chunk's ids, their new transaction ids)
+    without a parameter per value. The first column is the rows' key: unique, indexed.
+    PostgreSQL gets one array per column (`unnest`), hash-joined. SQLite gets a temporary
+    table of this connection, emptied and filled here: its planner scans a subquery (of
+    `json_each`, say) once per row it joins, where it searches a table's primary key.
     """
-    names = list(columns)
     if is_postgresql():
         arrays = [
             sa.bindparam(f"{name}_{col}", [row[i] for row in rows], type_=postgresql.ARRAY(kind))
@@ -114,23 +121,28 @@ def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tu
             .table_valued(*(sa.column(col, kind) for col, kind in columns.items()))
             .render_derived(name=name)
         )
-    each = sa.func.json_each(
-        sa.bindparam(f"{name}_rows", json.dumps([list(row) for row in rows]), type_=sa.Text)
-    ).table_valued("value")
-    # The LIMIT keeps SQLite from flattening the subquery into a join, where it would read the
-    # whole JSON array again for every row it meets; materialised, it gets an automatic index.
-    return (
-        sa.select(
+    table = _scratch.tables.get(name)
+    if table is None:
+        table = sa.Table(
+            name,
+            _scratch,
             *(
-                sa.type_coerce(sa.func.json_extract(each.c.value, f"$[{i}]"), columns[col]).label(
-                    col
-                )
-                for i, col in enumerate(names)
-            )
+                sa.Column(col, kind, primary_key=index == 0)
+                for index, (col, kind) in enumerate(columns.items())
+            ),
+            prefixes=["TEMPORARY"],
         )
-        .limit(-1)
-        .subquery(name)
-    )
+    if list(table.c.keys()) != list(columns):
+        raise ValueError(f"rows table {name!r} is already defined with other columns")
+    connection = db.session.connection()
+    table.create(connection, checkfirst=True)
+    connection.execute(table.delete())
+    if rows:
+        # The driver's own executemany: plain ints and strings need none of SQLAlchemy's
+        # per-row parameter processing, which cost more than the insert itself.
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608 - our own names
+    return table
 
 
 def json_object(*pairs) -> sa.ColumnElement:
@@ -204,7 +216,38 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "begin")
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
+            _set_synchronous(connection)
             connection.exec_driver_sql("BEGIN" if _deferred_begin.get() else "BEGIN IMMEDIATE")
+
+
+def _set_synchronous(connection) -> None:
+    """Make the connection's commits wait for the disk or not, as `sync_at_checkpoints` says.
+
+    SQLite refuses the change inside a transaction, so it is made here, before BEGIN, and only
+    when the connection's setting differs (it stays with the connection in the pool).
+    """
+    wanted = "NORMAL" if _sync_at_checkpoints.get() else "FULL"
+    info = connection.connection.info
+    if info.get("synchronous", "FULL") != wanted:
+        connection.exec_driver_sql(f"PRAGMA synchronous = {wanted}")
+        info["synchronous"] = wanted
+
+
+@contextlib.contextmanager
+def sync_at_checkpoints() -> Iterator[None]:
+    """Let this thread's SQLite commits skip waiting for the disk, for the block's duration.
+
+    For long work that commits often (paying a batch chunk by chunk): in WAL mode with
+    synchronous=NORMAL a commit is written to the log but not flushed to the disk, which
+    happens at the next checkpoint. A crash of the process loses nothing committed and the
+    database is never corrupted; a power failure may undo the last chunks committed, whole,
+    and a re-run redoes them. Other transactions keep synchronous=FULL. PostgreSQL is untouched.
+    """
+    token = _sync_at_checkpoints.set(True)
+    try:
+        yield
+    finally:
+        _sync_at_checkpoints.reset(token)
 
 
 @contextlib.contextmanager

@@ -233,9 +233,9 @@ def _or_null(value: sa.ColumnElement | None, column: sa.Column) -> sa.ColumnElem
 def _move_balances_of(transactions) -> None:
     """Add the entries of `transactions` (a subquery of ids) to their accounts' balances.
 
-    The same two steps as `_move_balances` (rows made to exist at zero, then moved in place),
-    each one statement over the entries grouped by balance key. PostgreSQL locks the rows in
-    key order first, so two bulk posts cannot deadlock on each other.
+    The entries are summed per balance key in one query; the sums then move the balances as
+    `_move_balances` moves them (rows made to exist at zero, then moved in place, in key order
+    on PostgreSQL so two bulk posts cannot deadlock), each one statement over all the keys.
     """
     entry = LedgerEntry.__table__
     account = entry.c.account
@@ -245,32 +245,41 @@ def _move_balances_of(transactions) -> None:
         (account == Account.SPONSOR_CREDIT, name + ":" + sa.cast(entry.c.sponsor_id, sa.String)),
         else_=name,
     )
-    totals = (
+    sums = db.session.execute(
         sa.select(
-            key.label("key"),
-            sa.func.min(account).label("account"),
-            sa.func.min(sa.case((account == Account.RESTRICTED, entry.c.pairing_id))).label(
-                "pairing_id"
-            ),
-            sa.func.min(sa.case((account == Account.SPONSOR_CREDIT, entry.c.sponsor_id))).label(
-                "sponsor_id"
-            ),
-            sa.func.sum(entry.c.amount_fen).label("total"),
+            key,
+            sa.func.min(name),
+            sa.func.min(sa.case((account == Account.RESTRICTED, entry.c.pairing_id))),
+            sa.func.min(sa.case((account == Account.SPONSOR_CREDIT, entry.c.sponsor_id))),
+            sa.func.sum(entry.c.amount_fen),
         )
         .where(entry.c.transaction_id.in_(transactions))
         .group_by(key)
         .having(sa.func.sum(entry.c.amount_fen) != 0)
-        .subquery("totals")
+        .order_by(key)
+    ).all()
+    if not sums:
+        return
+    moves = rows_table(
+        "balance_moves",
+        {
+            "key": sa.String(),
+            "account": sa.String(),
+            "pairing_id": sa.BigInteger(),
+            "sponsor_id": sa.BigInteger(),
+            "total": sa.BigInteger(),
+        },
+        [tuple(row) for row in sums],
     )
     balances = AccountBalance.__table__
     db.session.execute(
         insert_ignoring_conflicts(balances, "key").from_select(
             ["key", "account", "pairing_id", "sponsor_id", "balance_fen"],
             sa.select(
-                totals.c.key,
-                totals.c.account,
-                totals.c.pairing_id,
-                totals.c.sponsor_id,
+                moves.c.key,
+                moves.c.account,
+                moves.c.pairing_id,
+                moves.c.sponsor_id,
                 sa.literal(0, balances.c.balance_fen.type),
             ).where(sa.true()),  # SQLite: a WHERE keeps ON CONFLICT from reading as a join's ON
         )
@@ -278,14 +287,14 @@ def _move_balances_of(transactions) -> None:
     if is_postgresql():
         db.session.execute(
             sa.select(balances.c.key)
-            .where(balances.c.key.in_(sa.select(totals.c.key)))
+            .where(balances.c.key.in_(sa.select(moves.c.key)))
             .order_by(balances.c.key)
             .with_for_update()
         )
     db.session.execute(
         sa.update(balances)
-        .where(balances.c.key == totals.c.key)
-        .values(balance_fen=balances.c.balance_fen + totals.c.total)
+        .where(balances.c.key == moves.c.key)
+        .values(balance_fen=balances.c.balance_fen + moves.c.total)
         .execution_options(synchronize_session=False)
     )
 

@@ -67,15 +67,7 @@ def pay_chunk(
     if not ids:
         return 0
     chunk = sa.select(rows_table("chunk", {"id": sa.BigInteger()}, [(i,) for i in ids]).c.id)
-    flipped = db.session.execute(
-        sa.update(Payout)
-        .where(Payout.id.in_(chunk), Payout.status == PayoutStatus.PROPOSED)
-        .values(status=PayoutStatus.PAID, paid_on=paid_on, settled_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if flipped.rowcount != len(ids):
-        raise RuntimeError("payouts changed under the chunk; rolling it back")
-    _post_ledger(batch, chunk, len(ids), by)
+    _pay(batch, chunk, len(ids), paid_on, by)
     update_many(
         Payout.__table__.c.id, "bank_reference", [(pid, refs[pid]) for pid in ids if refs.get(pid)]
     )
@@ -99,8 +91,13 @@ def _check_references(refs: dict[int, str]) -> None:
             )
 
 
-def _post_ledger(batch: PayoutBatch, chunk: sa.Select, count: int, by: User | None) -> None:
-    """Post each payout's transaction, restricted (and general) → payouts, in a few statements."""
+def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: User | None) -> None:
+    """Post each payout's transaction, restricted (and general) → payouts, and mark it paid.
+
+    A few statements over the chunk, whatever its size. The payouts turn paid in the statement
+    that links their transactions, only if all of them were still waiting: the rows are the
+    caller's (locked on PostgreSQL, the one writer on SQLite), and a mismatch undoes the chunk.
+    """
     payouts = Payout.__table__
     cover = sa.case((payouts.c.general_fund_cover, payouts.c.shortfall_fen), else_=0)
     in_chunk = payouts.c.id.in_(chunk)
@@ -124,7 +121,7 @@ def _post_ledger(batch: PayoutBatch, chunk: sa.Select, count: int, by: User | No
             cover.label("cover_fen"),
             payouts.c.amount_fen,
         )
-        .where(in_chunk)
+        .where(in_chunk, payouts.c.status == PayoutStatus.PROPOSED)
         .subquery("paying")
     )
     posted = ledger.post_selected(
@@ -139,12 +136,19 @@ def _post_ledger(batch: PayoutBatch, chunk: sa.Select, count: int, by: User | No
         memo=sa.literal(f"payout {batch.key}-", sa.String) + sa.cast(source.c.key, sa.String),
         by=by,
     )
-    db.session.execute(
+    flipped = db.session.execute(
         sa.update(payouts)
-        .where(payouts.c.id == posted.c.key)
-        .values(transaction_id=posted.c.transaction_id)
+        .where(payouts.c.id == posted.c.key, payouts.c.status == PayoutStatus.PROPOSED)
+        .values(
+            status=PayoutStatus.PAID,
+            paid_on=paid_on,
+            settled_at=utcnow(),
+            transaction_id=posted.c.transaction_id,
+        )
         .execution_options(synchronize_session=False)
     )
+    if flipped.rowcount != count:
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
     audit.record("batch.paid_chunk", batch, detail=f"payouts={count} total_fen={total}", user=by)
 
 
