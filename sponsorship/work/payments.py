@@ -9,7 +9,7 @@ from sponsorship.database import sync_at_checkpoints
 from sponsorship.extensions import db
 from sponsorship.models import PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
-from sponsorship.services.payouts.payments import pay_chunk
+from sponsorship.services.payouts.payments import pay_chunk_ids
 
 
 def pay_in_chunks(
@@ -32,23 +32,30 @@ def pay_in_chunks(
 
 def _pay_in_chunks(batch_id, paid_on, by_id, size, only, after_chunk) -> int:
     total = 0
+    after = 0
     while True:
         # Reloaded each round: the commit expired it, and the last chunk may have closed it.
         batch = db.session.get(PayoutBatch, batch_id)
         if batch.status == PayoutBatchStatus.CLOSED:
             return total
         by = db.session.get(User, by_id) if by_id else None
-        done = pay_chunk(
+        ids = pay_chunk_ids(
             batch,
             paid_on=paid_on,
             size=size,
             only=None if only is None else list(only),
             bank_references=only,
             by=by,
+            after=after,
         )
         db.session.commit()
-        if not done:
-            return total
-        total += done
+        if not ids:
+            if after == 0:
+                return total
+            # Past the last id: once more from the start, for payouts another payer held.
+            after = 0
+            continue
+        after = ids[-1]
+        total += len(ids)
         if after_chunk:
             after_chunk(total)

@@ -165,20 +165,12 @@ def post_selected(
     rows, not a loop. Returns a table of (key, transaction_id) to join the new ids.
     """
     moving = [sa.case((leg.amount_fen != 0, 1), else_=0) for leg in legs]
-    unbalanced = db.session.execute(
-        sa.select(source.c.key)
-        .where(
-            sa.or_(
-                sum(leg.amount_fen for leg in legs) != 0,
-                sum(moving) < 2,
-            )
-        )
-        .order_by(source.c.key)
-        .limit(1)
-    ).first()
-    if unbalanced is not None:
-        raise ValueError(f"unbalanced transaction for {unbalanced.key}")
-    keys = list(db.session.scalars(sa.select(source.c.key).order_by(source.c.key)))
+    unbalanced = sa.or_(sum(leg.amount_fen for leg in legs) != 0, sum(moving) < 2)
+    rows = db.session.execute(sa.select(source.c.key, unbalanced).order_by(source.c.key)).all()
+    for key, wrong in rows:
+        if wrong:
+            raise ValueError(f"unbalanced transaction for {key}")
+    keys = [key for key, _ in rows]
     if not keys:
         return None
     posted = rows_table(

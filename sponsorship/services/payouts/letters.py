@@ -37,7 +37,8 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     common = common_context("", LANGUAGE)
     child = Child
     home = aliased(Child, name="home")  # the guardian's first child: where letters to them go
-    regions = cols.RegionRows(db.session.scalars(_regions_of(chunk)))
+    homes = _homes(chunk)
+    regions = cols.RegionRows(db.session.scalars(_regions_of(chunk, homes)))
     card_region = regions.table("card_region")
     home_region = regions.table("home_region")
     sponsor_region = regions.table("sponsor_region")
@@ -80,17 +81,12 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
         .outerjoin(card_region, card_region.c.id == child.region_id)
         .where(Payout.id.in_(chunk))
     )
-    first_child = (
-        sa.select(sa.func.min(Child.id))
-        .where(Child.guardian_id == Guardian.id)
-        .correlate(Guardian)
-        .scalar_subquery()
-    )
     places = cols.places_of(home_region)
     channel, to = cols.guardian_columns(Guardian.mobile, home.address, places, Guardian.name)
     guardians = (
         paid.join(Guardian, Guardian.id == child.guardian_id)
-        .join(home, home.id == first_child)
+        .outerjoin(homes, homes.c.guardian_id == Guardian.id)
+        .join(home, home.id == sa.func.coalesce(homes.c.child_id, child.id))
         .outerjoin(home_region, home_region.c.id == home.region_id)
         .add_columns(
             sa.literal(LetterKind.PAYOUT_NOTICE.value, sa.String).label("kind"),
@@ -139,14 +135,36 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     )
 
 
-def _regions_of(chunk: sa.Select) -> sa.Select:
-    """Select the regions the chunk's letters name: the children's, their guardians' other
-    children's (a guardian's letters go to their first child's home), the caring parents'."""
-    children = sa.select(Child.guardian_id).join(Payout, Payout.child_id == Child.id)
+def _homes(chunk: sa.Select):
+    """The first child (lowest id) of each of the chunk's guardians of several children, as a
+    table: `recipient_of` sends a guardian's letters to their first child's home. Every other
+    guardian's first child is the paid child itself."""
+    guardians = (
+        sa.select(Child.guardian_id)
+        .join(Payout, Payout.child_id == Child.id)
+        .where(Payout.id.in_(chunk))
+    )
+    rows = db.session.execute(
+        sa.select(Child.guardian_id, sa.func.min(Child.id))
+        .where(Child.guardian_id.in_(guardians))
+        .group_by(Child.guardian_id)
+        .having(sa.func.count() > 1)
+    ).all()
+    return rows_table(
+        "letter_homes",
+        {"guardian_id": sa.BigInteger(), "child_id": sa.BigInteger()},
+        [tuple(row) for row in rows],
+    )
+
+
+def _regions_of(chunk: sa.Select, homes) -> sa.Select:
+    """Select the regions the chunk's letters name: the children's, their guardians' first
+    children's, the caring parents'."""
     return sa.union(
-        sa.select(Child.region_id).where(
-            Child.guardian_id.in_(children.where(Payout.id.in_(chunk)))
-        ),
+        sa.select(Child.region_id)
+        .join(Payout, Payout.child_id == Child.id)
+        .where(Payout.id.in_(chunk)),
+        sa.select(Child.region_id).join(homes, homes.c.child_id == Child.id),
         sa.select(Sponsor.region_id)
         .join(Pairing, Pairing.sponsor_id == Sponsor.id)
         .join(Payout, Payout.pairing_id == Pairing.id)

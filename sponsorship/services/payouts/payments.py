@@ -57,15 +57,38 @@ def pay_chunk(
     by: User | None = None,
 ) -> int:
     """Mark up to `size` unpaid payouts paid, posting their ledger transactions; return how many."""
+    return len(
+        pay_chunk_ids(
+            batch, paid_on=paid_on, size=size, only=only, bank_references=bank_references, by=by
+        )
+    )
+
+
+def pay_chunk_ids(
+    batch: PayoutBatch,
+    *,
+    paid_on: date,
+    size: int = 500,
+    only: Iterable[int] | None = None,
+    bank_references: dict[int, str] | None = None,
+    by: User | None = None,
+    after: int = 0,
+) -> list[int]:
+    """`pay_chunk`, taking only payouts whose id is above `after`; return the ids it paid.
+
+    A caller paying chunk by chunk starts each after the last id of the one before: finding
+    the next unpaid payouts from the first id on re-reads every paid one (PostgreSQL walks
+    the primary key), so paying a batch took time growing with the square of its size.
+    """
     _ensure_payable(batch)
     refs = bank_references or {}
     _check_references(refs)
-    stmt = unpaid(batch).order_by(Payout.id).limit(size)
+    stmt = unpaid(batch).where(Payout.id > after).order_by(Payout.id).limit(size)
     if only is not None:
         stmt = stmt.where(Payout.id.in_(list(only)))
     ids = list(db.session.scalars(skip_locked(stmt)))
     if not ids:
-        return 0
+        return []
     chunk = sa.select(rows_table("chunk", {"id": sa.BigInteger()}, [(i,) for i in ids]).c.id)
     _pay(batch, chunk, len(ids), paid_on, by)
     update_many(
@@ -74,7 +97,7 @@ def pay_chunk(
     queue_payout_letters(ids, paid_on)
     db.session.expire_all()
     close_if_done(batch, by=by)
-    return len(ids)
+    return ids
 
 
 def _check_references(refs: dict[int, str]) -> None:
