@@ -13,7 +13,9 @@ from sponsorship.services.letters.queue import queue_letter
 from sponsorship.services.payouts import bank_file
 from sponsorship.services.payouts import review as batches
 from sponsorship.services.payouts.build import build_batch
-from sponsorship.services.payouts.payments import pay_chunk
+from sponsorship.services.payouts.letters import queue_payout_letters
+from sponsorship.services.payouts.payments import pay_chunk, pay_chunk_ids
+from tests.conftest import count
 from tests.factories import (
     make_child,
     make_guardian,
@@ -95,3 +97,39 @@ def test_the_letters_queued_in_sql_are_the_ones_queue_letter_writes(frozen):
     addresses = {row[8] for row in in_sql.values()}
     assert any(a.startswith("稔山镇长排村1号\n王芳") for a in addresses)  # a guardian of two
     assert {row[5] for row in in_sql.values()} == {"sms", "email", "post"}
+
+
+def test_queuing_a_chunks_letters_again_queues_none(frozen):
+    frozen(datetime(2026, 9, 10, 2, tzinfo=UTC))
+    _programme()
+    staff, finance = make_user(Role.STAFF), make_user(Role.FINANCE)
+    batch = build_batch("2026-09", date(2026, 9, 1), by=staff)
+    batches.submit(batch, by=staff)
+    batches.approve(batch, by=finance)
+    bank_file.export(batch, "csv", by=finance)
+    ids = pay_chunk_ids(batch, paid_on=PAID_ON, size=5, by=finance)
+    queued = count(Letter)
+    assert queued == 2 * len(ids) + count(Letter, ~Letter.reference.like("payout:%"))
+
+    assert queue_payout_letters(ids, PAID_ON) == 0  # the dedupe key: the database skips them
+    payout = db.session.get(Payout, ids[0])
+    notice = queue_letter(
+        LetterKind.PAYOUT_NOTICE, payout.child.guardian, f"payout:{payout.id}", child=payout.child
+    )
+    assert notice is None
+    assert count(Letter) == queued
+
+
+def test_a_chunk_after_an_id_pays_only_payouts_above_it(frozen):
+    frozen(datetime(2026, 9, 10, 2, tzinfo=UTC))
+    _programme()
+    staff, finance = make_user(Role.STAFF), make_user(Role.FINANCE)
+    batch = build_batch("2026-09", date(2026, 9, 1), by=staff)
+    batches.submit(batch, by=staff)
+    batches.approve(batch, by=finance)
+    bank_file.export(batch, "csv", by=finance)
+    every = list(db.session.scalars(sa.select(Payout.id).order_by(Payout.id)))
+
+    later = pay_chunk_ids(batch, paid_on=PAID_ON, size=3, after=every[4], by=finance)
+    assert later == every[5:8]
+    assert pay_chunk_ids(batch, paid_on=PAID_ON, size=3, by=finance) == every[:3]
