@@ -182,23 +182,25 @@ def queue_selected(
         "created_at": sa.literal(now, letters.c.created_at.type),
     }
     before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(letters.c.id), 0)))
-    new = db.session.execute(
+    db.session.execute(
         _insert_new().from_select(
             list(columns),
             # SQLite: the WHERE keeps ON CONFLICT from reading as a join's ON.
             sa.select(*columns.values()).where(sa.true()),
         )
-    ).rowcount
-    if not new:
-        return 0
-    # Checked on the rows just written (by their ids, no join again): the caller's
-    # transaction is refused whole, as `_row` refuses before writing.
-    name, reference = db.session.execute(
+    )
+    # The rows just written, found by their ids (no join again): counted here (the driver's
+    # rowcount is -1 on PostgreSQL for this statement) and checked, refusing the caller's
+    # transaction whole as `_row` refuses before writing.
+    new, name, reference = db.session.execute(
         sa.select(
+            sa.func.count(),
             sa.func.max(sa.func.length(letters.c.recipient_name)),
             sa.func.max(sa.func.length(letters.c.reference)),
         ).where(letters.c.id > before)
     ).one()
+    if not new:
+        return 0
     if name > letters.c.recipient_name.type.length:
         raise DomainError(_l("The recipient's name is too long for a letter; shorten it first."))
     if reference > letters.c.reference.type.length:
