@@ -159,6 +159,8 @@ def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: Us
         memo=sa.literal(f"payout {batch.key}-", sa.String) + sa.cast(source.c.key, sa.String),
         by=by,
     )
+    if posted is None:  # none of them was still waiting
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
     flipped = db.session.execute(
         sa.update(payouts)
         .where(payouts.c.id == posted.c.key, payouts.c.status == PayoutStatus.PROPOSED)
