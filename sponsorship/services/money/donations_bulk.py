@@ -26,7 +26,6 @@ from sponsorship.models import (
     Donation,
     DonationBatch,
     Instalment,
-    LedgerTransaction,
     Pairing,
     Pledge,
     Sponsor,
@@ -110,19 +109,13 @@ def record_donations(
                 remainder_to=remainder,
             ),
             memo=receipt_no,
+            donation_id=donation_id,
         )
-        for r, remainder, receipt_no, parts in zip(
-            receipts, remainders, receipt_nos, paid, strict=True
+        for r, remainder, receipt_no, parts, donation_id in zip(
+            receipts, remainders, receipt_nos, paid, donation_ids, strict=True
         )
     ]
-    txn_ids = ledger.post_many(TransactionKind.DONATION, postings, by=by)
-    # `post_many` takes no donation: each transaction is tied to its donation here, in the
-    # transaction that posts it (no one can read it untied), as `ledger.post(donation=…)` does.
-    update_many(
-        LedgerTransaction.__table__.c.id,
-        "donation_id",
-        list(zip(txn_ids, donation_ids, strict=True)),
-    )
+    ledger.post_many(TransactionKind.DONATION, postings, by=by)
     audit.record_many(
         "donation.recorded",
         Donation.__tablename__,

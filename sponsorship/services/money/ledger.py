@@ -12,7 +12,6 @@ from sponsorship.clock import utcnow
 from sponsorship.database import (
     insert_ignoring_conflicts,
     is_postgresql,
-    rows_table,
     update_many,
 )
 from sponsorship.errors import DomainError
@@ -45,10 +44,11 @@ class Leg:
 
 @dataclass(frozen=True)
 class Posting:
-    """One transaction for `post_many`: its legs and its memo."""
+    """One transaction for `post_many`: its legs, its memo, the donation it records."""
 
     legs: Sequence[Leg]
     memo: str = ""
+    donation_id: int | None = None
 
 
 def _balanced(legs: Sequence[Leg]) -> list[Leg]:
@@ -106,7 +106,7 @@ def post_many(
     checked = [_balanced(posting.legs) for posting in postings]
     if not checked:
         return []
-    txn_ids = _reserve_transaction_ids(len(checked))
+    txn_ids = reserve_transaction_ids(len(checked))
     now = utcnow()
     by_id = by.id if by else None
     db.session.execute(
@@ -116,6 +116,7 @@ def post_many(
                 "id": txn_id,
                 "kind": kind.value,
                 "memo": posting.memo,
+                "donation_id": posting.donation_id,
                 "created_at": now,
                 "created_by_id": by_id,
             }
@@ -142,159 +143,7 @@ def post_many(
     return txn_ids
 
 
-@dataclass(frozen=True)
-class SqlLeg:
-    """One leg of every transaction `post_selected` posts: SQL over the source's columns."""
-
-    account: Account
-    amount_fen: sa.ColumnElement
-    pairing_id: sa.ColumnElement | None = None
-    sponsor_id: sa.ColumnElement | None = None
-
-
-def post_selected(
-    kind: TransactionKind,
-    source: sa.Subquery,
-    *,
-    legs: Sequence[SqlLeg],
-    memo: sa.ColumnElement,
-    by: User | None = None,
-):
-    """Post one transaction per row of `source` (keyed by its `key` column), in SQL.
-
-    Each row's `legs` (expressions over `source`) must sum to zero with at least two that move
-    money, checked over every row before anything is written, as `post_many` checks its
-    postings. Transactions, entries and balances are each written by a statement over the
-    rows, not a loop. Returns a table of (key, transaction_id) to join the new ids.
-    """
-    moving = [sa.case((leg.amount_fen != 0, 1), else_=0) for leg in legs]
-    unbalanced = sa.or_(sum(leg.amount_fen for leg in legs) != 0, sum(moving) < 2)
-    rows = db.session.execute(sa.select(source.c.key, unbalanced).order_by(source.c.key)).all()
-    for key, wrong in rows:
-        if wrong:
-            raise ValueError(f"unbalanced transaction for {key}")
-    keys = [key for key, _ in rows]
-    if not keys:
-        return None
-    posted = rows_table(
-        "posted",
-        {"key": sa.BigInteger(), "transaction_id": sa.BigInteger()},
-        list(zip(keys, _reserve_transaction_ids(len(keys)), strict=True)),
-    )
-    now = utcnow()
-    joined = source.join(posted, posted.c.key == source.c.key)
-    txn = LedgerTransaction.__table__
-    db.session.execute(
-        txn.insert().from_select(
-            ["id", "kind", "memo", "created_at", "created_by_id"],
-            sa.select(
-                posted.c.transaction_id,
-                sa.literal(kind, txn.c.kind.type),
-                memo,
-                sa.literal(now, txn.c.created_at.type),
-                sa.literal(by.id if by else None, txn.c.created_by_id.type),
-            ).select_from(joined),
-        )
-    )
-    entry = LedgerEntry.__table__
-    db.session.execute(
-        entry.insert().from_select(
-            ["transaction_id", "account", "amount_fen", "pairing_id", "sponsor_id", "created_at"],
-            sa.union_all(
-                *(
-                    sa.select(
-                        posted.c.transaction_id,
-                        sa.literal(leg.account, entry.c.account.type),
-                        leg.amount_fen,
-                        _or_null(leg.pairing_id, entry.c.pairing_id),
-                        _or_null(leg.sponsor_id, entry.c.sponsor_id),
-                        sa.literal(now, entry.c.created_at.type),
-                    )
-                    .select_from(joined)
-                    .where(leg.amount_fen != 0)
-                    for leg in legs
-                )
-            ),
-        )
-    )
-    _move_balances_of(sa.select(posted.c.transaction_id).scalar_subquery())
-    return posted
-
-
-def _or_null(value: sa.ColumnElement | None, column: sa.Column) -> sa.ColumnElement:
-    return value if value is not None else sa.null().cast(column.type)
-
-
-def _move_balances_of(transactions) -> None:
-    """Add the entries of `transactions` (a subquery of ids) to their accounts' balances.
-
-    The entries are summed per balance key in one query; the sums then move the balances as
-    `_move_balances` moves them (rows made to exist at zero, then moved in place, in key order
-    on PostgreSQL so two bulk posts cannot deadlock), each one statement over all the keys.
-    """
-    entry = LedgerEntry.__table__
-    account = entry.c.account
-    name = sa.cast(account, sa.String)
-    key = sa.case(
-        (account == Account.RESTRICTED, name + ":" + sa.cast(entry.c.pairing_id, sa.String)),
-        (account == Account.SPONSOR_CREDIT, name + ":" + sa.cast(entry.c.sponsor_id, sa.String)),
-        else_=name,
-    )
-    sums = db.session.execute(
-        sa.select(
-            key,
-            sa.func.min(name),
-            sa.func.min(sa.case((account == Account.RESTRICTED, entry.c.pairing_id))),
-            sa.func.min(sa.case((account == Account.SPONSOR_CREDIT, entry.c.sponsor_id))),
-            sa.func.sum(entry.c.amount_fen),
-        )
-        .where(entry.c.transaction_id.in_(transactions))
-        .group_by(key)
-        .having(sa.func.sum(entry.c.amount_fen) != 0)
-        .order_by(key)
-    ).all()
-    if not sums:
-        return
-    moves = rows_table(
-        "balance_moves",
-        {
-            "key": sa.String(),
-            "account": sa.String(),
-            "pairing_id": sa.BigInteger(),
-            "sponsor_id": sa.BigInteger(),
-            "total": sa.BigInteger(),
-        },
-        [tuple(row) for row in sums],
-    )
-    balances = AccountBalance.__table__
-    db.session.execute(
-        insert_ignoring_conflicts(balances, "key").from_select(
-            ["key", "account", "pairing_id", "sponsor_id", "balance_fen"],
-            sa.select(
-                moves.c.key,
-                moves.c.account,
-                moves.c.pairing_id,
-                moves.c.sponsor_id,
-                sa.literal(0, balances.c.balance_fen.type),
-            ).where(sa.true()),  # SQLite: a WHERE keeps ON CONFLICT from reading as a join's ON
-        )
-    )
-    if is_postgresql():
-        db.session.execute(
-            sa.select(balances.c.key)
-            .where(balances.c.key.in_(sa.select(moves.c.key)))
-            .order_by(balances.c.key)
-            .with_for_update()
-        )
-    db.session.execute(
-        sa.update(balances)
-        .where(balances.c.key == moves.c.key)
-        .values(balance_fen=balances.c.balance_fen + moves.c.total)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _reserve_transaction_ids(count: int) -> list[int]:
+def reserve_transaction_ids(count: int) -> list[int]:
     """Take `count` ledger transaction ids, so one multi-row INSERT can write them all.
 
     PostgreSQL draws them from the table's sequence. SQLite numbers them max(id) + 1 on: it has

@@ -26,8 +26,7 @@ from sponsorship.models.enums import (
     TransactionKind,
 )
 from sponsorship.services.core import audit, background
-from sponsorship.services.money import ledger
-from sponsorship.services.money.ledger import SqlLeg
+from sponsorship.services.money.ledger_selected import SqlLeg, post_selected
 from sponsorship.services.payouts.letters import queue_payout_letters
 
 
@@ -147,7 +146,7 @@ def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: Us
         .where(in_chunk, payouts.c.status == PayoutStatus.PROPOSED)
         .subquery("paying")
     )
-    posted = ledger.post_selected(
+    posted = post_selected(
         TransactionKind.PAYOUT,
         source,
         legs=[

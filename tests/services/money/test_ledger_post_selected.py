@@ -10,7 +10,8 @@ from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, LedgerEntry, LedgerTransaction
 from sponsorship.models.enums import Account, TransactionKind
 from sponsorship.services.money import ledger, ledger_check
-from sponsorship.services.money.ledger import Leg, Posting, SqlLeg
+from sponsorship.services.money.ledger import Leg, Posting
+from sponsorship.services.money.ledger_selected import SqlLeg, post_selected
 from tests.conftest import count
 from tests.factories import make_paid_pairing
 
@@ -37,7 +38,7 @@ def _source(rows: list[tuple[int, int, int, int]]):
 
 def _post(rows):
     source = _source(rows)
-    return ledger.post_selected(
+    return post_selected(
         TransactionKind.PAYOUT,
         source,
         legs=[
