@@ -261,10 +261,6 @@ def main() -> None:
             fill([letter])
             rendered += bool(letter.body)
         render_s = time.perf_counter() - started
-        if db.engine.dialect.name == "postgresql":
-            # ledger_check's NOT IN hashes the legs' keys only when they fit in work_mem: the
-            # 4 MB default does not hold 100,000 of them, and the check then ran for minutes.
-            db.session.execute(sa.text("SET work_mem = '64MB'"))
         started = time.perf_counter()
         problems = ledger_check.verify()
         verify_s = time.perf_counter() - started
