@@ -261,7 +261,9 @@ def main() -> None:
             fill([letter])
             rendered += bool(letter.body)
         render_s = time.perf_counter() - started
+        started = time.perf_counter()
         problems = ledger_check.verify()
+        verify_s = time.perf_counter() - started
     print(
         json.dumps(
             {
@@ -276,6 +278,7 @@ def main() -> None:
                 "render_1000_letters_s": round(render_s, 3),
                 "rendered": rendered,
                 "ledger_ok": not problems,
+                "ledger_verify_s": round(verify_s, 3),
             }
         )
     )

@@ -2,7 +2,8 @@
 
     python benchmarks/statements.py --lines 20000 [--database-url postgresql+psycopg://...]
 
-Seeds caring parents (as benchmarks/batch.py does), writes a CSV statement whose payers match
+Seeds caring parents (as benchmarks/batch.py does), each with a pledge of two instalments for
+their pairing (the first overdue, the second due), writes a CSV statement whose payers match
 by mobile, by name or not at all, then stages it (checked whole) and records it chunk by chunk
 (`work.statements.import_in_chunks`, as the background work does). Meanwhile a second
 connection writes an audit row in a loop, each its own transaction, and the longest of those
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,7 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from batch import fresh_app, seed
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, Donation, StatementLine
+from sponsorship.models import (
+    Allocation,
+    AuditEvent,
+    Donation,
+    Instalment,
+    Pledge,
+    StatementLine,
+)
+from sponsorship.models.enums import InstalmentStatus, PaymentFrequency, PledgeStatus
 from sponsorship.services.money import bank_statements, donation_batches, ledger_check
 from sponsorship.work.statements import import_in_chunks
 
@@ -58,6 +67,7 @@ class Writer(threading.Thread):
         self.engine = engine
         self.stop = threading.Event()
         self.waits: list[float] = []
+        self.ends: list[float] = []
 
     def run(self) -> None:
         table = AuditEvent.__table__
@@ -72,14 +82,62 @@ class Writer(threading.Thread):
                     )
                 )
             self.waits.append(time.perf_counter() - started)
+            self.ends.append(time.perf_counter())
             time.sleep(0.02)
+
+
+def seed_pledges(n: int) -> None:
+    """Give each of the N pairings a pledge of 600 yuan in two instalments, set-based."""
+    now = datetime(2026, 8, 1, tzinfo=UTC)
+    for start in range(0, n, 20_000):
+        ids = range(start + 1, min(n, start + 20_000) + 1)
+        db.session.execute(
+            sa.insert(Pledge),
+            [
+                {
+                    "id": i,
+                    "pairing_id": i,
+                    "school_year": 2026,
+                    "amount_fen": 60_000,
+                    "frequency": PaymentFrequency.SEMESTER,
+                    "status": PledgeStatus.ACTIVE,
+                    "created_at": now,
+                }
+                for i in ids
+            ],
+        )
+        db.session.execute(
+            sa.insert(Instalment),
+            [
+                {
+                    "id": 2 * i - 2 + seq,
+                    "pledge_id": i,
+                    "seq": seq,
+                    "due_on": due,
+                    "amount_fen": 30_000,
+                    "paid_fen": 0,
+                    "status": status,
+                }
+                for i in ids
+                for seq, due, status in (
+                    (1, date(2026, 9, 1), InstalmentStatus.OVERDUE),
+                    (2, date(2027, 3, 1), InstalmentStatus.DUE),
+                )
+            ],
+        )
+    db.session.commit()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--sponsors", type=int, default=20_000)
-    parser.add_argument("--chunk", type=int, default=200)
+    parser.add_argument(
+        "--chunk", type=int, default=None, help="lines per chunk (default: the app's sizing)"
+    )
+    parser.add_argument(
+        "--pause", type=float, default=None, help="seconds between chunks (default: the app's)"
+    )
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/statements.db"
@@ -88,6 +146,7 @@ def main() -> None:
     with app.app_context():
         app.config["FROZEN_NOW"] = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
         seed(args.sponsors)
+        seed_pledges(args.sponsors)
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
@@ -103,8 +162,12 @@ def main() -> None:
         started = time.perf_counter()
         staged, errors = bank_statements.stage(batch, text)
         db.session.commit()
-        stage_s = time.perf_counter() - started
-        recorded = import_in_chunks(batch.id, size=args.chunk)
+        staged_at = time.perf_counter()
+        stage_s = staged_at - started
+        chunks = []
+        recorded = import_in_chunks(
+            batch.id, size=args.chunk, pause_s=args.pause, after_chunk=chunks.append
+        )
         import_s = time.perf_counter() - started
         writer.stop.set()
         writer.join()
@@ -114,6 +177,12 @@ def main() -> None:
             sa.select(sa.func.count()).where(StatementLine.sponsor_id.is_not(None))
         )
         problems = ledger_check.verify()
+        allocated = db.session.scalar(sa.select(sa.func.count()).select_from(Allocation))
+        longest = max(range(len(writer.waits)), key=writer.waits.__getitem__, default=None)
+        # The longest wait ended while staging (one transaction) or while recording (a chunk).
+        phase = (
+            "" if longest is None else "stage" if writer.ends[longest] <= staged_at else "record"
+        )
     print(
         json.dumps(
             {
@@ -126,8 +195,13 @@ def main() -> None:
                 "matched": matched,
                 "stage_s": round(stage_s, 3),
                 "import_s": round(import_s, 3),
+                "chunk": args.chunk,
+                "chunks": len(chunks),
                 "other_writes": len(writer.waits),
                 "other_writer_longest_wait_s": round(max(writer.waits, default=0), 3),
+                "longest_wait_in": phase,
+                "waits_over_0_5_s": sum(wait > 0.5 for wait in writer.waits),
+                "allocations": allocated,
                 "ledger_ok": not problems,
             }
         )

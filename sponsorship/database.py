@@ -5,6 +5,7 @@ production, SQLite in development and most tests.
 """
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -20,6 +21,8 @@ _installed = False
 #: True in a thread that only watches the database (a test's own thread while a live server or
 #: workers run): its transactions begin deferred, so its reads never hold the write lock.
 _deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
+#: True in a thread whose SQLite commits need not wait for the disk (see `sync_at_checkpoints`).
+_sync_at_checkpoints: ContextVar[bool] = ContextVar("sqlite_sync_at_checkpoints", default=False)
 #: How long a SQLite transaction waits for the write lock before "database is locked". Every
 #: transaction holds it from its first statement to its commit, so on a machine short of CPU a
 #: queue of requests can take seconds; a person would rather wait than see an error page.
@@ -95,6 +98,92 @@ def update_many(key_column, column: str, pairs: list[tuple], *, add: bool = Fals
     )
 
 
+#: The temporary tables `rows_table` fills on SQLite, by name.
+_scratch = sa.MetaData()
+
+
+def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
+    """Return `rows` as a table of the named, typed `columns` to join in the next statements.
+
+    Lets a statement join many Python values (a chunk's ids, their new transaction ids)
+    without a parameter per value. The first column is the rows' key: unique, indexed.
+    PostgreSQL gets one array per column (`unnest`), hash-joined. SQLite gets a temporary
+    table of this connection, emptied and filled here: its planner scans a subquery (of
+    `json_each`, say) once per row it joins, where it searches a table's primary key.
+    """
+    if is_postgresql():
+        arrays = [
+            sa.bindparam(f"{name}_{col}", [row[i] for row in rows], type_=postgresql.ARRAY(kind))
+            for i, (col, kind) in enumerate(columns.items())
+        ]
+        return (
+            sa.func.unnest(*arrays)
+            .table_valued(*(sa.column(col, kind) for col, kind in columns.items()))
+            .render_derived(name=name)
+        )
+    table = _scratch.tables.get(name)
+    if table is None:
+        table = sa.Table(
+            name,
+            _scratch,
+            *(
+                sa.Column(col, kind, primary_key=index == 0)
+                for index, (col, kind) in enumerate(columns.items())
+            ),
+            prefixes=["TEMPORARY"],
+        )
+    if list(table.c.keys()) != list(columns):
+        raise ValueError(f"rows table {name!r} is already defined with other columns")
+    connection = db.session.connection()
+    table.create(connection, checkfirst=True)
+    connection.execute(table.delete())
+    if rows:
+        # The driver's own executemany: plain ints and strings need none of SQLAlchemy's
+        # per-row parameter processing, which cost more than the insert itself.
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608 - our own names
+    return table
+
+
+def json_object(*pairs) -> sa.ColumnElement:
+    """Build a JSON object in SQL from alternating keys and values (values may be JSON)."""
+    function = sa.func.json_build_object if is_postgresql() else sa.func.json_object
+    args = []
+    for index, item in enumerate(pairs):
+        args.append(sa.literal_column(f"'{item}'") if index % 2 == 0 else item)
+    return function(*args, type_=sa.JSON)
+
+
+def json_constant(value) -> sa.ColumnElement:
+    """Return JSON-safe `value` as a JSON value in SQL, to nest in `json_object`."""
+    text = sa.bindparam(None, json.dumps(value), type_=sa.Text)
+    if is_postgresql():
+        return sa.cast(text, postgresql.JSON)
+    return sa.func.json(text, type_=sa.JSON)
+
+
+def text_constant(value: str) -> sa.ColumnElement:
+    """Return a string parameter typed as text (PostgreSQL cannot infer it inside functions)."""
+    return sa.cast(sa.bindparam(None, value, type_=sa.Text), sa.Text)
+
+
+def position(haystack, needle) -> sa.ColumnElement:
+    """Return the 1-based position of `needle` in `haystack` in SQL, 0 when absent."""
+    if is_postgresql():
+        return sa.func.strpos(haystack, needle)
+    return sa.func.instr(haystack, needle)
+
+
+#: The characters Python's str.strip() removes: SQL's trim removes only spaces by default.
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def strip(value) -> sa.ColumnElement:
+    """Strip leading and trailing whitespace in SQL exactly as Python's str.strip() does."""
+    function = sa.func.btrim if is_postgresql() else sa.func.trim
+    return function(value, text_constant(WHITESPACE), type_=sa.Text)
+
+
 def install_sqlite_pragmas() -> None:
     """Turn on foreign keys, WAL and a busy timeout, and start every SQLite transaction as a writer.
 
@@ -127,7 +216,38 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "begin")
     def _on_begin(connection):
         if connection.dialect.name == "sqlite":
+            _set_synchronous(connection)
             connection.exec_driver_sql("BEGIN" if _deferred_begin.get() else "BEGIN IMMEDIATE")
+
+
+def _set_synchronous(connection) -> None:
+    """Make the connection's commits wait for the disk or not, as `sync_at_checkpoints` says.
+
+    SQLite refuses the change inside a transaction, so it is made here, before BEGIN, and only
+    when the connection's setting differs (it stays with the connection in the pool).
+    """
+    wanted = "NORMAL" if _sync_at_checkpoints.get() else "FULL"
+    info = connection.connection.info
+    if info.get("synchronous", "FULL") != wanted:
+        connection.exec_driver_sql(f"PRAGMA synchronous = {wanted}")
+        info["synchronous"] = wanted
+
+
+@contextlib.contextmanager
+def sync_at_checkpoints() -> Iterator[None]:
+    """Let this thread's SQLite commits skip waiting for the disk, for the block's duration.
+
+    For long work that commits often (paying a batch chunk by chunk): in WAL mode with
+    synchronous=NORMAL a commit is written to the log but not flushed to the disk, which
+    happens at the next checkpoint. A crash of the process loses nothing committed and the
+    database is never corrupted; a power failure may undo the last chunks committed, whole,
+    and a re-run redoes them. Other transactions keep synchronous=FULL. PostgreSQL is untouched.
+    """
+    token = _sync_at_checkpoints.set(True)
+    try:
+        yield
+    finally:
+        _sync_at_checkpoints.reset(token)
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
-"""A separate process that pays a batch and kills itself (SIGKILL) at the Nth payout's letters
-(after the chunk's ledger entries were written, before its commit).
+"""A separate process that pays a batch and kills itself (SIGKILL) while queuing the letters of
+the chunk that holds the Nth payout (after the chunk's ledger entries were written and its
+payouts marked paid, before its commit).
 
 Usage: python -m tests.jobs.pay_batch_worker DATABASE_URL BATCH_ID KILL_AT CHUNK
 (KILL_AT 0: run to the end.)
@@ -12,7 +13,7 @@ from datetime import date
 
 from config import TestConfig
 from sponsorship.app import create_app
-from sponsorship.services.payouts import letters
+from sponsorship.services.payouts import payments
 from sponsorship.work.payments import pay_in_chunks
 
 
@@ -22,16 +23,16 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     app = create_app(Config)
     seen = 0
-    given_name = letters.given_name  # called once per payout while its letters are built
+    queue_letters = payments.queue_payout_letters  # called once per chunk, before its commit
 
-    def name_or_die(name):
+    def letters_or_die(payout_ids, paid_on):
         nonlocal seen
-        seen += 1
-        if kill_at and seen == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows flushed, not committed
-        return given_name(name)
+        seen += len(payout_ids)
+        if kill_at and seen >= kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: ledger rows written, not committed
+        return queue_letters(payout_ids, paid_on)
 
-    letters.given_name = name_or_die
+    payments.queue_payout_letters = letters_or_die
     with app.app_context():
         paid = pay_in_chunks(batch_id, paid_on=date(2026, 9, 10), size=chunk)
     print(f"paid {paid}")

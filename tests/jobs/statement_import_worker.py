@@ -1,5 +1,5 @@
-"""A separate process that records a staged statement and kills itself (SIGKILL) while recording
-its Nth line (inside a chunk's transaction, before its commit).
+"""A separate process that records a staged statement and kills itself (SIGKILL) in the chunk
+holding its Nth line, once that chunk's donations are written and before its commit.
 
 Usage: python -m tests.jobs.statement_import_worker DATABASE_URL BATCH_ID KILL_AT CHUNK
 (KILL_AT 0: run to the end.)
@@ -23,16 +23,17 @@ def main(url: str, batch_id: int, kill_at: int, chunk: int) -> None:
 
     app = create_app(Config)
     seen = 0
-    record = bank_statements.record_donation
+    record = bank_statements.record_donations
 
-    def record_or_die(**values):
+    def record_or_die(receipts, **values):
         nonlocal seen
-        seen += 1
-        if kill_at and seen == kill_at:
+        ids = record(receipts, **values)
+        seen += len(receipts)
+        if kill_at and seen >= kill_at:
             os.kill(os.getpid(), signal.SIGKILL)  # mid-chunk: donations flushed, not committed
-        return record(**values)
+        return ids
 
-    bank_statements.record_donation = record_or_die
+    bank_statements.record_donations = record_or_die
     with app.app_context():
         app.config["FROZEN_NOW"] = Config.FROZEN_NOW
         done = import_in_chunks(batch_id, size=chunk)

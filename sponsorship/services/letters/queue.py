@@ -47,6 +47,7 @@ __all__ = [
     "postal_queue",
     "queue_letter",
     "queue_many",
+    "queue_selected",
     "render_appeal",
     "resend",
 ]
@@ -131,6 +132,81 @@ def queue_many(letters: Sequence[Pending], *, about: str) -> int:
         db.session.execute(_insert_new(), new)
         audit.record("letter.queued_bulk", detail=f"{about} ({len(new)} letters)")
     return len(new)
+
+
+def queue_selected(
+    source: sa.Subquery, *, kinds: Iterable[LetterKind], language: str, about: str
+) -> int:
+    """Queue one letter per row of `source`, unrendered, in one INSERT … SELECT; return how many
+    are new.
+
+    `source` gives each letter's kind (one of `kinds`), recipient_type, recipient_id,
+    region_id, reference, channel, recipient_name, to_address and context (JSON built in SQL);
+    the rest of the row is what `_row` writes, the dedupe key included, so no path can queue a
+    letter another already has: the database skips it.
+    """
+    letters = Letter.__table__
+    kind = sa.cast(source.c.kind, sa.String)
+    version = sa.case(
+        *((kind == LetterKind(k).value, current_text(LetterKind(k), language)[2]) for k in kinds),
+        else_=0,
+    )
+    # dedupe_key(kind, recipient_type, recipient_id, reference), in SQL
+    dedupe = (
+        kind
+        + "|"
+        + sa.cast(source.c.recipient_type, sa.String)
+        + ":"
+        + sa.cast(source.c.recipient_id, sa.String)
+        + "|"
+        + source.c.reference
+    )
+    now = utcnow()
+    columns = {
+        "kind": source.c.kind,
+        "recipient_type": source.c.recipient_type,
+        "recipient_id": source.c.recipient_id,
+        "region_id": source.c.region_id,
+        "reference": source.c.reference,
+        "dedupe_key": dedupe,
+        "channel": source.c.channel,
+        "language": sa.literal(language, letters.c.language.type),
+        "recipient_name": source.c.recipient_name,
+        "to_address": source.c.to_address,
+        "subject": sa.literal("", letters.c.subject.type),
+        "body": sa.literal("", letters.c.body.type),
+        "template_version": version,
+        "context": source.c.context,
+        "status": sa.literal(LetterStatus.QUEUED.value, sa.String),
+        "attempts": sa.literal(0, sa.Integer),
+        "created_at": sa.literal(now, letters.c.created_at.type),
+    }
+    before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(letters.c.id), 0)))
+    db.session.execute(
+        _insert_new().from_select(
+            list(columns),
+            # SQLite: the WHERE keeps ON CONFLICT from reading as a join's ON.
+            sa.select(*columns.values()).where(sa.true()),
+        )
+    )
+    # The rows just written, found by their ids (no join again): counted here (the driver's
+    # rowcount is -1 on PostgreSQL for this statement) and checked, refusing the caller's
+    # transaction whole as `_row` refuses before writing.
+    new, name, reference = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(sa.func.length(letters.c.recipient_name)),
+            sa.func.max(sa.func.length(letters.c.reference)),
+        ).where(letters.c.id > before)
+    ).one()
+    if not new:
+        return 0
+    if name > letters.c.recipient_name.type.length:
+        raise DomainError(_l("The recipient's name is too long for a letter; shorten it first."))
+    if reference > letters.c.reference.type.length:
+        raise ValueError("letter reference too long")
+    audit.record("letter.queued_bulk", detail=f"{about} ({new} letters)")
+    return new
 
 
 def _insert_new():

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today
 from sponsorship.csv_input import CsvDictReader
+from sponsorship.database import update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -31,7 +32,7 @@ from sponsorship.models import (
 from sponsorship.models.enums import DonationBatchStatus, DonationMethod, RemainderTo
 from sponsorship.money import MAX_FEN, format_fen, parse_yuan
 from sponsorship.services.core import background
-from sponsorship.services.money.donations import record_donation
+from sponsorship.services.money.donations_bulk import Receipt, record_donations
 
 #: Header names accepted for each column, English or Chinese as banks export them.
 COLUMNS = {
@@ -141,13 +142,15 @@ def stage(batch: DonationBatch, text: str) -> tuple[int, list[str]]:
     Returns (lines staged, []) or (0, a message per bad row). Nothing is recorded yet: the
     lines become donations chunk by chunk, each chunk its own commit.
     """
+    # The file is read before the database is asked anything: on SQLite the first query takes
+    # the write lock, and a large statement's parsing need not hold it.
+    lines, errors = parse(text)
     if batch.status != DonationBatchStatus.OPEN:
         raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     if remaining(batch):
         raise DomainError(
             _l("A statement is still being imported into this batch; wait for it to finish.")
         )
-    lines, errors = parse(text)
     if errors:
         return 0, errors
     if not lines:
@@ -171,7 +174,7 @@ def stage(batch: DonationBatch, text: str) -> tuple[int, list[str]]:
     )
     matched = _match_sponsors(lines)
     db.session.execute(
-        sa.insert(StatementLine),
+        sa.insert(StatementLine.__table__),  # Core: none of the ORM bulk path's per-row work
         [
             {
                 "batch_id": batch.id,
@@ -211,11 +214,20 @@ def progress(batch: DonationBatch) -> tuple[int, int]:
 def record_chunk(batch: DonationBatch, *, size: int = 500, by: User | None = None) -> int:
     """Record up to `size` staged lines as donations in the caller's transaction; return how many.
 
-    A line turns recorded (its donation id set) in the same transaction as its donation, so a
-    crash loses a whole chunk or nothing and a re-run records exactly the lines left.
+    The lines are recorded together (`record_donations`: the effects of `record_donation` line
+    after line, in a few statements). A line turns recorded (its donation id set) in the same
+    transaction as its donation, so a crash loses a whole chunk or nothing and a re-run records
+    exactly the lines left.
     """
-    lines = db.session.scalars(
-        sa.select(StatementLine)
+    lines = db.session.execute(
+        sa.select(
+            StatementLine.id,
+            StatementLine.sponsor_id,
+            StatementLine.amount_fen,
+            StatementLine.received_on,
+            StatementLine.reference,
+            StatementLine.payer,
+        )
         .where(StatementLine.batch_id == batch.id, StatementLine.donation_id.is_(None))
         .order_by(StatementLine.row)
         .limit(size)
@@ -227,21 +239,25 @@ def record_chunk(batch: DonationBatch, *, size: int = 500, by: User | None = Non
         sponsor.id: sponsor
         for sponsor in db.session.scalars(sa.select(Sponsor).where(Sponsor.id.in_(sponsor_ids)))
     }
+    receipts = []
     for line in lines:
         sponsor = sponsors.get(line.sponsor_id)
-        donation = record_donation(
-            sponsor=sponsor,
-            amount_fen=line.amount_fen,
-            received_on=line.received_on,
-            method=DonationMethod.BANK,
-            remainder_to=RemainderTo.CREDIT if sponsor else RemainderTo.GENERAL,
-            bank_reference=line.reference,
-            donor_name=line.payer,
-            batch=batch,
-            by=by,
+        receipts.append(
+            Receipt(
+                sponsor=sponsor,
+                amount_fen=line.amount_fen,
+                received_on=line.received_on,
+                remainder_to=RemainderTo.CREDIT if sponsor else RemainderTo.GENERAL,
+                bank_reference=line.reference,
+                donor_name=line.payer,
+            )
         )
-        line.donation_id = donation.id
-    db.session.flush()
+    donation_ids = record_donations(receipts, method=DonationMethod.BANK, batch=batch, by=by)
+    update_many(
+        StatementLine.__table__.c.id,
+        "donation_id",
+        [(line.id, donation_id) for line, donation_id in zip(lines, donation_ids, strict=True)],
+    )
     return len(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -56,6 +57,35 @@ def next_receipt_no(year: int) -> str:
     return f"HD-{year}-{bumped:06d}"
 
 
+def next_receipt_nos(years: list[int]) -> list[str]:
+    """Issue the next receipt numbers, one per year given in order, each year's counter moved once.
+
+    Bulk recording's `next_receipt_no`: the same numbers, gapless per year, as many calls would.
+    """
+    wanted: dict[int, int] = defaultdict(int)
+    for year in years:
+        wanted[year] += 1
+    first: dict[int, int] = {}
+    for year in sorted(wanted):  # counters in one order, so two bulk imports cannot deadlock
+        db.session.execute(
+            insert_ignoring_conflicts(ReceiptSequence.__table__, "year"),
+            [{"year": year, "last": 0}],
+        )
+        last = db.session.execute(
+            sa.update(ReceiptSequence)
+            .where(ReceiptSequence.year == year)
+            .values(last=ReceiptSequence.last + wanted[year])
+            .returning(ReceiptSequence.last)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+        first[year] = last - wanted[year] + 1
+    numbers = []
+    for year in years:
+        numbers.append(f"HD-{year}-{first[year]:06d}")
+        first[year] += 1
+    return numbers
+
+
 def record_donation(
     *,
     sponsor: Sponsor | None,
@@ -76,26 +106,13 @@ def record_donation(
     A gift earmarked to a campaign (`for_campaign`) goes wholly to the campaign's fund, from a
     caring parent, a named donor or anonymously; it pays no instalments.
     """
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
-        raise TypeError("money is integer fen")
-    if amount_fen <= 0:
-        raise DomainError(_l("The amount must be more than zero."))
-    if amount_fen > MAX_FEN:
-        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
-    if received_on > today():
-        raise DomainError(_l("The date received cannot be in the future."))
+    check_receipt(amount_fen, received_on, batch, for_campaign)
     if for_campaign is not None:
         remainder_to = RemainderTo.CAMPAIGN
-        if not for_campaign.is_open:
-            raise DomainError(_l("This campaign is closed; nothing more can be added or changed."))
     elif remainder_to == RemainderTo.CAMPAIGN:
         raise DomainError(_l("Choose the campaign the gift is for."))
     elif sponsor is None:
         remainder_to = RemainderTo.GENERAL
-    if batch is not None and batch.campaign_id != (for_campaign.id if for_campaign else None):
-        raise DomainError(_l("This batch is for another campaign's gifts."))
-    if batch is not None and batch.status != DonationBatchStatus.OPEN:
-        raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
     donation = Donation(
         receipt_no=next_receipt_no(received_on.year),
         sponsor=sponsor,
@@ -114,42 +131,100 @@ def record_donation(
     db.session.add(donation)
     db.session.flush()
 
-    receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
-    legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor.id if sponsor else None)]
-    left = amount_fen
-    if for_campaign is not None:
-        legs.append(Leg(Account.CAMPAIGN, -amount_fen, campaign_id=for_campaign.id))
-        left = 0
+    paid = []
     paying = sponsor is not None and for_campaign is None
     for instalment, part in pay_oldest_first(sponsor, amount_fen) if paying else []:
         db.session.add(Allocation(donation=donation, instalment=instalment, amount_fen=part))
-        pairing_id = instalment.pledge.pairing_id
-        legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor.id))
-        left -= part
-    if left:
-        if remainder_to == RemainderTo.CREDIT:
-            legs.append(Leg(Account.SPONSOR_CREDIT, -left, sponsor_id=sponsor.id))
-        else:
-            legs.append(Leg(Account.GENERAL, -left, sponsor_id=sponsor.id if sponsor else None))
-    ledger.post(
-        TransactionKind.DONATION, _merge(legs), donation=donation, memo=donation.receipt_no, by=by
+        paid.append((instalment.pledge.pairing_id, part))
+    legs = donation_legs(
+        method,
+        amount_fen,
+        sponsor.id if sponsor else None,
+        paid,
+        remainder_to=remainder_to,
+        campaign_id=for_campaign.id if for_campaign else None,
     )
+    ledger.post(TransactionKind.DONATION, legs, donation=donation, memo=donation.receipt_no, by=by)
     audit.record(
         "donation.recorded",
         donation,
-        detail=f"{donation.receipt_no} amount_fen={amount_fen} remainder={remainder_to}",
+        detail=recorded_detail(donation.receipt_no, amount_fen, remainder_to),
         user=by,
     )
     if sponsor is not None:
         queue_letter(
             LetterKind.DONATION_THANKS,
             sponsor,
-            f"donation:{donation.id}",
-            amount_fen=amount_fen,
-            receipt_no=donation.receipt_no,
-            received_on=received_on,
+            thanks_reference(donation.id),
+            **thanks_context(donation.receipt_no, amount_fen, received_on),
         )
     return donation
+
+
+def check_receipt(
+    amount_fen: int,
+    received_on: date,
+    batch: DonationBatch | None,
+    campaign: Campaign | None = None,
+) -> None:
+    """Refuse money that cannot be recorded: not whole fen, not positive, too much, in the future,
+    to a closed campaign, or into a closed batch or another campaign's batch."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+        raise TypeError("money is integer fen")
+    if amount_fen <= 0:
+        raise DomainError(_l("The amount must be more than zero."))
+    if amount_fen > MAX_FEN:
+        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
+    if received_on > today():
+        raise DomainError(_l("The date received cannot be in the future."))
+    if campaign is not None and not campaign.is_open:
+        raise DomainError(_l("This campaign is closed; nothing more can be added or changed."))
+    if batch is not None and batch.campaign_id != (campaign.id if campaign else None):
+        raise DomainError(_l("This batch is for another campaign's gifts."))
+    if batch is not None and batch.status != DonationBatchStatus.OPEN:
+        raise DomainError(_l("This batch is closed; nothing more can be entered in it."))
+
+
+def donation_legs(
+    method: DonationMethod,
+    amount_fen: int,
+    sponsor_id: int | None,
+    paid: list[tuple[int, int]],
+    *,
+    remainder_to: RemainderTo,
+    campaign_id: int | None = None,
+) -> list[Leg]:
+    """Return a donation's ledger legs: money in, each (pairing, part) paid, the rest as chosen
+    (a gift earmarked to a campaign: all of it to the campaign's fund)."""
+    receipt_account = Account.CASH if method == DonationMethod.CASH else Account.BANK
+    legs = [Leg(receipt_account, amount_fen, sponsor_id=sponsor_id)]
+    if campaign_id is not None:
+        return [*legs, Leg(Account.CAMPAIGN, -amount_fen, campaign_id=campaign_id)]
+    left = amount_fen
+    for pairing_id, part in paid:
+        legs.append(Leg(Account.RESTRICTED, -part, pairing_id=pairing_id, sponsor_id=sponsor_id))
+        left -= part
+    if left:
+        if remainder_to == RemainderTo.CREDIT:
+            legs.append(Leg(Account.SPONSOR_CREDIT, -left, sponsor_id=sponsor_id))
+        else:
+            legs.append(Leg(Account.GENERAL, -left, sponsor_id=sponsor_id))
+    return _merge(legs)
+
+
+def thanks_reference(donation_id: int) -> str:
+    """Return the reference that makes a donation's thank-you letter unique."""
+    return f"donation:{donation_id}"
+
+
+def recorded_detail(receipt_no: str, amount_fen: int, remainder_to: RemainderTo) -> str:
+    """Return the detail of a donation's "donation.recorded" audit event."""
+    return f"{receipt_no} amount_fen={amount_fen} remainder={remainder_to}"
+
+
+def thanks_context(receipt_no: str, amount_fen: int, received_on: date) -> dict:
+    """Return the data of a donation's thank-you letter (DONATION_THANKS)."""
+    return {"amount_fen": amount_fen, "receipt_no": receipt_no, "received_on": received_on}
 
 
 def _merge(legs: list[Leg]) -> list[Leg]:

@@ -68,10 +68,17 @@ def refresh_status(instalment: Instalment, *, on: date | None = None) -> None:
     """Set an instalment's status from what is paid and its due date (waived stays waived)."""
     if instalment.status == InstalmentStatus.WAIVED:
         return
-    on = on or today()
-    if instalment.paid_fen >= instalment.amount_fen:
-        instalment.status = InstalmentStatus.PAID
-    elif instalment.due_on + grace() < on:
-        instalment.status = InstalmentStatus.OVERDUE
-    else:
-        instalment.status = InstalmentStatus.DUE
+    instalment.status = status_of(
+        instalment.paid_fen, instalment.amount_fen, instalment.due_on, on or today(), grace()
+    )
+
+
+def status_of(
+    paid_fen: int, amount_fen: int, due_on: date, on: date, grace: timedelta
+) -> InstalmentStatus:
+    """Return the status of an instalment that is not waived, from what is paid and when due."""
+    if paid_fen >= amount_fen:
+        return InstalmentStatus.PAID
+    if due_on + grace < on:
+        return InstalmentStatus.OVERDUE
+    return InstalmentStatus.DUE

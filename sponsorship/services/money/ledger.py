@@ -9,7 +9,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
-from sponsorship.database import insert_ignoring_conflicts, is_postgresql, update_many
+from sponsorship.database import (
+    insert_ignoring_conflicts,
+    is_postgresql,
+    update_many,
+)
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -40,10 +44,11 @@ class Leg:
 
 @dataclass(frozen=True)
 class Posting:
-    """One transaction for `post_many`: its legs and its memo."""
+    """One transaction for `post_many`: its legs, its memo, the donation it records."""
 
     legs: Sequence[Leg]
     memo: str = ""
+    donation_id: int | None = None
 
 
 def _balanced(legs: Sequence[Leg]) -> list[Leg]:
@@ -101,7 +106,7 @@ def post_many(
     checked = [_balanced(posting.legs) for posting in postings]
     if not checked:
         return []
-    txn_ids = _reserve_transaction_ids(len(checked))
+    txn_ids = reserve_transaction_ids(len(checked))
     now = utcnow()
     by_id = by.id if by else None
     db.session.execute(
@@ -111,6 +116,7 @@ def post_many(
                 "id": txn_id,
                 "kind": kind.value,
                 "memo": posting.memo,
+                "donation_id": posting.donation_id,
                 "created_at": now,
                 "created_by_id": by_id,
             }
@@ -137,7 +143,7 @@ def post_many(
     return txn_ids
 
 
-def _reserve_transaction_ids(count: int) -> list[int]:
+def reserve_transaction_ids(count: int) -> list[int]:
     """Take `count` ledger transaction ids, so one multi-row INSERT can write them all.
 
     PostgreSQL draws them from the table's sequence. SQLite numbers them max(id) + 1 on: it has

@@ -13,11 +13,13 @@ way: submit, approval by a second person, bank file, paid or failed. What differ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from sponsorship.clock import utcnow
 from sponsorship.database import update_many
 from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
@@ -76,11 +78,9 @@ def funding_problems(batch: PayoutBatch) -> list[Message]:
     return []
 
 
-def pay(batch: PayoutBatch, ids: Sequence[int], *, by: User | None = None) -> None:
-    """Post the paid payouts' transactions from the campaign's fund; their beneficiaries PAID.
-
-    The caller (`payments.pay_chunk`) has already turned the payouts paid in this transaction.
-    """
+def pay(batch: PayoutBatch, ids: Sequence[int], *, paid_on: date, by: User | None = None) -> None:
+    """Mark the chunk's payouts paid, each with its transaction from the campaign's fund, and
+    their beneficiaries PAID; refuse (nothing changed) when the fund holds too little."""
     campaign_id = batch.campaign_id
     rows = db.session.execute(
         sa.select(Payout.id, Payout.beneficiary_id, Payout.amount_fen)
@@ -90,6 +90,14 @@ def pay(batch: PayoutBatch, ids: Sequence[int], *, by: User | None = None) -> No
     total = sum(row.amount_fen for row in rows)
     if total > held(campaign_id):
         raise DomainError(short_of_funds(campaign_id, total))
+    flipped = db.session.execute(
+        sa.update(Payout)
+        .where(Payout.id.in_(list(ids)), Payout.status == PayoutStatus.PROPOSED)
+        .values(status=PayoutStatus.PAID, paid_on=paid_on, settled_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if flipped.rowcount != len(rows):
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
     postings = [
         Posting(
             [

@@ -1,10 +1,11 @@
 """Queue the two letters of each paid payout in bulk: a notice to the guardian, and to the
 sponsor "your child has received ...". The same letters `queue_letter` would write (same data,
-recipient, channel and dedupe key), queued through `queue_many` unrendered: their text is
+recipient, channel and dedupe key), queued through `queue_selected` unrendered: their text is
 rendered when they are delivered, printed or shown, not while the payment's chunk holds locks.
 
-One query reads the columns the letters need (no model objects: at 100,000 payouts loading
-them cost more than the payment itself); the recipient rules are the ones `recipient_of` uses.
+The rows are built in SQL, one INSERT … SELECT per kind over the chunk's payouts: the recipient
+rules are `recipient_of`'s (as `recipient_columns` states them in SQL), and the context is the
+one `plain_context` gives (child card, amount, date), built with `json_object`.
 """
 
 from __future__ import annotations
@@ -12,156 +13,160 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import today
+from sponsorship.database import json_constant, json_object, rows_table, text_constant
 from sponsorship.extensions import db
-from sponsorship.masking import age_this_year
-from sponsorship.models import Child, Guardian, Pairing, Payout, Region, Sponsor
-from sponsorship.models.child import given_name
-from sponsorship.models.enums import LetterKind
-from sponsorship.services.letters.queue import Pending, queue_many
-from sponsorship.services.letters.recipients import (
-    card_place,
-    common_context,
-    guardian_recipient,
-    place_names,
-    recipient_of,
-    sponsor_recipient,
-)
+from sponsorship.models import Child, Guardian, Pairing, Payout, Sponsor
+from sponsorship.models.enums import LetterKind, RecipientType
+from sponsorship.services.letters import recipient_columns as cols
+from sponsorship.services.letters import text
+from sponsorship.services.letters.queue import queue_selected
+from sponsorship.services.letters.recipients import common_context
 
 LANGUAGE = "zh"
 
 
 def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     """Queue PAYOUT_NOTICE and CHILD_RECEIVED for each payout; return how many were new."""
-    child, sponsor = Child, Sponsor
-    rows = db.session.execute(
-        sa.select(
-            Payout.id.label("payout_id"),
+    chunk = sa.select(
+        rows_table("letter_chunk", {"id": sa.BigInteger()}, [(i,) for i in payout_ids]).c.id
+    )
+    on = today()
+    common = common_context("", LANGUAGE)
+    child = Child
+    home = aliased(Child, name="home")  # the guardian's first child: where letters to them go
+    homes = _homes(chunk)
+    regions = cols.RegionRows(db.session.scalars(_regions_of(chunk, homes)))
+    card_region = regions.table("card_region")
+    home_region = regions.table("home_region")
+    sponsor_region = regions.table("sponsor_region")
+    given = cols.given_name(child.name)
+    card = json_object(
+        "given_name",
+        given,
+        # The age turned this year, as `child_card` gives it (see sponsorship/masking.py).
+        "age",
+        sa.cast(on.year - sa.cast(sa.extract("year", child.birth_date), sa.Integer), sa.Integer),
+        "stage",
+        cols.stage_label(child.school_stage, LANGUAGE),
+        "town",
+        sa.func.coalesce(card_region.c.town, ""),
+    )
+
+    def context(name):
+        return json_object(
+            "name",
+            name,
+            "federation",
+            text_constant(common["federation"]),
+            "today",
+            json_constant(text.encode(common["today"])),
+            "child",
+            card,
+            "amount_fen",
             Payout.amount_fen,
-            child.name.label("child_name"),
-            child.birth_date,
-            child.school_stage,
-            child.region_id.label("child_region_id"),
-            child.address.label("child_address"),
-            Guardian.id.label("guardian_id"),
-            Guardian.name.label("guardian_name"),
-            Guardian.mobile.label("guardian_mobile"),
-            sponsor.id.label("sponsor_id"),
-            sponsor.name.label("sponsor_name"),
-            sponsor.channel,
-            sponsor.email,
-            sponsor.mobile.label("sponsor_mobile"),
-            sponsor.address.label("sponsor_address"),
-            sponsor.contact_name,
-            sponsor.region_id.label("sponsor_region_id"),
+            "paid_on",
+            json_constant(text.encode(paid_on)),
+            "child_name",
+            given,
         )
+
+    reference = sa.literal("payout:", sa.String) + sa.cast(Payout.id, sa.String)
+    paid = (
+        sa.select()
+        .select_from(Payout)
         .join(child, child.id == Payout.child_id)
-        .join(Guardian, Guardian.id == child.guardian_id)
-        .outerjoin(Pairing, Pairing.id == Payout.pairing_id)
-        .outerjoin(sponsor, sponsor.id == Pairing.sponsor_id)
-        .where(Payout.id.in_(payout_ids))
-        .order_by(Payout.id)
-    ).all()
-    regions = {region.id: region for region in db.session.scalars(sa.select(Region))}
-    several = _guardians_of_several([row.guardian_id for row in rows])
-    with force_locale(LANGUAGE):
-        letters = _letters(rows, regions, several, paid_on)
-    return queue_many(letters, about=f"payout letters for {len(rows)} payouts")
-
-
-def _guardians_of_several(guardian_ids: list[int]) -> set[int]:
-    """The guardians with more than one child: their letters follow `recipient_of` exactly."""
-    other = aliased(Child)
-    return set(
-        db.session.scalars(
-            sa.select(Child.guardian_id)
-            .join(other, sa.and_(other.guardian_id == Child.guardian_id, other.id != Child.id))
-            .where(Child.guardian_id.in_(guardian_ids))
-            .distinct()
+        .outerjoin(card_region, card_region.c.id == child.region_id)
+        .where(Payout.id.in_(chunk))
+    )
+    places = cols.places_of(home_region)
+    channel, to = cols.guardian_columns(Guardian.mobile, home.address, places, Guardian.name)
+    guardians = (
+        paid.join(Guardian, Guardian.id == child.guardian_id)
+        .outerjoin(homes, homes.c.guardian_id == Guardian.id)
+        .join(home, home.id == sa.func.coalesce(homes.c.child_id, child.id))
+        .outerjoin(home_region, home_region.c.id == home.region_id)
+        .add_columns(
+            sa.literal(LetterKind.PAYOUT_NOTICE.value, sa.String).label("kind"),
+            sa.literal(RecipientType.GUARDIAN.value, sa.String).label("recipient_type"),
+            Guardian.id.label("recipient_id"),
+            home.region_id.label("region_id"),
+            reference.label("reference"),
+            channel.label("channel"),
+            Guardian.name.label("recipient_name"),
+            to.label("to_address"),
+            context(Guardian.name).label("context"),
         )
+    )
+    places = cols.places_of(sponsor_region)
+    channel, to = cols.sponsor_columns(
+        LetterKind.CHILD_RECEIVED,
+        channel=Sponsor.channel,
+        email=Sponsor.email,
+        mobile=Sponsor.mobile,
+        address=Sponsor.address,
+        places=places,
+        name=Sponsor.name,
+        contact_name=Sponsor.contact_name,
+    )
+    sponsors = (
+        paid.join(Pairing, Pairing.id == Payout.pairing_id)
+        .join(Sponsor, Sponsor.id == Pairing.sponsor_id)
+        .outerjoin(sponsor_region, sponsor_region.c.id == Sponsor.region_id)
+        .add_columns(
+            sa.literal(LetterKind.CHILD_RECEIVED.value, sa.String).label("kind"),
+            sa.literal(RecipientType.SPONSOR.value, sa.String).label("recipient_type"),
+            Sponsor.id.label("recipient_id"),
+            Sponsor.region_id.label("region_id"),
+            reference.label("reference"),
+            channel.label("channel"),
+            Sponsor.name.label("recipient_name"),
+            to.label("to_address"),
+            context(Sponsor.name).label("context"),
+        )
+    )
+    return queue_selected(
+        sa.union_all(guardians, sponsors).subquery("payout_letters"),
+        kinds=[LetterKind.PAYOUT_NOTICE, LetterKind.CHILD_RECEIVED],
+        language=LANGUAGE,
+        about=f"payout letters for {len(payout_ids)} payouts",
     )
 
 
-def _letters(rows, regions: dict, several: set[int], paid_on: date) -> list[Pending]:
-    """Both letters of each payout, with their data (`plain_context` of child, amount, date)."""
-    common = common_context("", LANGUAGE)
-    on = today()
-    letters = []
-    places_of: dict = {}  # stage label and town, the same for every child of a village
-    names_of: dict = {}  # the town and village names of an address, the same for a region
-
-    def names(region_id):
-        if region_id not in names_of:
-            names_of[region_id] = place_names(regions.get(region_id))
-        return names_of[region_id]
-
-    for row in rows:
-        key = (row.school_stage, row.child_region_id)
-        if key not in places_of:
-            places_of[key] = card_place(row.school_stage, regions.get(row.child_region_id))
-        card = {
-            "given_name": given_name(row.child_name),
-            # The age turned this year, as `child_card` gives it (see sponsorship/masking.py).
-            "age": age_this_year(row.birth_date, on),
-            **places_of[key],
-        }
-        context = {
-            **common,
-            "child": card,
-            "amount_fen": row.amount_fen,
-            "paid_on": paid_on,
-            "child_name": card["given_name"],
-        }
-        reference = f"payout:{row.payout_id}"
-        guardian = _guardian(row, regions, several, names)
-        letters.append(
-            Pending(
-                LetterKind.PAYOUT_NOTICE,
-                guardian,
-                reference,
-                LANGUAGE,
-                {**context, "name": guardian.name},
-            )
-        )
-        if row.sponsor_id is None:
-            continue
-        sponsor = sponsor_recipient(
-            LetterKind.CHILD_RECEIVED,
-            id=row.sponsor_id,
-            name=row.sponsor_name,
-            channel=row.channel,
-            email=row.email,
-            mobile=row.sponsor_mobile,
-            region=regions.get(row.sponsor_region_id),
-            address=row.sponsor_address,
-            contact_name=row.contact_name,
-            region_id=row.sponsor_region_id,
-            places=names(row.sponsor_region_id),
-        )
-        letters.append(
-            Pending(
-                LetterKind.CHILD_RECEIVED,
-                sponsor,
-                reference,
-                LANGUAGE,
-                {**context, "name": sponsor.name},
-            )
-        )
-    return letters
+def _homes(chunk: sa.Select):
+    """The first child (lowest id) of each of the chunk's guardians of several children, as a
+    table: `recipient_of` sends a guardian's letters to their first child's home. Every other
+    guardian's first child is the paid child itself."""
+    guardians = (
+        sa.select(Child.guardian_id)
+        .join(Payout, Payout.child_id == Child.id)
+        .where(Payout.id.in_(chunk))
+    )
+    rows = db.session.execute(
+        sa.select(Child.guardian_id, sa.func.min(Child.id))
+        .where(Child.guardian_id.in_(guardians))
+        .group_by(Child.guardian_id)
+        .having(sa.func.count() > 1)
+    ).all()
+    return rows_table(
+        "letter_homes",
+        {"guardian_id": sa.BigInteger(), "child_id": sa.BigInteger()},
+        [tuple(row) for row in rows],
+    )
 
 
-def _guardian(row, regions: dict, several: set[int], names):
-    if row.guardian_id in several:
-        return recipient_of(db.session.get(Guardian, row.guardian_id), LetterKind.PAYOUT_NOTICE)
-    return guardian_recipient(
-        id=row.guardian_id,
-        name=row.guardian_name,
-        mobile=row.guardian_mobile,
-        region_id=row.child_region_id,
-        region=regions.get(row.child_region_id),
-        address=row.child_address,
-        places=names(row.child_region_id),
+def _regions_of(chunk: sa.Select, homes) -> sa.Select:
+    """Select the regions the chunk's letters name: the children's, their guardians' first
+    children's, the caring parents'."""
+    return sa.union(
+        sa.select(Child.region_id)
+        .join(Payout, Payout.child_id == Child.id)
+        .where(Payout.id.in_(chunk)),
+        sa.select(Child.region_id).join(homes, homes.c.child_id == Child.id),
+        sa.select(Sponsor.region_id)
+        .join(Pairing, Pairing.sponsor_id == Sponsor.id)
+        .join(Payout, Payout.pairing_id == Pairing.id)
+        .where(Payout.id.in_(chunk)),
     )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
-from sponsorship.database import skip_locked, update_many
+from sponsorship.database import rows_table, skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User
@@ -25,10 +25,8 @@ from sponsorship.models.enums import (
     PayoutStatus,
     TransactionKind,
 )
-from sponsorship.models.payout import payment_reference
 from sponsorship.services.core import audit, background
-from sponsorship.services.money import ledger
-from sponsorship.services.money.ledger import Leg, Posting
+from sponsorship.services.money.ledger_selected import SqlLeg, post_selected
 from sponsorship.services.payouts import campaign_payouts
 from sponsorship.services.payouts.letters import queue_payout_letters
 
@@ -59,27 +57,41 @@ def pay_chunk(
     by: User | None = None,
 ) -> int:
     """Mark up to `size` unpaid payouts paid, posting their ledger transactions; return how many."""
+    return len(
+        pay_chunk_ids(
+            batch, paid_on=paid_on, size=size, only=only, bank_references=bank_references, by=by
+        )
+    )
+
+
+def pay_chunk_ids(
+    batch: PayoutBatch,
+    *,
+    paid_on: date,
+    size: int = 500,
+    only: Iterable[int] | None = None,
+    bank_references: dict[int, str] | None = None,
+    by: User | None = None,
+    after: int = 0,
+) -> list[int]:
+    """`pay_chunk`, taking only payouts whose id is above `after`; return the ids it paid.
+
+    A caller paying chunk by chunk starts each after the last id of the one before: finding
+    the next unpaid payouts from the first id on re-reads every paid one (PostgreSQL walks
+    the primary key), so paying a batch took time growing with the square of its size.
+    """
     _ensure_payable(batch)
     refs = bank_references or {}
     _check_references(refs)
-    stmt = unpaid(batch).order_by(Payout.id).limit(size)
+    stmt = unpaid(batch).where(Payout.id > after).order_by(Payout.id).limit(size)
     if only is not None:
         stmt = stmt.where(Payout.id.in_(list(only)))
     ids = list(db.session.scalars(skip_locked(stmt)))
     if not ids:
-        return 0
-    now = utcnow()
-    flipped = db.session.execute(
-        sa.update(Payout)
-        .where(Payout.id.in_(ids), Payout.status == PayoutStatus.PROPOSED)
-        .values(status=PayoutStatus.PAID, paid_on=paid_on, settled_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if flipped.rowcount != len(ids):
-        raise RuntimeError("payouts changed under the chunk; rolling it back")
+        return []
     if campaign_payouts.is_campaign_batch(batch):
         # A campaign's handout: its fund pays, and no letters go out (see campaign_payouts).
-        campaign_payouts.pay(batch, ids, by=by)
+        campaign_payouts.pay(batch, ids, paid_on=paid_on, by=by)
         update_many(
             Payout.__table__.c.id,
             "bank_reference",
@@ -87,27 +99,16 @@ def pay_chunk(
         )
         db.session.expire_all()
         close_if_done(batch, by=by)
-        return len(ids)
-    rows = db.session.execute(
-        sa.select(
-            Payout.id,
-            Payout.pairing_id,
-            Payout.amount_fen,
-            Payout.funded_fen,
-            Payout.shortfall_fen,
-            Payout.general_fund_cover,
-        )
-        .where(Payout.id.in_(ids))
-        .order_by(Payout.id)
-    ).all()
-    _post_ledger(batch, rows, by)
+        return ids
+    chunk = sa.select(rows_table("chunk", {"id": sa.BigInteger()}, [(i,) for i in ids]).c.id)
+    _pay(batch, chunk, len(ids), paid_on, by)
     update_many(
         Payout.__table__.c.id, "bank_reference", [(pid, refs[pid]) for pid in ids if refs.get(pid)]
     )
     queue_payout_letters(ids, paid_on)
     db.session.expire_all()
     close_if_done(batch, by=by)
-    return len(ids)
+    return ids
 
 
 def _check_references(refs: dict[int, str]) -> None:
@@ -124,31 +125,67 @@ def _check_references(refs: dict[int, str]) -> None:
             )
 
 
-def _post_ledger(batch: PayoutBatch, rows, by: User | None) -> None:
-    """Post each row's payout transaction: restricted (and general) → payouts."""
-    postings, total = [], 0
-    for row in rows:
-        cover = row.shortfall_fen if row.general_fund_cover else 0
-        if row.funded_fen + cover != row.amount_fen:
-            raise DomainError(
-                _l("Payout %(id)s is not fully funded and cannot be paid.", id=row.id),
-            )
-        legs = [
-            Leg(Account.RESTRICTED, row.funded_fen, pairing_id=row.pairing_id),
-            Leg(Account.GENERAL, cover),
-            Leg(Account.PAYOUTS, -row.amount_fen, pairing_id=row.pairing_id),
-        ]
-        postings.append(Posting(legs, memo=f"payout {payment_reference(batch.key, row.id)}"))
-        total += row.amount_fen
-    txn_ids = ledger.post_many(TransactionKind.PAYOUT, postings, by=by)
-    update_many(
-        Payout.__table__.c.id,
-        "transaction_id",
-        [(row.id, t) for t, row in zip(txn_ids, rows, strict=True)],
+def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: User | None) -> None:
+    """Post each payout's transaction, restricted (and general) → payouts, and mark it paid.
+
+    A few statements over the chunk, whatever its size. The payouts turn paid in the statement
+    that links their transactions, only if all of them were still waiting: the rows are the
+    caller's (locked on PostgreSQL, the one writer on SQLite), and a mismatch undoes the chunk.
+    """
+    payouts = Payout.__table__
+    cover = sa.case((payouts.c.general_fund_cover, payouts.c.shortfall_fen), else_=0)
+    in_chunk = payouts.c.id.in_(chunk)
+    unfunded, total = db.session.execute(
+        sa.select(
+            sa.func.min(
+                sa.case((payouts.c.funded_fen + cover != payouts.c.amount_fen, payouts.c.id))
+            ),
+            sa.func.coalesce(sa.func.sum(payouts.c.amount_fen), 0),
+        ).where(in_chunk)
+    ).one()
+    if unfunded is not None:
+        raise DomainError(
+            _l("Payout %(id)s is not fully funded and cannot be paid.", id=unfunded),
+        )
+    source = (
+        sa.select(
+            payouts.c.id.label("key"),
+            payouts.c.pairing_id,
+            payouts.c.funded_fen,
+            cover.label("cover_fen"),
+            payouts.c.amount_fen,
+        )
+        .where(in_chunk, payouts.c.status == PayoutStatus.PROPOSED)
+        .subquery("paying")
     )
-    audit.record(
-        "batch.paid_chunk", batch, detail=f"payouts={len(rows)} total_fen={total}", user=by
+    posted = post_selected(
+        TransactionKind.PAYOUT,
+        source,
+        legs=[
+            SqlLeg(Account.RESTRICTED, source.c.funded_fen, pairing_id=source.c.pairing_id),
+            SqlLeg(Account.GENERAL, source.c.cover_fen),
+            SqlLeg(Account.PAYOUTS, -source.c.amount_fen, pairing_id=source.c.pairing_id),
+        ],
+        # "payout " and the `payment_reference` of the payout: "<batch key>-<payout id>".
+        memo=sa.literal(f"payout {batch.key}-", sa.String) + sa.cast(source.c.key, sa.String),
+        by=by,
     )
+    if posted is None:  # none of them was still waiting
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
+    flipped = db.session.execute(
+        sa.update(payouts)
+        .where(payouts.c.id == posted.c.key, payouts.c.status == PayoutStatus.PROPOSED)
+        .values(
+            status=PayoutStatus.PAID,
+            paid_on=paid_on,
+            settled_at=utcnow(),
+            transaction_id=posted.c.transaction_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if flipped.rowcount != count:
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
+    audit.record("batch.paid_chunk", batch, detail=f"payouts={count} total_fen={total}", user=by)
 
 
 def request_payment(
