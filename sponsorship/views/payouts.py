@@ -22,7 +22,7 @@ from sponsorship.forms.payouts import (
     ReasonForm,
     ResultForm,
 )
-from sponsorship.models import Child, Payout, PayoutBatch
+from sponsorship.models import Child, Payout, PayoutBatch, Region
 from sponsorship.models.enums import PayoutBatchStatus, Role
 from sponsorship.request_input import database_ids
 from sponsorship.services.core import background
@@ -55,7 +55,9 @@ def batch_or_404(batch_id: int) -> PayoutBatch:
 def payout_or_404(payout_id: int) -> Payout:
     """Return the payout, or answer 404 (also when outside the user's area)."""
     payout = db.get_or_404(Payout, payout_id)
-    ensure_in_scope(payout.child.region, f"payout {payout_id}")
+    # A campaign beneficiary's payout has no child: its region snapshot decides.
+    region = payout.child.region if payout.child else db.session.get(Region, payout.region_id)
+    ensure_in_scope(region, f"payout {payout_id}")
     return payout
 
 

@@ -23,6 +23,7 @@ from sponsorship.models.enums import (
     BeneficiaryGroup,
     CampaignKind,
     DonationMethod,
+    HandoutMethod,
     JobRunStatus,
     LetterKind,
     RegionLevel,
@@ -138,6 +139,28 @@ def _town_records(town, staff):
     return child, sponsor, pairing, pledge, donation, campaign, person, gift, gift_batch
 
 
+def _handout_records(campaign, child):
+    """The campaign hands out to the town's child (by bank) and to an adult (in cash)."""
+    from tests.services.campaigns.handout_data import (
+        fund_campaign,
+        make_adult,
+        make_child_beneficiary,
+    )
+
+    make_child_beneficiary(
+        campaign,
+        child=child,
+        amount_fen=20000,
+        bank_name="农行",
+        bank_account=child.guardian.bank_account or "6228480000000000001",
+        method=HandoutMethod.BANK,
+    )
+    make_adult(
+        campaign, name=f"{campaign.region.name}秘受助", amount_fen=30000, region=child.region
+    )
+    fund_campaign(campaign, 50000)
+
+
 def _build_world() -> World:
     from sponsorship.services.letters.queue import queue_letter
 
@@ -149,6 +172,8 @@ def _build_world() -> World:
     theirs[0].guardian.name = "乙镇秘监护"
     theirs[0].guardian.bank_account = "6228489999888877776"
     payout_batch = build_batch("2026-09", date(2026, 9, 1))
+    for records in (mine, theirs):
+        _handout_records(records[5], records[0])
     donation_batch = open_batch("十月对账", 1, 100, by=admin)
     letters = [
         queue_letter(LetterKind.APPROVAL, records[1], f"sponsor:{records[1].id}")
@@ -193,6 +218,7 @@ def _build_world() -> World:
         theirs[6].name,
         theirs[6].id_number,
         "两癌",
+        "乙镇秘受助",
     )
     return World(ids=ids, mine=mine_town, theirs_secrets=secrets)
 

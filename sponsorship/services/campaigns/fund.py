@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today
@@ -66,12 +67,19 @@ def held(campaign: Campaign) -> int:
 
 
 def figures(campaign: Campaign) -> FundFigures:
-    """Add up the campaign's legs by the kind of their transaction (one grouped query)."""
+    """Add up the campaign's legs by the kind of their transaction (one grouped query).
+
+    A reversal counts with what it reverses: a gift's reversal nets the gifts, an undone cash
+    handout's reversal nets the handouts.
+    """
+    reversed_txn = sa.orm.aliased(LedgerTransaction)
+    kind = sa.func.coalesce(reversed_txn.kind, LedgerTransaction.kind)
     rows = db.session.execute(
-        sa.select(LedgerTransaction.kind, sa.func.sum(LedgerEntry.amount_fen))
+        sa.select(kind, sa.func.sum(LedgerEntry.amount_fen))
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .outerjoin(reversed_txn, reversed_txn.id == LedgerTransaction.reverses_id)
         .where(LedgerEntry.account == Account.CAMPAIGN, LedgerEntry.campaign_id == campaign.id)
-        .group_by(LedgerTransaction.kind)
+        .group_by(kind)
     ).all()
     by_kind = {TransactionKind(kind): int(total or 0) for kind, total in rows}
     return FundFigures(

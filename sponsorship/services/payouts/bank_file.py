@@ -32,6 +32,8 @@ from sponsorship.spreadsheet_cells import SafeCsvWriter, append_row
 
 HEADER = ["序号", "收款人姓名", "开户银行", "银行账号", "金额（元）", "用途", "参考号"]
 PURPOSE = "爱心父母助学援助款"
+#: Banks' import templates cut the purpose (用途) short; keep it within their usual limit.
+PURPOSE_MAX = 40
 
 RESULT_COLUMNS = {
     "reference": ("参考号", "reference"),
@@ -59,6 +61,13 @@ def sheet_name(key: str) -> str:
     return name or "payouts"
 
 
+def purpose_of(batch: PayoutBatch) -> str:
+    """Return the payment's purpose: the aid's, or the campaign's name for its handout."""
+    if batch.campaign is not None:
+        return f"{batch.campaign.name}慰问金"[:PURPOSE_MAX]
+    return PURPOSE
+
+
 def payment_rows(batch: PayoutBatch, user: User | None = None) -> list[list[str]]:
     """Return the payment file's rows (without the header) for the batch's included payouts;
     with a user, only those in the user's area (full account numbers leave no further)."""
@@ -80,8 +89,9 @@ def payment_rows(batch: PayoutBatch, user: User | None = None) -> list[list[str]
     if user is not None:
         stmt = in_scope(stmt, Payout.region_id, user)
     rows = db.session.execute(stmt)
+    purpose = purpose_of(batch)
     return [
-        [str(n), name, bank, account, _yuan(fen), PURPOSE, payment_reference(batch.key, pid)]
+        [str(n), name, bank, account, _yuan(fen), purpose, payment_reference(batch.key, pid)]
         for n, (pid, name, bank, account, fen) in enumerate(rows, start=1)
     ]
 

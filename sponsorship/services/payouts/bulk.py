@@ -19,7 +19,7 @@ from sponsorship.extensions import db
 from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.models.enums import PayoutDecision, PayoutStatus
 from sponsorship.services.core.scope import in_scope
-from sponsorship.services.payouts import review
+from sponsorship.services.payouts import campaign_payouts, review
 
 #: The batch page's filters: what "every payout shown" means for each.
 SHOWN = {
@@ -91,7 +91,11 @@ def decide(
         except DomainError as refused:
             db.session.refresh(payout)
             decided.refused.append(
-                _l("%(child)s: %(why)s", child=payout.child.name, why=refused.message)
+                _l(
+                    "%(child)s: %(why)s",
+                    child=campaign_payouts.payee_of(payout),
+                    why=refused.message,
+                )
             )
             continue
         decided.changed += 1

@@ -27,6 +27,7 @@ from sponsorship.models.enums import (
 )
 from sponsorship.services.core import audit, background
 from sponsorship.services.money.ledger_selected import SqlLeg, post_selected
+from sponsorship.services.payouts import campaign_payouts
 from sponsorship.services.payouts.letters import queue_payout_letters
 
 
@@ -88,6 +89,17 @@ def pay_chunk_ids(
     ids = list(db.session.scalars(skip_locked(stmt)))
     if not ids:
         return []
+    if campaign_payouts.is_campaign_batch(batch):
+        # A campaign's handout: its fund pays, and no letters go out (see campaign_payouts).
+        campaign_payouts.pay(batch, ids, paid_on=paid_on, by=by)
+        update_many(
+            Payout.__table__.c.id,
+            "bank_reference",
+            [(pid, refs[pid]) for pid in ids if refs.get(pid)],
+        )
+        db.session.expire_all()
+        close_if_done(batch, by=by)
+        return ids
     chunk = sa.select(rows_table("chunk", {"id": sa.BigInteger()}, [(i,) for i in ids]).c.id)
     _pay(batch, chunk, len(ids), paid_on, by)
     update_many(
@@ -213,6 +225,7 @@ def mark_failed(payout: Payout, reason: str, *, by: User | None = None) -> None:
     payout.failure_reason = reason.strip()
     payout.settled_at = utcnow()
     db.session.flush()
+    campaign_payouts.failed(payout, by=by)
     audit.record("payout.failed", payout, detail=payout.failure_reason, user=by)
     close_if_done(payout.batch, by=by)
 

@@ -24,6 +24,7 @@ from sponsorship.money import format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
 from sponsorship.services.money.schedules import school_year_of
+from sponsorship.services.payouts import campaign_payouts
 from sponsorship.services.payouts.amounts import amount_for
 from sponsorship.services.payouts.by_hand import propose_by_hand
 from sponsorship.services.payouts.once_a_year import ensure_not_paying_elsewhere
@@ -38,6 +39,8 @@ def _ensure_editable(batch: PayoutBatch) -> None:
 def include(payout: Payout, *, general_fund: bool = False, by: User | None = None) -> None:
     """Put a held or excluded payout back in; a short one needs the general fund to cover it."""
     _ensure_editable(payout.batch)
+    if payout.beneficiary_id is not None:
+        return _include_beneficiary(payout, by=by)
     ensure_not_paying_elsewhere(payout.child_id, payout.school_year, but=payout.id)
     if payout.shortfall_fen and not payout.general_fund_cover:
         # The caring parent's own credit before the general fund (it may have come since the build).
@@ -64,6 +67,18 @@ def include(payout: Payout, *, general_fund: bool = False, by: User | None = Non
     )
 
 
+def _include_beneficiary(payout: Payout, *, by: User | None) -> None:
+    """Put a campaign beneficiary's payout back in: the campaign's fund pays it in full."""
+    if not payout.bank_account:
+        raise DomainError(_l("No bank account is on file for this person: add one first."))
+    if payout.decision != PayoutDecision.INCLUDED:
+        campaign_payouts.taken_back(payout, by=by)
+    payout.decision = PayoutDecision.INCLUDED
+    payout.decision_reason = ""
+    db.session.flush()
+    audit.record("payout.included", payout, detail="campaign handout", user=by)
+
+
 def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
     """Leave a payout out of the batch, saying why."""
     _ensure_editable(payout.batch)
@@ -73,6 +88,7 @@ def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
     payout.general_fund_cover = False
     payout.decision_reason = reason.strip()
     db.session.flush()
+    campaign_payouts.left_out(payout, by=by)
     audit.record("payout.excluded", payout, detail=payout.decision_reason, user=by)
 
 
@@ -85,6 +101,10 @@ def add_child(
     payout failed at the bank this school year is re-issued: the new payout references it.
     """
     _ensure_editable(batch)
+    if campaign_payouts.is_campaign_batch(batch):
+        raise DomainError(
+            _l("This batch pays a campaign's handout: add people on the campaign's page.")
+        )
     if db.session.scalar(
         sa.select(Payout.id).where(Payout.batch_id == batch.id, Payout.child_id == child.id)
     ):
@@ -136,6 +156,8 @@ def submit(batch: PayoutBatch, *, by: User) -> None:
 
 def funding_problems(batch: PayoutBatch) -> list[Message]:
     """Return why the funds do not cover the batch's included payouts (empty when they do)."""
+    if campaign_payouts.is_campaign_batch(batch):
+        return campaign_payouts.funding_problems(batch)
     problems = []
     held = sa.func.coalesce(-AccountBalance.balance_fen, 0)
     short = db.session.execute(
@@ -222,6 +244,7 @@ def cancel(batch: PayoutBatch, reason: str, *, by: User) -> None:
         .values(status=PayoutStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
+    campaign_payouts.cancelled(batch, by=by)
     batch.cancelled_by = by
     batch.cancelled_at = utcnow()
     batch.cancel_reason = reason.strip()
