@@ -31,6 +31,23 @@ def paying_elsewhere(school_year: int, *, child_id=Child.id, but: int | None = N
     return stmt.exists()
 
 
+def paying_child_ids(school_year: int) -> list[tuple[int]]:
+    """Return (child id,) of every child already paid, or included in a batch, for the year."""
+    return [
+        (child_id,)
+        for child_id in db.session.scalars(
+            sa.select(Payout.child_id)
+            .where(
+                Payout.child_id.is_not(None),
+                Payout.school_year == school_year,
+                Payout.decision == PayoutDecision.INCLUDED,
+                Payout.status.in_(PAYING_STATUSES),
+            )
+            .distinct()
+        )
+    ]
+
+
 def is_paying_elsewhere(child_id: int, school_year: int, *, but: int | None = None) -> bool:
     """Tell whether the child is already paid, or included in a batch, for the school year."""
     return bool(
