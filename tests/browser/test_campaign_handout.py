@@ -149,6 +149,6 @@ def test_a_children_s_day_handout_from_the_register_to_the_report_paragraph(live
     expect(page.get_by_text("已登记 3 人签领。")).to_be_visible()
 
     page.goto(campaign_url)
-    expect(page.locator("#campaign-paragraph")).to_have_text("走访慰问孤儿儿童3人，发放慰问金300元")
+    expect(page.locator("#campaign-paragraph")).to_have_text("走访慰问孤儿3人，发放慰问金300元")
     db.session.rollback()  # end the test's read snapshot: see what the server committed
     assert ledger_check.verify() == []

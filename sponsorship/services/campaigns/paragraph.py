@@ -4,7 +4,8 @@ Relief: 「发放慰问金16500元，慰问单亲特困母亲、孤儿、基层�
 (money and people: the beneficiaries whose money reached them, paid by the bank or signed for;
 groups in the order of BeneficiaryGroup). A children-only handout says
 「走访慰问孤儿、残疾、贫困儿童78人，发放慰问金7800元」, naming orphans and disabled children when
-there are any and the others as 贫困. Gifts in kind add 「及价值…元的慰问品」.
+there are any and the others as 贫困 (orphans alone: 「走访慰问孤儿3人…」).
+Gifts in kind add 「及价值…元的慰问品」.
 Drive: 「共募捐善款79161元，已全额上缴县慈善总会」 when everything raised went to one body,
 else 「共募捐善款X元，已上缴县慈善总会Y元，结余Z元」.
 """
@@ -76,11 +77,16 @@ def relief_sentence(campaign: Campaign) -> str:
     present = {BeneficiaryGroup(g) for g, _n, _f in rows}
     handed = _handed_words(money, gifts)
     if present == {BeneficiaryGroup.CHILD}:
-        return f"走访慰问{_children_words(campaign)}儿童{people}人，{handed}"
+        return f"走访慰问{_children_noun(_children_words(campaign))}{people}人，{handed}"
     groups = "、".join(GROUP_WORDS[g] for g in BeneficiaryGroup if g in present)
     if not groups:
         return handed
     return f"{handed}，慰问{groups}等特殊群体{people}人"
+
+
+def _children_noun(words: str) -> str:
+    """孤儿 is already a child: 「孤儿3人」, not 「孤儿儿童3人」; others take 儿童."""
+    return words if words == "孤儿" else f"{words}儿童"
 
 
 def _handed_words(money: int, gifts: int) -> str:

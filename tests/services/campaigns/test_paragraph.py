@@ -140,3 +140,15 @@ def test_the_statistics_list_the_periods_campaigns_in_the_users_area():
     ]
     later = campaigns_in_period(Period(date(2025, 7, 1), date(2025, 12, 31)), make_user())
     assert later == []
+
+
+def test_orphans_alone_are_not_called_orphan_children():
+    campaign = make_campaign("六一慰问")
+    village = make_village()
+    make_child(village, hardships=[Hardship.ORPHAN])
+    make_child(village, hardships=[Hardship.ORPHAN, Hardship.LOW_INCOME])
+    add_children(campaign, ChildFilter(), by=make_user(Role.ADMIN))
+    db.session.execute(
+        sa.update(CampaignBeneficiary).values(status=HandoutStatus.SIGNED, amount_fen=15_000)
+    )
+    assert paragraph(campaign) == "走访慰问孤儿2人，发放慰问金300元"
