@@ -17,7 +17,8 @@ def verify_command() -> None:
     if not totals.reconciles:
         problems.append(
             f"totals: raised {totals.raised_fen} != paid out {totals.paid_out_fen} "
-            f"+ held {totals.held_fen} + refunded {totals.refunded_fen}"
+            f"+ held {totals.held_fen} + refunded {totals.refunded_fen} "
+            f"+ handed on {totals.handed_on_fen}"
         )
     for problem in problems:
         click.echo(problem, err=True)
@@ -27,5 +28,6 @@ def verify_command() -> None:
     click.echo(
         f"Ledger OK: raised {format_fen(totals.raised_fen)} = paid out "
         f"{format_fen(totals.paid_out_fen)} + held {format_fen(totals.held_fen)} "
-        f"+ refunded {format_fen(totals.refunded_fen)}."
+        f"+ refunded {format_fen(totals.refunded_fen)} "
+        f"+ handed on {format_fen(totals.handed_on_fen)}."
     )

@@ -140,7 +140,11 @@ def child_statement(child: Child) -> ChildStatement:
 
 @dataclass(frozen=True)
 class ProgrammeTotals:
-    """The programme's money in fen: raised, held per fund, paid out and refunded."""
+    """The federation's money in fen: raised, held per fund, paid out, refunded, handed on.
+
+    Campaigns' money is in the books too (their funds are held, their handouts paid out, their
+    hand-overs to other bodies handed on), so raised = paid out + held + refunded + handed on.
+    """
 
     raised_fen: int
     held_restricted_fen: int
@@ -148,20 +152,30 @@ class ProgrammeTotals:
     sponsor_credit_fen: int
     paid_out_fen: int
     refunded_fen: int
+    campaign_funds_fen: int = 0
+    handed_on_fen: int = 0
 
     @property
     def held_fen(self) -> int:
-        """Return all money held: restricted funds, the general fund and parents' credit."""
-        return self.held_restricted_fen + self.general_fund_fen + self.sponsor_credit_fen
+        """Return all money held: restricted funds, the general fund, parents' credit and the
+        campaigns' funds."""
+        return (
+            self.held_restricted_fen
+            + self.general_fund_fen
+            + self.sponsor_credit_fen
+            + self.campaign_funds_fen
+        )
 
     @property
     def reconciles(self) -> bool:
-        """Return True when raised equals paid out plus held plus refunded."""
-        return self.raised_fen == self.paid_out_fen + self.held_fen + self.refunded_fen
+        """Return True when raised equals paid out plus held plus refunded plus handed on."""
+        return self.raised_fen == (
+            self.paid_out_fen + self.held_fen + self.refunded_fen + self.handed_on_fen
+        )
 
 
 def programme_totals() -> ProgrammeTotals:
-    """Raised, held (per fund), paid out and refunded: raised = paid out + held + refunded."""
+    """Raised, held (per fund), paid out, refunded and handed on, which add up to raised."""
     return ProgrammeTotals(
         raised_fen=sum(ledger.account_total(a) for a in ledger.RECEIPT_ACCOUNTS),
         held_restricted_fen=-ledger.account_total(Account.RESTRICTED),
@@ -169,6 +183,8 @@ def programme_totals() -> ProgrammeTotals:
         sponsor_credit_fen=-ledger.account_total(Account.SPONSOR_CREDIT),
         paid_out_fen=-ledger.account_total(Account.PAYOUTS),
         refunded_fen=-ledger.account_total(Account.REFUNDS),
+        campaign_funds_fen=-ledger.account_total(Account.CAMPAIGN),
+        handed_on_fen=-ledger.account_total(Account.HANDED_ON),
     )
 
 

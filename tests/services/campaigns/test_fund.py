@@ -210,3 +210,24 @@ def test_money_moves_are_audited_and_legs_carry_the_campaign():
         sa.select(LedgerEntry).where(LedgerEntry.account == Account.CAMPAIGN)
     ).all()
     assert {leg.campaign_id for leg in legs} == {campaign.id}
+
+
+def test_the_federations_books_reconcile_with_campaign_funds_and_hand_overs():
+    """raised = paid out + held (campaign funds too) + refunded + handed on."""
+    from sponsorship.services.money import statements
+
+    fund_general(10_000)
+    campaign = make_campaign(kind=CampaignKind.BOTH)
+    fund.grant_from_general(campaign, 4_000, by=make_user(Role.FINANCE))
+    _gift(campaign, 3_000)
+    fund.hand_over(
+        campaign, receiving_body="县慈善总会", amount_fen=2_500, handed_on=DAY, by=make_user()
+    )
+    totals = statements.programme_totals()
+    assert (totals.raised_fen, totals.campaign_funds_fen, totals.handed_on_fen) == (
+        13_000,
+        4_500,
+        2_500,
+    )
+    assert totals.general_fund_fen == 6_000 and totals.held_fen == 10_500
+    assert totals.reconciles and ledger_check.verify() == []
