@@ -121,6 +121,15 @@ class Payout(db.Model):
             sqlite_where=_PAYING_SQL,
             postgresql_where=_PAYING_SQL,
         ),
+        # Never two live handouts by bank for one campaign beneficiary (one person once per
+        # campaign): a failed or left-out one frees the person for another batch.
+        sa.Index(
+            "uq_payouts_beneficiary_paying",
+            "beneficiary_id",
+            unique=True,
+            sqlite_where=_PAYING_SQL,
+            postgresql_where=_PAYING_SQL,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

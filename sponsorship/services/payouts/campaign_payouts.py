@@ -133,10 +133,16 @@ def failed(payout: Payout, *, by: User | None = None) -> None:
 
 
 def left_out(payout: Payout, *, by: User | None = None) -> None:
-    """Give an excluded payout's beneficiary back to the campaign's list (PENDING)."""
+    """Give an excluded payout's beneficiary back to the campaign's list (PENDING).
+
+    Only a person still waiting in this batch: one handed out, failed or put in another batch
+    since keeps their state.
+    """
     if payout.beneficiary_id is None:
         return
-    _set_status([payout.beneficiary_id], HandoutStatus.PENDING, by=by)
+    person = db.session.get(CampaignBeneficiary, payout.beneficiary_id)
+    if person.status == HandoutStatus.IN_BATCH:
+        _set_status([person.id], HandoutStatus.PENDING, by=by)
 
 
 def taken_back(payout: Payout, *, by: User | None = None) -> None:

@@ -84,6 +84,10 @@ def exclude(payout: Payout, reason: str, *, by: User | None = None) -> None:
     _ensure_editable(payout.batch)
     if not reason.strip():
         raise DomainError(_l("A reason is required to exclude a payout."))
+    if payout.decision == PayoutDecision.EXCLUDED:
+        # A second press or a stale page: already left out. Doing it again would hand a
+        # campaign beneficiary back to the list while another batch pays them.
+        return
     payout.decision = PayoutDecision.EXCLUDED
     payout.general_fund_cover = False
     payout.decision_reason = reason.strip()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from sponsorship.errors import DomainError, render
 from sponsorship.extensions import db
-from sponsorship.models import LedgerEntry, LedgerTransaction, Letter, Payout
+from sponsorship.models import LedgerEntry, LedgerTransaction, Letter, Payout, PayoutBatch
 from sponsorship.models.enums import (
     Account,
     HandoutMethod,
@@ -268,3 +268,43 @@ def test_the_banks_result_file_pays_and_fails_campaign_payouts():
     assert paid.status == HandoutStatus.PAID and held(campaign) == 30000
     assert batch.status == PayoutBatchStatus.CLOSED
     assert ledger_check.verify() == []
+
+
+def test_leaving_a_payout_out_twice_never_puts_its_person_in_two_batches():
+    """A stale page's second 'exclude' must not hand back someone another batch now pays."""
+    campaign = make_campaign()
+    (person,) = bank_people(campaign, 1)
+    first = build_bank_batch(campaign)
+    staff = factories.make_user(Role.STAFF)
+    payout = db.session.scalar(sa.select(Payout).where(Payout.batch_id == first.id))
+    review.exclude(payout, "改下一批", by=staff)
+    second = build_bank_batch(campaign)
+    assert person.status == HandoutStatus.IN_BATCH
+    review.exclude(payout, "改下一批", by=staff)  # the same press again, from a stale tab
+    assert person.status == HandoutStatus.IN_BATCH
+    with pytest.raises(DomainError):
+        build_bank_batch(campaign)  # nobody is waiting: no third batch
+    live = db.session.scalars(
+        sa.select(Payout.batch_id).where(
+            Payout.beneficiary_id == person.id, Payout.decision == PayoutDecision.INCLUDED
+        )
+    ).all()
+    assert live == [second.id]
+
+
+def test_the_database_refuses_a_second_live_handout_for_one_person():
+    campaign = make_campaign()
+    (person,) = bank_people(campaign, 1)
+    batch = build_bank_batch(campaign)
+    payout = db.session.scalar(sa.select(Payout).where(Payout.batch_id == batch.id))
+    columns = {
+        c.name: getattr(payout, c.name)
+        for c in Payout.__table__.columns
+        if c.name not in ("id", "transaction_id")
+    }
+    other = PayoutBatch(key="2027-C-raw", cutoff_on=batch.cutoff_on, periodic=False)
+    db.session.add(other)
+    db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError, match="beneficiary"), db.session.begin_nested():
+        db.session.execute(sa.insert(Payout.__table__).values(**{**columns, "batch_id": other.id}))
+    assert count(Payout) == 1 and person.status == HandoutStatus.IN_BATCH
