@@ -31,7 +31,7 @@ from sponsorship.models.enums import Account, DonationMethod, TransactionKind
 from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.campaigns.campaigns import ensure_open
 from sponsorship.services.core import audit
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, promised
 from sponsorship.services.money.donations import record_donation, reverse_donation
 from sponsorship.services.money.ledger import Leg
 
@@ -144,7 +144,7 @@ def grant_from_general(
     """Move money from the general fund to the campaign's fund."""
     ensure_open(campaign)
     _check_amount(amount_fen)
-    available = -ledger.balance(Account.GENERAL)
+    available = promised.general_free()
     if amount_fen > available:
         raise DomainError(
             _l(
@@ -187,11 +187,12 @@ def hand_over(
         raise DomainError(_l("The receiving body and the reference are at most 100 characters."))
     if handed_on > today():
         raise DomainError(_l("The date handed on cannot be in the future."))
-    available = held(campaign)
+    available = promised.campaign_free(campaign.id)
     if amount_fen > available:
         raise DomainError(
             _l(
-                "The campaign's fund holds only %(held)s: it cannot hand on %(amount)s.",
+                "The campaign's fund has only %(held)s free (money for approved bank batches "
+                "is kept for them): it cannot hand on %(amount)s.",
                 held=format_fen(available),
                 amount=format_fen(amount_fen),
             )

@@ -23,9 +23,9 @@ from sponsorship.models.enums import Account, HandoutMethod, HandoutStatus, Tran
 from sponsorship.services.campaigns.handouts import ensure_may_hand_out, people
 from sponsorship.services.core import audit
 from sponsorship.services.letters.printing import PROGRAMME_ZH
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, promised
 from sponsorship.services.money.ledger import Leg, Posting
-from sponsorship.services.payouts.campaign_payouts import held, short_of_funds
+from sponsorship.services.payouts.campaign_payouts import short_of_funds
 
 #: Who may still sign: not yet handed anything (a person who did not come may come later).
 TO_SIGN = (HandoutStatus.PENDING, HandoutStatus.NOT_SIGNED)
@@ -110,7 +110,7 @@ def record_signed(
             _l("Set the amounts first: %(names)s have none.", names=Joined(no_amount[:5], "、"))
         )
     total = sum(p.amount_fen for p in chosen)
-    if total > held(campaign.id):
+    if total > promised.campaign_free(campaign.id):
         raise DomainError(short_of_funds(campaign.id, total))
     postings = [
         Posting(

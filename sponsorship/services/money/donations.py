@@ -32,7 +32,7 @@ from sponsorship.models.enums import (
 from sponsorship.money import MAX_FEN, format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import LetterKind, queue_letter
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, promised
 from sponsorship.services.money.instalments import pay_oldest_first, refresh_status
 from sponsorship.services.money.ledger import Leg
 from sponsorship.services.money.unwinding import unwinding_legs
@@ -251,16 +251,17 @@ def reverse_donation(
         raise DomainError(_l("A reason is required to reverse a donation."))
     if donation.reversed:
         raise DomainError(_l("This donation has already been reversed."))
-    if donation.campaign_id is not None:
-        held = -ledger.balance(Account.CAMPAIGN, campaign_id=donation.campaign_id)
-        if held < donation.amount_fen:
-            raise DomainError(
-                _l(
-                    "The campaign's fund no longer holds this gift's %(amount)s (it has been "
-                    "handed out or handed on): it cannot be reversed.",
-                    amount=format_fen(donation.amount_fen),
-                )
+    if (
+        donation.campaign_id is not None
+        and promised.campaign_free(donation.campaign_id) < donation.amount_fen
+    ):
+        raise DomainError(
+            _l(
+                "The campaign's fund no longer holds this gift's %(amount)s (it has been "
+                "handed out or handed on): it cannot be reversed.",
+                amount=format_fen(donation.amount_fen),
             )
+        )
     original = db.session.scalar(
         sa.select(LedgerTransaction).where(
             LedgerTransaction.donation_id == donation.id,

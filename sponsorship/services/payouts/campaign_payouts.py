@@ -34,7 +34,7 @@ from sponsorship.models.enums import (
 from sponsorship.models.payout import payment_reference
 from sponsorship.money import format_fen
 from sponsorship.services.core import audit
-from sponsorship.services.money import ledger
+from sponsorship.services.money import ledger, promised
 from sponsorship.services.money.ledger import Leg, Posting
 
 
@@ -60,12 +60,17 @@ def _waiting_total(batch: PayoutBatch) -> int:
     )
 
 
-def short_of_funds(campaign_id: int, needed: int) -> Message:
-    """Say that the campaign's fund holds less than is to be handed out."""
+def short_of_funds(campaign_id: int, needed: int, *, paying: bool = False) -> Message:
+    """Say that the campaign's fund holds less than is to be handed out.
+
+    Before paying, only the money no approved bank batch is promised counts; while a batch
+    pays, its own promise is the money it takes, so the whole fund counts.
+    """
+    available = held(campaign_id) if paying else promised.campaign_free(campaign_id)
     return _l(
         "The campaign's fund holds %(held)s but %(needed)s is to be handed out: grant money "
         "to the campaign or record its donations first.",
-        held=format_fen(held(campaign_id)),
+        held=format_fen(available),
         needed=format_fen(needed),
     )
 
@@ -73,7 +78,8 @@ def short_of_funds(campaign_id: int, needed: int) -> Message:
 def funding_problems(batch: PayoutBatch) -> list[Message]:
     """Return why the campaign's fund does not cover the batch's waiting payouts (or nothing)."""
     needed = _waiting_total(batch)
-    if needed > held(batch.campaign_id):
+    # Only money no other approved batch of the campaign is promised (this one is not yet).
+    if needed > promised.campaign_free(batch.campaign_id):
         return [short_of_funds(batch.campaign_id, needed)]
     return []
 
@@ -89,7 +95,7 @@ def pay(batch: PayoutBatch, ids: Sequence[int], *, paid_on: date, by: User | Non
     ).all()
     total = sum(row.amount_fen for row in rows)
     if total > held(campaign_id):
-        raise DomainError(short_of_funds(campaign_id, total))
+        raise DomainError(short_of_funds(campaign_id, total, paying=True))
     flipped = db.session.execute(
         sa.update(Payout)
         .where(Payout.id.in_(list(ids)), Payout.status == PayoutStatus.PROPOSED)
@@ -113,7 +119,7 @@ def pay(batch: PayoutBatch, ids: Sequence[int], *, paid_on: date, by: User | Non
     except IntegrityError as error:
         # A cash handout took the money between the check and the posting: the database
         # refused to overdraw the fund. The chunk is rolled back and says why.
-        raise DomainError(short_of_funds(campaign_id, total)) from error
+        raise DomainError(short_of_funds(campaign_id, total, paying=True)) from error
     update_many(
         Payout.__table__.c.id,
         "transaction_id",

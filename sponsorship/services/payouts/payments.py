@@ -12,6 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from sponsorship.clock import utcnow
 from sponsorship.database import rows_table, skip_locked, update_many
@@ -158,18 +159,29 @@ def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: Us
         .where(in_chunk, payouts.c.status == PayoutStatus.PROPOSED)
         .subquery("paying")
     )
-    posted = post_selected(
-        TransactionKind.PAYOUT,
-        source,
-        legs=[
-            SqlLeg(Account.RESTRICTED, source.c.funded_fen, pairing_id=source.c.pairing_id),
-            SqlLeg(Account.GENERAL, source.c.cover_fen),
-            SqlLeg(Account.PAYOUTS, -source.c.amount_fen, pairing_id=source.c.pairing_id),
-        ],
-        # "payout " and the `payment_reference` of the payout: "<batch key>-<payout id>".
-        memo=sa.literal(f"payout {batch.key}-", sa.String) + sa.cast(source.c.key, sa.String),
-        by=by,
-    )
+    try:
+        posted = post_selected(
+            TransactionKind.PAYOUT,
+            source,
+            legs=[
+                SqlLeg(Account.RESTRICTED, source.c.funded_fen, pairing_id=source.c.pairing_id),
+                SqlLeg(Account.GENERAL, source.c.cover_fen),
+                SqlLeg(Account.PAYOUTS, -source.c.amount_fen, pairing_id=source.c.pairing_id),
+            ],
+            # "payout " and the `payment_reference` of the payout: "<batch key>-<payout id>".
+            memo=sa.literal(f"payout {batch.key}-", sa.String) + sa.cast(source.c.key, sa.String),
+            by=by,
+        )
+    except IntegrityError as error:
+        # The database refused to overdraw a fund (funds_never_overdrawn): the chunk is undone
+        # and the work stops with a reason finance can act on, rather than being retried.
+        raise DomainError(
+            _l(
+                "A fund no longer holds what this batch was approved with (the general fund "
+                "covering shortfalls, or a pairing's fund): record the missing money, then "
+                "record the payments again."
+            )
+        ) from error
     if posted is None:  # none of them was still waiting
         raise RuntimeError("payouts changed under the chunk; rolling it back")
     flipped = db.session.execute(

@@ -94,7 +94,7 @@ def test_a_grant_larger_than_the_general_fund_is_refused():
 def test_hand_over_more_than_the_fund_holds_is_refused():
     campaign = make_campaign()
     _gift(campaign, 1_000)
-    with pytest.raises(DomainError, match="活动资金仅结余"):
+    with pytest.raises(DomainError, match="活动资金可用余额仅"):
         fund.hand_over(
             campaign, receiving_body="县慈善总会", amount_fen=1_001, handed_on=DAY, by=make_user()
         )

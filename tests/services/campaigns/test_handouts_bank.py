@@ -35,6 +35,7 @@ from tests.services.campaigns.handout_data import (
 )
 
 PAID_ON = date(2027, 1, 25)
+GIVEN = date(2026, 11, 1)
 
 
 def bank_people(campaign, n=3, amount=30000):
@@ -308,3 +309,32 @@ def test_the_database_refuses_a_second_live_handout_for_one_person():
     with pytest.raises(sa.exc.IntegrityError, match="beneficiary"), db.session.begin_nested():
         db.session.execute(sa.insert(Payout.__table__).values(**{**columns, "batch_id": other.id}))
     assert count(Payout) == 1 and person.status == HandoutStatus.IN_BATCH
+
+
+def test_money_an_approved_bank_batch_needs_is_kept_from_hand_overs_cash_and_reversals():
+    """Once the batch is approved the bank will pay it: the fund's rest is all that is free."""
+    from sponsorship.services.campaigns import fund
+    from sponsorship.services.campaigns.handouts_cash import record_signed
+    from sponsorship.services.money import promised
+
+    campaign = make_campaign()
+    bank_people(campaign, 2, amount=30000)
+    cash = make_adult(campaign, amount_fen=20000)
+    fund_campaign(campaign, 70000)
+    batch = build_bank_batch(campaign)
+    finance = approved(batch)
+    assert promised.campaign_free(campaign.id) == 10000
+    with pytest.raises(DomainError):
+        fund.hand_over(
+            campaign, receiving_body="县慈善总会", amount_fen=20000, handed_on=GIVEN, by=finance
+        )
+    with pytest.raises(DomainError):
+        record_signed(campaign, [cash.id], PAID_ON, by=finance)
+    assert cash.status == HandoutStatus.PENDING and held(campaign) == 70000
+    bank_file.export(batch, "csv", by=finance)
+    assert pay_chunk(batch, paid_on=PAID_ON, by=finance) == 2
+    assert held(campaign) == 10000 and ledger_check.verify() == []
+    fund.hand_over(
+        campaign, receiving_body="县慈善总会", amount_fen=10000, handed_on=GIVEN, by=finance
+    )
+    assert held(campaign) == 0

@@ -241,7 +241,7 @@ def test_a_handout_racing_another_for_the_last_money_is_a_conflict_not_an_overdr
     person = cash_people(campaign, 1)[0]
     fund_campaign(campaign, 20000)
     # The check saw enough money; the fund was emptied before the posting (another clerk).
-    monkeypatch.setattr(handouts_cash, "held", lambda campaign_id: 10**9)
+    monkeypatch.setattr(handouts_cash.promised, "campaign_free", lambda campaign_id: 10**9)
     with pytest.raises(ConflictError), db.session.begin_nested():
         handouts_cash.record_signed(campaign, [person.id], SIGNED_ON)
     assert campaign_payouts.held(campaign.id) == 20000
