@@ -131,7 +131,14 @@ def _money_held(area: Region | None) -> tuple[int, int]:
             ).all()
         )
         held = -sum(int(rows.get(a) or 0) for a in _FUNDS)
-        return held, -int(rows.get(Account.PAYOUTS) or 0)
+        # The programme's payouts: campaigns' handouts leave through the same account, and are
+        # the campaigns' own figures (as a town's figure, through its pairings, leaves them out).
+        handouts = _scalar(
+            sa.select(sa.func.sum(LedgerEntry.amount_fen)).where(
+                LedgerEntry.account == Account.PAYOUTS, LedgerEntry.campaign_id.is_not(None)
+            )
+        )
+        return held, -(int(rows.get(Account.PAYOUTS) or 0) - handouts)
     restricted = within(
         sa.select(sa.func.sum(AccountBalance.balance_fen))
         .join(Pairing, Pairing.id == AccountBalance.pairing_id)

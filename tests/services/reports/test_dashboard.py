@@ -55,3 +55,17 @@ def test_pending_applicants_and_proposals_are_to_dos():
     f.make_pairing(f.make_sponsor(town), f.make_child(town), status=PairingStatus.PROPOSED)
     board = dashboard_for(f.make_user(Role.STAFF, scope=town))
     assert board.sponsors_pending == 1 and board.proposals == 1
+
+
+def test_campaign_handouts_are_not_the_programmes_paid_out():
+    """A 春节 cash handout is the campaign's figure; the dashboard's 已发放 is the programme's."""
+    from sponsorship.services.campaigns.handouts_cash import record_signed
+    from tests.services.campaigns.handout_data import fund_campaign, make_adult, make_campaign
+
+    campaign = make_campaign()
+    person = make_adult(campaign, amount_fen=30000)
+    fund_campaign(campaign, 30000)
+    admin = f.make_user(Role.ADMIN)
+    record_signed(campaign, [person.id], date(2026, 1, 20), by=admin)
+    board = dashboard_for(admin)
+    assert board.paid_out_fen == 0
