@@ -28,7 +28,7 @@ from sponsorship.request_input import database_ids
 from sponsorship.services.core import background
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
-from sponsorship.services.payouts import bulk, figures, reach, review
+from sponsorship.services.payouts import bulk, campaign_payouts, figures, reach, review
 from sponsorship.services.payouts.build import (
     build_batch,
     left_out,
@@ -138,6 +138,8 @@ def batch(batch_id: int):
         stmt = stmt.where(FILTERS[shown])
     stmt = in_scope(stmt, Payout.region_id, current_user)
     payouts = db.paginate(stmt.order_by(Payout.id), page=page, per_page=PAGE_SIZE, error_out=False)
+    if batch.campaign_id is not None:  # campaign beneficiaries' names: audited as their lists
+        attempt(lambda: campaign_payouts.record_viewed(batch, len(payouts.items), by=current_user))
     return render_template(
         "payouts/batch.html",
         batch=batch,

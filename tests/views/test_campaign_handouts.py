@@ -118,6 +118,10 @@ def test_the_bank_batch_is_built_from_the_page_and_shown_with_payee_names(client
     for person in people:
         assert person.name in page
     assert cash.name not in page and campaign.name in page
+    viewed = db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "campaign.beneficiaries_viewed")
+    ).all()
+    assert f"batch {batch.key} rows=2" in viewed
     assert campaign.name in client.get("/payouts/").get_data(as_text=True)
     assert count(Payout) == 2
 

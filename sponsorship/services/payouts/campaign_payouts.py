@@ -23,7 +23,7 @@ from sponsorship.clock import utcnow
 from sponsorship.database import update_many
 from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
-from sponsorship.models import CampaignBeneficiary, Payout, PayoutBatch, User
+from sponsorship.models import Campaign, CampaignBeneficiary, Payout, PayoutBatch, User
 from sponsorship.models.enums import (
     Account,
     HandoutStatus,
@@ -128,6 +128,14 @@ def pay(batch: PayoutBatch, ids: Sequence[int], *, paid_on: date, by: User | Non
     _set_status([row.beneficiary_id for row in rows], HandoutStatus.PAID, by=by)
     audit.record(
         "batch.paid_chunk", batch, detail=f"handouts={len(rows)} total_fen={total}", user=by
+    )
+
+
+def record_viewed(batch: PayoutBatch, rows: int, *, by: User | None = None) -> None:
+    """Record that a campaign batch's page showed its people, as their lists are recorded."""
+    campaign = db.session.get(Campaign, batch.campaign_id)
+    audit.record(
+        "campaign.beneficiaries_viewed", campaign, detail=f"batch {batch.key} rows={rows}", user=by
     )
 
 
