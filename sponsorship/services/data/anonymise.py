@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sponsorship.clock import utcnow
 from sponsorship.extensions import db
 from sponsorship.models import (
+    CampaignBeneficiary,
     Child,
     Donation,
     Guardian,
@@ -31,7 +32,13 @@ from sponsorship.models import (
     Sponsor,
     User,
 )
-from sponsorship.models.enums import LetterStatus, PayoutDecision, PayoutStatus, RecipientType
+from sponsorship.models.enums import (
+    HandoutStatus,
+    LetterStatus,
+    PayoutDecision,
+    PayoutStatus,
+    RecipientType,
+)
 from sponsorship.services.core import audit
 
 #: Letters that never reached anyone: erased with the person, not kept as blank shells.
@@ -79,6 +86,7 @@ def anonymise_child(child: Child, *, by: User | None = None, why: str = "retenti
         ),
         bank_account="",
     )
+    _erase_campaign_copies(child)
     # The caring parents' letters about this child name the child: their text goes too.
     for name in names:
         if len(name) >= 2:
@@ -97,6 +105,51 @@ def anonymise_child(child: Child, *, by: User | None = None, why: str = "retenti
     if not others:
         _anonymise_guardian(guardian)
     audit.record("child.anonymised", child, user=by, detail=why)
+
+
+def _erase_campaign_copies(child: Child) -> None:
+    """Erase what campaigns copied of the child: the beneficiary rows and their bank payouts.
+
+    Amounts, statuses and dates stay (the campaigns' paragraphs read the same); the account
+    stays only where a bank file may still read it (a payout waiting in a batch).
+    """
+    person = CampaignBeneficiary
+    ids = select_ids(person.id, person.child_id == child.id)
+    if not ids:
+        return
+    _erase(
+        person,
+        person.id.in_(ids),
+        name=PLACEHOLDER,
+        payee_name=PLACEHOLDER,
+        id_number=None,
+        id_tail=None,
+        birth_date=None,
+        address="",
+        mobile=None,
+        health_condition=None,
+        note="",
+        status_note="",
+        bank_name="",
+    )
+    _erase(person, person.id.in_(ids), person.status != HandoutStatus.IN_BATCH, bank_account="")
+    _erase(
+        Payout,
+        Payout.beneficiary_id.in_(ids),
+        guardian_name=PLACEHOLDER,
+        bank_name="",
+        decision_reason="",
+        failure_reason=_placeholder_if_set(Payout.failure_reason),
+    )
+    _erase(
+        Payout,
+        Payout.beneficiary_id.in_(ids),
+        sa.or_(
+            Payout.status != PayoutStatus.PROPOSED,
+            Payout.decision == PayoutDecision.EXCLUDED,
+        ),
+        bank_account="",
+    )
 
 
 def _anonymise_guardian(guardian: Guardian) -> None:

@@ -238,3 +238,30 @@ PERSONAL_COLUMNS = {
     "letters": ("recipient_name", "to_address", "body"),
     "payouts": ("guardian_name", "bank_account"),
 }
+
+
+def test_anonymising_a_child_erases_the_campaigns_copies_too():
+    """A 六一 list copied the child's name, the guardian as payee, the account, a health note."""
+    from sponsorship.models import CampaignBeneficiary
+    from sponsorship.models.enums import HandoutStatus
+    from sponsorship.services.data.anonymise import anonymise_child
+    from tests.services.campaigns.handout_data import make_campaign, make_child_beneficiary
+
+    child = f.make_child(id_number=f.id_number())
+    person = make_child_beneficiary(
+        make_campaign(),
+        child,
+        bank_name="农业银行",
+        bank_account="6228480000000000001",
+        mobile="13900000000",
+        health_condition="重病",
+        amount_fen=20000,
+        status=HandoutStatus.SIGNED,
+    )
+    anonymise_child(child)
+    db.session.expire_all()
+    row = db.session.get(CampaignBeneficiary, person.id)
+    personal = (row.name, row.payee_name, row.bank_account, row.bank_name, row.mobile)
+    assert personal == (PLACEHOLDER, PLACEHOLDER, "", "", None)
+    assert row.health_condition is None and row.id_number is None
+    assert (row.amount_fen, row.status) == (20000, HandoutStatus.SIGNED)
