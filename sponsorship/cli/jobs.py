@@ -1,6 +1,9 @@
 """`flask jobs ...`: run the scheduler, list jobs, run one job for a period."""
 
 import logging
+import os
+import signal
+import sys
 
 import click
 from flask import current_app
@@ -20,11 +23,22 @@ cli = AppGroup("jobs", help="Scheduled jobs.")
 def run_command() -> None:
     """Start the scheduler in this process (catches up missed periods first)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Started with `&` by a shell (as `make serve` does), this process inherits SIGINT ignored:
+    # Ctrl+C would then reach only the web app, and the scheduler would live on until someone
+    # else killed it. Take SIGINT back, so Ctrl+C stops the scheduler by itself.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     click.echo("Scheduler running; Ctrl+C stops it.")
     try:
         run_forever(current_app._get_current_object())
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")
+        # A job still running in the scheduler's threads (waiting out SQLite's busy timeout, a
+        # slow mail server) would hold the interpreter's exit until it ended: its transaction
+        # rolls back and its lease lets the next run take the period over, so do not wait.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(0)
 
 
 @cli.command("list")

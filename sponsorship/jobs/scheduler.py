@@ -143,4 +143,9 @@ def run_forever(app: Flask) -> None:
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     # While it runs, `flask backup restore` on this machine refuses to swap the database.
     with scheduler_lock.holding(app.instance_path):
-        scheduler.start()
+        try:
+            scheduler.start()
+        finally:
+            # Stopped (Ctrl+C, SIGTERM): fire nothing more, and do not wait for a running job.
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
