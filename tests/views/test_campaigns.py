@@ -336,7 +336,7 @@ def test_a_drive_is_handed_on_through_the_form(client, auth):
         token_from=url,
     )
     assert too_much.status_code == 422
-    assert "仅结余" in "".join(field_errors(too_much.get_data(as_text=True), "amount"))
+    assert "可用余额仅" in "".join(field_errors(too_much.get_data(as_text=True), "amount"))
 
 
 def test_a_gift_batch_is_typed_all_or_nothing(client, auth, campaigns):
