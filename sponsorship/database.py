@@ -22,6 +22,10 @@ _installed = False
 #: workers run): its transactions begin deferred, so its reads never hold the write lock.
 _deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
 #: True in a thread whose SQLite commits need not wait for the disk (see `sync_at_checkpoints`).
+#: Each SQLite connection's page cache, in KiB (SQLite's default is 2 MB).
+CACHE_KIB = 65536
+#: SQLite's automatic checkpoint, in 4 KB pages, while `sync_at_checkpoints` holds.
+WORK_CHECKPOINT_PAGES = 16384
 _sync_at_checkpoints: ContextVar[bool] = ContextVar("sqlite_sync_at_checkpoints", default=False)
 #: How long a SQLite transaction waits for the write lock before "database is locked". Every
 #: transaction holds it from its first statement to its commit, so on a machine short of CPU a
@@ -145,6 +149,36 @@ def rows_table(name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tu
     return table
 
 
+def analyze(table: sa.Table) -> None:
+    """Refresh PostgreSQL's statistics of `table` after a bulk write (SQLite plans without)."""
+    if is_postgresql():
+        db.session.execute(sa.text(f"ANALYZE {table.name}"))
+
+
+class IdSet:
+    """A chunk's ids, to test many columns against in the statements that follow.
+
+    PostgreSQL gets one array (`= ANY`), planned at its size; SQLite a temporary table of
+    this connection (`rows_table`): a list of thousands of parameters costs SQLAlchemy more
+    to render than the statement costs SQLite to run.
+    """
+
+    def __init__(self, name: str, ids: list[int]) -> None:
+        self.ids = list(ids)
+        if is_postgresql():
+            self._array = sa.bindparam(None, self.ids, type_=postgresql.ARRAY(sa.BigInteger))
+        else:
+            self._select = sa.select(
+                rows_table(name, {"id": sa.BigInteger()}, [(i,) for i in self.ids]).c.id
+            )
+
+    def has(self, column) -> sa.ColumnElement:
+        """`column IN ids`."""
+        if is_postgresql():
+            return column == sa.any_(self._array)
+        return column.in_(self._select)
+
+
 def json_object(*pairs) -> sa.ColumnElement:
     """Build a JSON object in SQL from alternating keys and values (values may be JSON)."""
     function = sa.func.json_build_object if is_postgresql() else sa.func.json_object
@@ -203,12 +237,19 @@ def install_sqlite_pragmas() -> None:
     @event.listens_for(Engine, "connect")
     def _on_connect(dbapi_connection, _record):
         if not isinstance(dbapi_connection, sqlite3.Connection):
+            if hasattr(dbapi_connection, "prepare_threshold"):
+                # psycopg prepares a statement it has run five times, and PostgreSQL may then
+                # plan it once for any values: a chunk of 2,000 ids in an array was planned
+                # as 10 rows, its joins as nested loops over them. Unprepared, each statement
+                # is planned with its values.
+                dbapi_connection.prepare_threshold = None
             return
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; we emit BEGIN.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         with contextlib.suppress(sqlite3.OperationalError):  # in-memory databases have no WAL
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
@@ -230,6 +271,11 @@ def _set_synchronous(connection) -> None:
     info = connection.connection.info
     if info.get("synchronous", "FULL") != wanted:
         connection.exec_driver_sql(f"PRAGMA synchronous = {wanted}")
+        # Long work checkpoints every 64 MB of log rather than every 4 MB (SQLite's default):
+        # each checkpoint copies the pages the chunks rewrote, and a chunk rewrites many of
+        # the same index pages as the one before.
+        pages = WORK_CHECKPOINT_PAGES if wanted == "NORMAL" else 1000
+        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {pages}")
         info["synchronous"] = wanted
 
 

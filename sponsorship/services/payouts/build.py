@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import local_zone
-from sponsorship.database import is_postgresql, paying_conflict_ignored, rows_table
+from sponsorship.database import analyze, is_postgresql, paying_conflict_ignored, rows_table
 from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -209,6 +209,9 @@ def build_batch(key: str, cutoff: date, *, by: User | None = None) -> PayoutBatc
     # A concurrent build may include a child between our read and our write: skip that row.
     # (psycopg reports no row count for an INSERT ... ON CONFLICT ... SELECT: we count below.)
     db.session.execute(paying_conflict_ignored(Payout.__table__).from_select(columns, select))
+    # The planner's picture of the payouts table predates these rows until autovacuum comes
+    # by: paying the batch right after its build searched the status index of all of them.
+    analyze(Payout.__table__)
     db.session.flush()
     proposed = db.session.scalar(
         sa.select(sa.func.count()).select_from(Payout).where(Payout.batch_id == batch.id)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from sponsorship.clock import today
-from sponsorship.database import json_constant, json_object, rows_table, text_constant
+from sponsorship.database import IdSet, json_constant, json_object, rows_table, text_constant
 from sponsorship.extensions import db
 from sponsorship.models import Child, Guardian, Pairing, Payout, Sponsor
 from sponsorship.models.enums import LetterKind, RecipientType
@@ -30,9 +30,7 @@ LANGUAGE = "zh"
 
 def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     """Queue PAYOUT_NOTICE and CHILD_RECEIVED for each payout; return how many were new."""
-    chunk = sa.select(
-        rows_table("letter_chunk", {"id": sa.BigInteger()}, [(i,) for i in payout_ids]).c.id
-    )
+    chunk = IdSet("letter_chunk", payout_ids)
     on = today()
     common = common_context("", LANGUAGE)
     child = Child
@@ -79,20 +77,25 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
         .select_from(Payout)
         .join(child, child.id == Payout.child_id)
         .outerjoin(card_region, card_region.c.id == child.region_id)
-        .where(Payout.id.in_(chunk))
+        .where(chunk.has(Payout.id))
     )
+    # Joined by its own id only (a join on COALESCE(first child, paid child) cannot use the
+    # primary key: PostgreSQL scanned every child once per chunk).
+    at_home = homes.c.child_id.is_(None)
+    home_region_id = sa.case((at_home, child.region_id), else_=home.region_id)
     places = cols.places_of(home_region)
-    channel, to = cols.guardian_columns(Guardian.mobile, home.address, places, Guardian.name)
+    address = sa.case((at_home, child.address), else_=home.address)
+    channel, to = cols.guardian_columns(Guardian.mobile, address, places, Guardian.name)
     guardians = (
         paid.join(Guardian, Guardian.id == child.guardian_id)
         .outerjoin(homes, homes.c.guardian_id == Guardian.id)
-        .join(home, home.id == sa.func.coalesce(homes.c.child_id, child.id))
-        .outerjoin(home_region, home_region.c.id == home.region_id)
+        .outerjoin(home, home.id == homes.c.child_id)
+        .outerjoin(home_region, home_region.c.id == home_region_id)
         .add_columns(
             sa.literal(LetterKind.PAYOUT_NOTICE.value, sa.String).label("kind"),
             sa.literal(RecipientType.GUARDIAN.value, sa.String).label("recipient_type"),
             Guardian.id.label("recipient_id"),
-            home.region_id.label("region_id"),
+            home_region_id.label("region_id"),
             reference.label("reference"),
             channel.label("channel"),
             Guardian.name.label("recipient_name"),
@@ -135,14 +138,14 @@ def queue_payout_letters(payout_ids: list[int], paid_on: date) -> int:
     )
 
 
-def _homes(chunk: sa.Select):
+def _homes(chunk: IdSet):
     """The first child (lowest id) of each of the chunk's guardians of several children, as a
     table: `recipient_of` sends a guardian's letters to their first child's home. Every other
     guardian's first child is the paid child itself."""
     guardians = (
         sa.select(Child.guardian_id)
         .join(Payout, Payout.child_id == Child.id)
-        .where(Payout.id.in_(chunk))
+        .where(chunk.has(Payout.id))
     )
     rows = db.session.execute(
         sa.select(Child.guardian_id, sa.func.min(Child.id))
@@ -157,16 +160,16 @@ def _homes(chunk: sa.Select):
     )
 
 
-def _regions_of(chunk: sa.Select, homes) -> sa.Select:
+def _regions_of(chunk: IdSet, homes) -> sa.Select:
     """Select the regions the chunk's letters name: the children's, their guardians' first
     children's, the caring parents'."""
     return sa.union(
         sa.select(Child.region_id)
         .join(Payout, Payout.child_id == Child.id)
-        .where(Payout.id.in_(chunk)),
+        .where(chunk.has(Payout.id)),
         sa.select(Child.region_id).join(homes, homes.c.child_id == Child.id),
         sa.select(Sponsor.region_id)
         .join(Pairing, Pairing.sponsor_id == Sponsor.id)
         .join(Payout, Payout.pairing_id == Pairing.id)
-        .where(Payout.id.in_(chunk)),
+        .where(chunk.has(Payout.id)),
     )

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship.clock import utcnow
-from sponsorship.database import rows_table, skip_locked, update_many
+from sponsorship.database import IdSet, rows_table, skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User
@@ -101,8 +101,7 @@ def pay_chunk_ids(
         db.session.expire_all()
         close_if_done(batch, by=by)
         return ids
-    chunk = sa.select(rows_table("chunk", {"id": sa.BigInteger()}, [(i,) for i in ids]).c.id)
-    _pay(batch, chunk, len(ids), paid_on, by)
+    _pay(batch, ids, paid_on, by)
     update_many(
         Payout.__table__.c.id, "bank_reference", [(pid, refs[pid]) for pid in ids if refs.get(pid)]
     )
@@ -126,39 +125,46 @@ def _check_references(refs: dict[int, str]) -> None:
             )
 
 
-def _pay(batch: PayoutBatch, chunk: sa.Select, count: int, paid_on: date, by: User | None) -> None:
+def _pay(batch: PayoutBatch, ids: list[int], paid_on: date, by: User | None) -> None:
     """Post each payout's transaction, restricted (and general) → payouts, and mark it paid.
 
-    A few statements over the chunk, whatever its size. The payouts turn paid in the statement
-    that links their transactions, only if all of them were still waiting: the rows are the
-    caller's (locked on PostgreSQL, the one writer on SQLite), and a mismatch undoes the chunk.
+    A few statements over the chunk, whatever its size. The chunk's payouts are read once, by
+    their ids, and every statement after reads that copy (`rows_table`), never the payouts
+    table: right after a build PostgreSQL's statistics still describe the table before it, and
+    a plan that searched it by status scanned every payout of the batch once per statement.
+    The payouts turn paid in the statement that links their transactions, only if all of them
+    were still waiting: the rows are the caller's (locked on PostgreSQL, the one writer on
+    SQLite), and a mismatch undoes the chunk.
     """
     payouts = Payout.__table__
     cover = sa.case((payouts.c.general_fund_cover, payouts.c.shortfall_fen), else_=0)
-    in_chunk = payouts.c.id.in_(chunk)
-    unfunded, total = db.session.execute(
+    rows = db.session.execute(
         sa.select(
-            sa.func.min(
-                sa.case((payouts.c.funded_fen + cover != payouts.c.amount_fen, payouts.c.id))
-            ),
-            sa.func.coalesce(sa.func.sum(payouts.c.amount_fen), 0),
-        ).where(in_chunk)
-    ).one()
-    if unfunded is not None:
+            payouts.c.id, payouts.c.pairing_id, payouts.c.funded_fen, cover, payouts.c.amount_fen
+        )
+        .where(IdSet("chunk", ids).has(payouts.c.id), payouts.c.status == PayoutStatus.PROPOSED)
+        .order_by(payouts.c.id)
+    ).all()
+    if len(rows) != len(ids):
+        raise RuntimeError("payouts changed under the chunk; rolling it back")
+    unfunded = [key for key, _, funded, covered, amount in rows if funded + covered != amount]
+    if unfunded:
         raise DomainError(
-            _l("Payout %(id)s is not fully funded and cannot be paid.", id=unfunded),
+            _l("Payout %(id)s is not fully funded and cannot be paid.", id=unfunded[0]),
         )
-    source = (
-        sa.select(
-            payouts.c.id.label("key"),
-            payouts.c.pairing_id,
-            payouts.c.funded_fen,
-            cover.label("cover_fen"),
-            payouts.c.amount_fen,
-        )
-        .where(in_chunk, payouts.c.status == PayoutStatus.PROPOSED)
-        .subquery("paying")
+    total = sum(row[4] for row in rows)
+    source = rows_table(
+        "paying",
+        {
+            "key": sa.BigInteger(),
+            "pairing_id": sa.BigInteger(),
+            "funded_fen": sa.BigInteger(),
+            "cover_fen": sa.BigInteger(),
+            "amount_fen": sa.BigInteger(),
+        },
+        [tuple(row) for row in rows],
     )
+    count = len(rows)
     try:
         posted = post_selected(
             TransactionKind.PAYOUT,
