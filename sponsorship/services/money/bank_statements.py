@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import today
 from sponsorship.csv_input import CsvDictReader
-from sponsorship.database import update_many
+from sponsorship.database import prefer_index_lookups, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (
@@ -219,6 +219,7 @@ def record_chunk(batch: DonationBatch, *, size: int = 500, by: User | None = Non
     transaction as its donation, so a crash loses a whole chunk or nothing and a re-run records
     exactly the lines left.
     """
+    prefer_index_lookups()
     lines = db.session.execute(
         sa.select(
             StatementLine.id,

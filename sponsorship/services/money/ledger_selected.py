@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from sponsorship.clock import utcnow
-from sponsorship.database import insert_ignoring_conflicts, is_postgresql, rows_table
+from sponsorship.database import IdSet, insert_ignoring_conflicts, is_postgresql, rows_table
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, LedgerEntry, LedgerTransaction, User
 from sponsorship.models.enums import Account, TransactionKind
@@ -57,10 +58,11 @@ def post_selected(
     keys = [key for key, _ in rows]
     if not keys:
         return None
+    transaction_ids = reserve_transaction_ids(len(keys))
     posted = rows_table(
         "posted",
         {"key": sa.BigInteger(), "transaction_id": sa.BigInteger()},
-        list(zip(keys, reserve_transaction_ids(len(keys)), strict=True)),
+        list(zip(keys, transaction_ids, strict=True)),
     )
     now = utcnow()
     joined = source.join(posted, posted.c.key == source.c.key)
@@ -107,7 +109,7 @@ def post_selected(
             ),
         )
     )
-    _move_balances_of(sa.select(posted.c.transaction_id).scalar_subquery())
+    _move_balances_of(IdSet("posted_transactions", transaction_ids))
     return posted
 
 
@@ -115,8 +117,8 @@ def _or_null(value: sa.ColumnElement | None, column: sa.Column) -> sa.ColumnElem
     return value if value is not None else sa.null().cast(column.type)
 
 
-def _move_balances_of(transactions) -> None:
-    """Add the entries of `transactions` (a subquery of ids) to their accounts' balances.
+def _move_balances_of(transactions: IdSet) -> None:
+    """Add the entries of `transactions` to their accounts' balances.
 
     The entries are summed per balance key in one query; the sums then move the balances as
     `_move_balances` moves them (rows made to exist at zero, then moved in place, in key order
@@ -140,13 +142,14 @@ def _move_balances_of(transactions) -> None:
             sa.func.min(sa.case((account == Account.CAMPAIGN, entry.c.campaign_id))),
             sa.func.sum(entry.c.amount_fen),
         )
-        .where(entry.c.transaction_id.in_(transactions))
+        .where(transactions.has(entry.c.transaction_id))
         .group_by(key)
         .having(sa.func.sum(entry.c.amount_fen) != 0)
         .order_by(key)
     ).all()
     if not sums:
         return
+    keys = [row[0] for row in sums]
     moves = rows_table(
         "balance_moves",
         {
@@ -176,7 +179,7 @@ def _move_balances_of(transactions) -> None:
     if is_postgresql():
         db.session.execute(
             sa.select(balances.c.key)
-            .where(balances.c.key.in_(sa.select(moves.c.key)))
+            .where(balances.c.key == sa.any_(sa.bindparam(None, keys, type_=ARRAY(sa.String))))
             .order_by(balances.c.key)
             .with_for_update()
         )

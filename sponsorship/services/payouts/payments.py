@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship.clock import utcnow
-from sponsorship.database import IdSet, rows_table, skip_locked, update_many
+from sponsorship.database import IdSet, prefer_index_lookups, rows_table, skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User
@@ -84,6 +84,7 @@ def pay_chunk_ids(
     _ensure_payable(batch)
     refs = bank_references or {}
     _check_references(refs)
+    prefer_index_lookups()
     stmt = unpaid(batch).where(Payout.id > after).order_by(Payout.id).limit(size)
     if only is not None:
         stmt = stmt.where(Payout.id.in_(list(only)))
