@@ -176,10 +176,13 @@ class IdSet:
     to render than the statement costs SQLite to run.
     """
 
-    def __init__(self, name: str, ids: list[int]) -> None:
+    def __init__(self, name: str, ids: list[int], *, held_in=None) -> None:
+        """`held_in`: a column of a `rows_table` already holding the ids, for SQLite to read."""
         self.ids = list(ids)
         if is_postgresql():
             self._array = sa.bindparam(None, self.ids, type_=postgresql.ARRAY(sa.BigInteger))
+        elif held_in is not None:
+            self._select = sa.select(held_in)
         else:
             self._select = sa.select(
                 rows_table(name, {"id": sa.BigInteger()}, [(i,) for i in self.ids]).c.id

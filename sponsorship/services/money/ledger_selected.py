@@ -109,7 +109,9 @@ def post_selected(
             ),
         )
     )
-    _move_balances_of(IdSet("posted_transactions", transaction_ids))
+    _move_balances_of(
+        IdSet("posted_transactions", transaction_ids, held_in=posted.c.transaction_id)
+    )
     return posted
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from sponsorship.clock import utcnow
-from sponsorship.database import IdSet, prefer_index_lookups, rows_table, skip_locked, update_many
+from sponsorship.database import prefer_index_lookups, rows_table, skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User
@@ -85,10 +85,20 @@ def pay_chunk_ids(
     refs = bank_references or {}
     _check_references(refs)
     prefer_index_lookups()
-    stmt = unpaid(batch).where(Payout.id > after).order_by(Payout.id).limit(size)
+    # The chunk's payouts, read once with what paying them needs: every statement after
+    # reads this copy (`_pay`), not the payouts table.
+    cover = sa.case((Payout.general_fund_cover, Payout.shortfall_fen), else_=0)
+    stmt = (
+        unpaid(batch)
+        .add_columns(Payout.pairing_id, Payout.funded_fen, cover, Payout.amount_fen)
+        .where(Payout.id > after)
+        .order_by(Payout.id)
+        .limit(size)
+    )
     if only is not None:
         stmt = stmt.where(Payout.id.in_(list(only)))
-    ids = list(db.session.scalars(skip_locked(stmt)))
+    rows = [tuple(row) for row in db.session.execute(skip_locked(stmt))]
+    ids = [row[0] for row in rows]
     if not ids:
         return []
     if campaign_payouts.is_campaign_batch(batch):
@@ -102,7 +112,7 @@ def pay_chunk_ids(
         db.session.expire_all()
         close_if_done(batch, by=by)
         return ids
-    _pay(batch, ids, paid_on, by)
+    _pay(batch, rows, paid_on, by)
     update_many(
         Payout.__table__.c.id, "bank_reference", [(pid, refs[pid]) for pid in ids if refs.get(pid)]
     )
@@ -126,28 +136,18 @@ def _check_references(refs: dict[int, str]) -> None:
             )
 
 
-def _pay(batch: PayoutBatch, ids: list[int], paid_on: date, by: User | None) -> None:
+def _pay(batch: PayoutBatch, rows: list[tuple], paid_on: date, by: User | None) -> None:
     """Post each payout's transaction, restricted (and general) → payouts, and mark it paid.
 
-    A few statements over the chunk, whatever its size. The chunk's payouts are read once, by
-    their ids, and every statement after reads that copy (`rows_table`), never the payouts
-    table: right after a build PostgreSQL's statistics still describe the table before it, and
-    a plan that searched it by status scanned every payout of the batch once per statement.
-    The payouts turn paid in the statement that links their transactions, only if all of them
-    were still waiting: the rows are the caller's (locked on PostgreSQL, the one writer on
-    SQLite), and a mismatch undoes the chunk.
+    `rows` are the chunk's payouts as (id, pairing, funded, general fund cover, amount). A few
+    statements over them, whatever their number; they read these rows (`rows_table`), never
+    the payouts table: right after a build PostgreSQL's statistics still describe the table
+    before it, and a plan that searched it by status scanned every payout of the batch once
+    per statement. The payouts turn paid in the statement that links their transactions, only
+    if all of them were still waiting: the rows are the caller's (locked on PostgreSQL, the
+    one writer on SQLite), and a mismatch undoes the chunk.
     """
     payouts = Payout.__table__
-    cover = sa.case((payouts.c.general_fund_cover, payouts.c.shortfall_fen), else_=0)
-    rows = db.session.execute(
-        sa.select(
-            payouts.c.id, payouts.c.pairing_id, payouts.c.funded_fen, cover, payouts.c.amount_fen
-        )
-        .where(IdSet("chunk", ids).has(payouts.c.id), payouts.c.status == PayoutStatus.PROPOSED)
-        .order_by(payouts.c.id)
-    ).all()
-    if len(rows) != len(ids):
-        raise RuntimeError("payouts changed under the chunk; rolling it back")
     unfunded = [key for key, _, funded, covered, amount in rows if funded + covered != amount]
     if unfunded:
         raise DomainError(
@@ -163,7 +163,7 @@ def _pay(batch: PayoutBatch, ids: list[int], paid_on: date, by: User | None) -> 
             "cover_fen": sa.BigInteger(),
             "amount_fen": sa.BigInteger(),
         },
-        [tuple(row) for row in rows],
+        rows,
     )
     count = len(rows)
     try:
