@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sponsorship.database import is_postgresql
+from sponsorship.database import is_postgresql, sync_at_checkpoints
 from sponsorship.extensions import db
 from sponsorship.models import DonationBatch, User
 from sponsorship.services.money.bank_statements import record_chunk
@@ -35,8 +35,16 @@ def import_in_chunks(
 
     Another clerk's save waits for one chunk, never for the whole statement. `size` fixes the
     lines per chunk (None: sized as above). PostgreSQL locks rows, not the file, and needs no
-    pause (`pause_s` None: the default for the database).
+    pause (`pause_s` None: the default for the database). On SQLite the chunks' commits are
+    flushed to the disk at checkpoints (`sync_at_checkpoints`, as when paying a batch): the lock
+    is not held through a flush per chunk, and a power failure may undo the last chunks whole,
+    which a re-run records again.
     """
+    with sync_at_checkpoints():
+        return _import_in_chunks(batch_id, by_id, size, pause_s, after_chunk)
+
+
+def _import_in_chunks(batch_id, by_id, size, pause_s, after_chunk) -> int:
     sqlite = not is_postgresql()
     if pause_s is None:
         pause_s = SQLITE_PAUSE_S if sqlite else 0.0

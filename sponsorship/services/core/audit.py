@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
 from sponsorship.clock import utcnow
+from sponsorship.database import insert_rows
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, User
 
@@ -55,8 +55,8 @@ def record_many(
         user = current_user._get_current_object()
     now = utcnow()
     ip = request.remote_addr if has_request_context() else None
-    db.session.execute(
-        sa.insert(AuditEvent.__table__),
+    insert_rows(
+        AuditEvent.__table__,
         [
             {
                 "at": now,

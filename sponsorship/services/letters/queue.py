@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
-from sponsorship.database import insert_ignoring_conflicts
+from sponsorship.database import insert_ignoring_conflicts, insert_rows
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.letters.rendering import LANGUAGES, LetterTemplateError, default_text, render
@@ -129,7 +129,7 @@ def queue_many(letters: Sequence[Pending], *, about: str) -> int:
     )
     new = [row for key, row in rows.items() if key not in queued]
     if new:
-        db.session.execute(_insert_new(), new)
+        insert_rows(Letter.__table__, new, skipping=("dedupe_key",))
         audit.record("letter.queued_bulk", detail=f"{about} ({len(new)} letters)")
     return len(new)
 

@@ -19,7 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from sponsorship.clock import today, utcnow
-from sponsorship.database import is_postgresql, update_many
+from sponsorship.database import insert_rows, is_postgresql, update_many
 from sponsorship.extensions import db
 from sponsorship.models import (
     Allocation,
@@ -165,7 +165,7 @@ def _insert_donations(
             ids, receipts, remainders, receipt_nos, strict=True
         )
     ]
-    db.session.execute(sa.insert(Donation.__table__), rows)
+    insert_rows(Donation.__table__, rows)
     return ids
 
 
@@ -221,7 +221,7 @@ def _allocate(receipts: Sequence[Receipt], donation_ids: list[int]) -> list[list
                 parts_paid.append((instalment.pairing_id, part))
         paid.append(parts_paid)
     if allocations:
-        db.session.execute(sa.insert(Allocation.__table__), allocations)
+        insert_rows(Allocation.__table__, allocations)
         _save_instalments(list(touched.values()))
     return paid
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from sponsorship.clock import utcnow
 from sponsorship.database import (
-    insert_ignoring_conflicts,
+    insert_rows,
     is_postgresql,
     update_many,
 )
@@ -109,8 +109,8 @@ def post_many(
     txn_ids = reserve_transaction_ids(len(checked))
     now = utcnow()
     by_id = by.id if by else None
-    db.session.execute(
-        sa.insert(LedgerTransaction.__table__),
+    insert_rows(
+        LedgerTransaction.__table__,
         [
             {
                 "id": txn_id,
@@ -123,8 +123,8 @@ def post_many(
             for txn_id, posting in zip(txn_ids, postings, strict=True)
         ],
     )
-    db.session.execute(
-        sa.insert(LedgerEntry.__table__),
+    insert_rows(
+        LedgerEntry.__table__,
         [
             {
                 "transaction_id": txn_id,
@@ -182,8 +182,8 @@ def _move_balances(legs: Sequence[Leg]) -> None:
     keys = sorted(key for key, total in totals.items() if total)
     if not keys:
         return
-    db.session.execute(
-        insert_ignoring_conflicts(AccountBalance.__table__, "key"),
+    insert_rows(
+        AccountBalance.__table__,
         [
             {
                 "key": key,
@@ -201,6 +201,7 @@ def _move_balances(legs: Sequence[Leg]) -> None:
             }
             for key in keys
         ],
+        skipping=("key",),
     )
     update_many(
         AccountBalance.__table__.c.key, "balance_fen", [(k, totals[k]) for k in keys], add=True
