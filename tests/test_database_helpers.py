@@ -53,7 +53,5 @@ def test_a_build_leaves_postgresql_counting_its_payouts(dialect):
     for _ in range(30):
         make_paid_pairing()
     build_batch("2026-09", date(2026, 9, 1))
-    counted = db.session.scalar(
-        sa.text("SELECT reltuples FROM pg_class WHERE relname = 'payouts'")
-    )
+    counted = db.session.scalar(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'payouts'"))
     assert counted == 30
