@@ -170,16 +170,10 @@ def insert_rows(table: sa.Table, rows: list[dict], *, skipping: tuple[str, ...] 
         db.session.execute(insert, rows)
         return
     names = list(rows[0])
-    arrays = [
-        sa.bindparam(
-            f"new_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)
-        )
-        for name in names
-    ]
-    source = (
-        sa.func.unnest(*arrays)
-        .table_valued(*(sa.column(name, table.c[name].type) for name in names))
-        .render_derived(name="new_rows")
+    source = rows_table(
+        "new_rows",
+        {name: table.c[name].type for name in names},
+        [tuple(row[name] for name in names) for row in rows],
     )
     insert = insert_ignoring_conflicts(table, *skipping) if skipping else table.insert()
     db.session.execute(insert.from_select(names, sa.select(*source.c)))
