@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 import sqlalchemy as sa
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -283,6 +284,10 @@ def install_sqlite_pragmas() -> None:
                 # as 10 rows, its joins as nested loops over them. Unprepared, each statement
                 # is planned with its values.
                 dbapi_connection.prepare_threshold = None
+                # Arrays go in binary: psycopg's text format quotes each element through a
+                # regular expression, and a chunk's arrays (`rows_table`, `IdSet`) hold tens
+                # of thousands of them.
+                dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
             return
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; we emit BEGIN.
         dbapi_connection.isolation_level = None
