@@ -32,6 +32,12 @@ class RegionRows:
     def __init__(self, region_ids: Iterable[int | None]) -> None:
         ids = sorted({region_id for region_id in region_ids if region_id is not None})
         regions = list(db.session.scalars(sa.select(Region).where(Region.id.in_(ids))))
+        # Their ancestors in one query: walking up (`place_names`, `Region.town`) then finds
+        # each parent in the session instead of loading it alone, a query per town per chunk.
+        # They are held until the rows are built: the session only weakly references them.
+        above = {path[: end + 1] for path in (r.path for r in regions) for end in _slashes(path)}
+        ancestors = db.session.scalars(sa.select(Region).where(Region.path.in_(sorted(above))))
+        held = ancestors.all()
         names = {region.id: place_names(region) for region in regions}
         width = max((len(n) for n in names.values()), default=0) or 1
         self.columns = {"id": sa.BigInteger(), "town": sa.Text()}
@@ -42,10 +48,16 @@ class RegionRows:
             + ("",) * (width - len(names[region.id]))
             for region in regions
         ] or [(0, "") + ("",) * width]
+        del held
 
     def table(self, name: str):
         """Return the rows as a table to join (on its `id`) under `name`."""
         return rows_table(name, self.columns, self.rows)
+
+
+def _slashes(path: str) -> list[int]:
+    """The positions of the slashes that end an ancestor's path in a materialised path."""
+    return [at for at, char in enumerate(path[:-1]) if char == "/" and at > 0]
 
 
 def places_of(table) -> list[sa.ColumnElement]:
