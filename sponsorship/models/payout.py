@@ -27,6 +27,14 @@ EXPORTABLE = (PayoutBatchStatus.APPROVED, PayoutBatchStatus.EXPORTED)
 _LIVE_SQL = sa.text("status <> 'cancelled'")
 #: Payouts that pay (or are about to pay) a child: at most one per child and school year.
 _PAYING_SQL = sa.text("decision = 'included' AND status IN ('proposed', 'paid')")
+# A child's payouts have no beneficiary and no transaction until paid: the indexes on these
+# columns leave those rows out. Nothing looks them up by a missing value, and each row left
+# out is an index entry the build and every payment need not write.
+_HAS_BENEFICIARY_SQL = sa.text("beneficiary_id IS NOT NULL")
+_BENEFICIARY_PAYING_SQL = sa.text(
+    "beneficiary_id IS NOT NULL AND decision = 'included' AND status IN ('proposed', 'paid')"
+)
+_HAS_TRANSACTION_SQL = sa.text("transaction_id IS NOT NULL")
 
 
 class PayoutBatch(db.Model):
@@ -102,7 +110,28 @@ class Payout(db.Model):
     __tablename__ = "payouts"
     __table_args__ = (
         sa.UniqueConstraint("batch_id", "child_id"),
-        sa.UniqueConstraint("batch_id", "beneficiary_id"),
+        sa.Index(
+            "uq_payouts_batch_id_beneficiary_id",
+            "batch_id",
+            "beneficiary_id",
+            unique=True,
+            sqlite_where=_HAS_BENEFICIARY_SQL,
+            postgresql_where=_HAS_BENEFICIARY_SQL,
+        ),
+        sa.Index(
+            "ix_payouts_beneficiary_id",
+            "beneficiary_id",
+            sqlite_where=_HAS_BENEFICIARY_SQL,
+            postgresql_where=_HAS_BENEFICIARY_SQL,
+        ),
+        # At most one payout per ledger transaction.
+        sa.Index(
+            "uq_payouts_transaction_id",
+            "transaction_id",
+            unique=True,
+            sqlite_where=_HAS_TRANSACTION_SQL,
+            postgresql_where=_HAS_TRANSACTION_SQL,
+        ),
         sa.CheckConstraint(
             "(child_id IS NULL) <> (beneficiary_id IS NULL)", name="child_or_beneficiary"
         ),
@@ -127,8 +156,8 @@ class Payout(db.Model):
             "uq_payouts_beneficiary_paying",
             "beneficiary_id",
             unique=True,
-            sqlite_where=_PAYING_SQL,
-            postgresql_where=_PAYING_SQL,
+            sqlite_where=_BENEFICIARY_PAYING_SQL,
+            postgresql_where=_BENEFICIARY_PAYING_SQL,
         ),
     )
 
@@ -139,9 +168,7 @@ class Payout(db.Model):
     #: The child paid; None for a campaign beneficiary's payout.
     child_id: Mapped[int | None] = mapped_column(sa.ForeignKey("children.id"), index=True)
     #: The campaign beneficiary paid by the bank; None for a child's aid.
-    beneficiary_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("campaign_beneficiaries.id"), index=True
-    )
+    beneficiary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign_beneficiaries.id"))
     #: The school year the payout is for (the batch's cut-off's), named by its first year.
     school_year: Mapped[int]
     #: The failed payout this one pays again (a re-issue). Not unique: a re-issue whose batch
@@ -177,10 +204,8 @@ class Payout(db.Model):
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
     paid_on: Mapped[date | None] = mapped_column(sa.Date)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: The ledger transaction that paid it: at most one per payout.
-    transaction_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("ledger_transactions.id"), unique=True
-    )
+    #: The ledger transaction that paid it: one per payout (`uq_payouts_transaction_id`).
+    transaction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_transactions.id"))
 
     batch: Mapped[PayoutBatch] = relationship()
     pairing: Mapped[Pairing | None] = relationship()

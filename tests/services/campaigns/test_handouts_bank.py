@@ -311,6 +311,23 @@ def test_the_database_refuses_a_second_live_handout_for_one_person():
     assert count(Payout) == 1 and person.status == HandoutStatus.IN_BATCH
 
 
+def test_the_database_refuses_one_person_twice_in_a_batch_even_left_out():
+    campaign = make_campaign()
+    (person,) = bank_people(campaign, 1)
+    batch = build_bank_batch(campaign)
+    payout = db.session.scalar(sa.select(Payout).where(Payout.batch_id == batch.id))
+    columns = {
+        c.name: getattr(payout, c.name)
+        for c in Payout.__table__.columns
+        if c.name not in ("id", "transaction_id")
+    }
+    # Excluded: not a live handout, so only the batch-and-person index can refuse it.
+    row = {**columns, "decision": PayoutDecision.EXCLUDED.value}
+    with pytest.raises(sa.exc.IntegrityError, match="beneficiary"), db.session.begin_nested():
+        db.session.execute(sa.insert(Payout.__table__).values(**row))
+    assert count(Payout) == 1
+
+
 def test_money_an_approved_bank_batch_needs_is_kept_from_hand_overs_cash_and_reversals():
     """Once the batch is approved the bank will pay it: the fund's rest is all that is free."""
     from sponsorship.services.campaigns import fund

@@ -65,6 +65,20 @@ def test_the_database_refuses_a_second_paid_or_included_payout_through_raw_sql()
     assert count(Payout, Payout.child_id == pairing.child_id) == 2
 
 
+def test_the_database_refuses_a_second_payout_on_one_ledger_transaction():
+    make_paid_pairing()
+    first = paid_batch()
+    paid = db.session.scalar(sa.select(Payout).where(Payout.batch_id == first.id))
+    later = open_adhoc_batch("补发-1", cutoff=LATER)
+    # Failed: no child-and-year index stands in the way, only the transaction's own.
+    row = payout_row(paid, later, status="failed", transaction_id=paid.transaction_id)
+    with pytest.raises(sa.exc.IntegrityError, match="transaction"), db.session.begin_nested():
+        db.session.execute(sa.insert(Payout.__table__).values(row))
+    # The index leaves out payouts not paid yet: any number may have no transaction.
+    db.session.execute(sa.insert(Payout.__table__).values(payout_row(paid, later, status="failed")))
+    assert count(Payout, Payout.batch_id == later.id) == 1
+
+
 def test_a_child_paid_in_september_is_left_out_of_a_later_build_with_the_reason():
     paid_child = make_paid_pairing()
     paid_batch()
