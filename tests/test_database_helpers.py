@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from sponsorship.database import CACHE_KIB, IdSet, prefer_index_lookups
+from sponsorship.bulk_sql import IdSet, prefer_index_lookups
+from sponsorship.database import CACHE_KIB
 from sponsorship.extensions import db
 from sponsorship.models import Sponsor
 from sponsorship.services.payouts.build import build_batch

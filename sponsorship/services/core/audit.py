@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import has_request_context, request
 from flask_login import current_user
 
+from sponsorship.bulk_sql import insert_rows
 from sponsorship.clock import utcnow
-from sponsorship.database import insert_rows
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, User
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
-from sponsorship.database import skip_locked
+from sponsorship.bulk_sql import skip_locked
 from sponsorship.extensions import db
 from sponsorship.letters import email, sms
 from sponsorship.letters.channels import (

@@ -19,8 +19,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from sponsorship.bulk_sql import insert_ignoring_conflicts, insert_rows
 from sponsorship.clock import utcnow
-from sponsorship.database import insert_ignoring_conflicts, insert_rows
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.letters.rendering import LANGUAGES, LetterTemplateError, default_text, render

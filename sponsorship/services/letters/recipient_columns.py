@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from sponsorship.database import position, rows_table, strip
+from sponsorship.bulk_sql import rows_table
+from sponsorship.database import position, strip
 from sponsorship.extensions import db
 from sponsorship.models import Region
 from sponsorship.models.enums import Channel, LetterKind, SchoolStage

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from sponsorship.bulk_sql import prefer_index_lookups, update_many
 from sponsorship.clock import today
 from sponsorship.csv_input import CsvDictReader
-from sponsorship.database import prefer_index_lookups, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (

@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from sponsorship.bulk_sql import insert_ignoring_conflicts
 from sponsorship.clock import today, utcnow
-from sponsorship.database import insert_ignoring_conflicts
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (

@@ -18,8 +18,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from sponsorship.bulk_sql import insert_rows, update_many
 from sponsorship.clock import today, utcnow
-from sponsorship.database import insert_rows, is_postgresql, update_many
+from sponsorship.database import is_postgresql
 from sponsorship.extensions import db
 from sponsorship.models import (
     Allocation,

@@ -8,12 +8,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from sponsorship.bulk_sql import insert_rows, update_many
 from sponsorship.clock import utcnow
-from sponsorship.database import (
-    insert_rows,
-    is_postgresql,
-    update_many,
-)
+from sponsorship.database import is_postgresql
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import (

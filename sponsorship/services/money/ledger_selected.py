@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from sponsorship.bulk_sql import IdSet, insert_ignoring_conflicts, rows_table
 from sponsorship.clock import utcnow
-from sponsorship.database import IdSet, insert_ignoring_conflicts, is_postgresql, rows_table
+from sponsorship.database import is_postgresql
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, LedgerEntry, LedgerTransaction, User
 from sponsorship.models.enums import Account, TransactionKind

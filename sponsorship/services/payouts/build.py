@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
+from sponsorship.bulk_sql import analyze, paying_conflict_ignored, rows_table
 from sponsorship.clock import local_zone
-from sponsorship.database import analyze, is_postgresql, paying_conflict_ignored, rows_table
+from sponsorship.database import is_postgresql
 from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
 from sponsorship.models import (

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from sponsorship.bulk_sql import update_many
 from sponsorship.clock import utcnow
-from sponsorship.database import update_many
 from sponsorship.errors import DomainError, Message
 from sponsorship.extensions import db
 from sponsorship.models import Campaign, CampaignBeneficiary, Payout, PayoutBatch, User

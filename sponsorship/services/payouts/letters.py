@@ -15,8 +15,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from sponsorship.bulk_sql import IdSet, rows_table
 from sponsorship.clock import today
-from sponsorship.database import IdSet, json_constant, json_object, rows_table, text_constant
+from sponsorship.database import json_constant, json_object, text_constant
 from sponsorship.extensions import db
 from sponsorship.models import Child, Guardian, Pairing, Payout, Sponsor
 from sponsorship.models.enums import LetterKind, RecipientType

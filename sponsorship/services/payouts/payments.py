@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from sponsorship.bulk_sql import prefer_index_lookups, rows_table, skip_locked, update_many
 from sponsorship.clock import utcnow
-from sponsorship.database import prefer_index_lookups, rows_table, skip_locked, update_many
 from sponsorship.errors import DomainError
 from sponsorship.extensions import db
 from sponsorship.models import BackgroundWork, Payout, PayoutBatch, User

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sponsorship.database import rows_table
+from sponsorship.bulk_sql import rows_table
 from sponsorship.extensions import db
 from sponsorship.models import AccountBalance, LedgerEntry, LedgerTransaction
 from sponsorship.models.enums import Account, TransactionKind
