@@ -15,7 +15,6 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sponsorship.database import is_postgresql
 from sponsorship.extensions import db
 
-
 #: How each attribute of an ON CONFLICT target enters a cache key.
 _TRAVERSALS = {
     "constraint_target": InternalTraversal.dp_string,
