@@ -107,3 +107,32 @@ def test_given_name_matches_python(name):
     from sponsorship.models.child import given_name
 
     assert _sql(cols.given_name(_text(name))) == given_name(name)
+
+
+def test_region_rows_name_every_village_in_two_queries_however_many_towns():
+    """The regions and all their ancestors come in two queries, not one per town walked up."""
+    from sqlalchemy import event
+
+    from sponsorship.models.enums import RegionLevel
+    from tests.factories import make_region
+
+    villages = [
+        make_region(level=RegionLevel.VILLAGE, parent=make_region(name=f"镇{n}")) for n in range(5)
+    ]
+    ids = [village.id for village in villages]
+    db.session.commit()
+    db.session.expire_all()  # as after a chunk's commit: nothing of the tree is loaded
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.startswith("SELECT"):  # not the test's own savepoints
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        rows = cols.RegionRows(ids).rows
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 2
+    expected = {v.id: (v.id, v.parent.name, v.parent.name, v.name) for v in villages}
+    assert {row[0]: row for row in rows} == expected
