@@ -293,7 +293,8 @@ def test_leaving_a_payout_out_twice_never_puts_its_person_in_two_batches():
     assert live == [second.id]
 
 
-def test_the_database_refuses_a_second_live_handout_for_one_person():
+def _one_handout_and_its_row():
+    """A bank batch of one person, and its payout's columns to insert again by raw SQL."""
     campaign = make_campaign()
     (person,) = bank_people(campaign, 1)
     batch = build_bank_batch(campaign)
@@ -303,6 +304,11 @@ def test_the_database_refuses_a_second_live_handout_for_one_person():
         for c in Payout.__table__.columns
         if c.name not in ("id", "transaction_id")
     }
+    return person, batch, columns
+
+
+def test_the_database_refuses_a_second_live_handout_for_one_person():
+    person, batch, columns = _one_handout_and_its_row()
     other = PayoutBatch(key="2027-C-raw", cutoff_on=batch.cutoff_on, periodic=False)
     db.session.add(other)
     db.session.flush()
@@ -312,15 +318,7 @@ def test_the_database_refuses_a_second_live_handout_for_one_person():
 
 
 def test_the_database_refuses_one_person_twice_in_a_batch_even_left_out():
-    campaign = make_campaign()
-    (person,) = bank_people(campaign, 1)
-    batch = build_bank_batch(campaign)
-    payout = db.session.scalar(sa.select(Payout).where(Payout.batch_id == batch.id))
-    columns = {
-        c.name: getattr(payout, c.name)
-        for c in Payout.__table__.columns
-        if c.name not in ("id", "transaction_id")
-    }
+    _, _, columns = _one_handout_and_its_row()
     # Excluded: not a live handout, so only the batch-and-person index can refuse it.
     row = {**columns, "decision": PayoutDecision.EXCLUDED.value}
     with pytest.raises(sa.exc.IntegrityError, match="beneficiary"), db.session.begin_nested():
