@@ -45,4 +45,9 @@ def roles_required(*roles: Role) -> Callable:
 def ensure_in_scope(region: Region | None, what: str = "") -> None:
     """Answer 404 (audited) when `region` lies outside the current user's scope."""
     if not current_user.can_see(region):
-        _deny(404, f"out of scope {what}".strip())
+        refuse_out_of_scope(what)
+
+
+def refuse_out_of_scope(what: str = "") -> None:
+    """Answer 404 (audited) for a record the current user's scope does not reach."""
+    _deny(404, f"out of scope {what}".strip())

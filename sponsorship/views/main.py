@@ -108,7 +108,7 @@ def dashboard():
         charts=_charts(area_of(current_user), board),
         jobs=jobs,
         job_failures=job_health.unresolved_failures(),
-        batch=batch_state(),
+        batch=batch_state(current_user),
         backup=backups.health(),
         data_requests=open_requests_count(current_user),
         links=_links(),

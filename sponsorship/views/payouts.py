@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import READERS, ensure_in_scope, roles_required
+from sponsorship.access import READERS, ensure_in_scope, refuse_out_of_scope, roles_required
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.forms.payouts import (
@@ -23,12 +23,12 @@ from sponsorship.forms.payouts import (
     ResultForm,
 )
 from sponsorship.models import Child, Payout, PayoutBatch, Region
-from sponsorship.models.enums import PayoutBatchStatus, Role
+from sponsorship.models.enums import Role
 from sponsorship.request_input import database_ids
 from sponsorship.services.core import background
 from sponsorship.services.core.scope import in_scope
 from sponsorship.services.money.schedules import school_year_of
-from sponsorship.services.payouts import bulk, campaign_payouts, figures, reach, review
+from sponsorship.services.payouts import bulk, campaign_payouts, figures, overview, reach, review
 from sponsorship.services.payouts.build import (
     build_batch,
     left_out,
@@ -48,8 +48,11 @@ PAGE_SIZE = 100
 
 
 def batch_or_404(batch_id: int) -> PayoutBatch:
-    """Return the payout batch, or answer 404."""
-    return db.get_or_404(PayoutBatch, batch_id)
+    """Return the payout batch, or answer 404 (also when the user's area has no part in it)."""
+    batch = db.get_or_404(PayoutBatch, batch_id)
+    if not reach.batch_seen_by(batch, current_user):
+        refuse_out_of_scope(f"payout batch {batch_id}")
+    return batch
 
 
 def payout_or_404(payout_id: int) -> Payout:
@@ -95,18 +98,12 @@ def index():
         )
         if done:
             return back(done.value)
-    batches = db.session.scalars(
-        sa.select(PayoutBatch).order_by(PayoutBatch.built_at.desc(), PayoutBatch.id.desc())
-    )
-    waiting = db.session.scalar(
-        sa.select(sa.func.count()).where(PayoutBatch.status == PayoutBatchStatus.SUBMITTED)
-    )
     return render_template(
         "payouts/index.html",
-        batches=list(batches),
+        batches=overview.batches_seen(current_user),
         form=form,
         can_build=current_user.role in PREPARERS,
-        waiting=waiting,
+        waiting=overview.awaiting_approval(current_user),
     )
 
 

@@ -1,4 +1,8 @@
-"""The payout batches' state for the dashboard: the last batch, and how many await approval."""
+"""The payout batches a user is shown: the list, the last one, and how many await approval.
+
+A user of part of the programme (a town) sees only the batches their area has a part in, and
+counts as awaiting approval only those they may approve (see `reach`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import PayoutBatch
+from sponsorship.models import PayoutBatch, User
 from sponsorship.models.enums import PayoutBatchStatus
+from sponsorship.services.payouts import reach
 
 
 @dataclass(frozen=True)
@@ -20,14 +25,31 @@ class BatchState:
     to_approve: int
 
 
-def batch_state() -> BatchState:
-    """Return the last batch's key and status and the number of batches awaiting approval."""
-    last = db.session.scalar(sa.select(PayoutBatch).order_by(PayoutBatch.id.desc()).limit(1))
-    waiting = db.session.scalar(
+def batches_seen(user: User) -> list[PayoutBatch]:
+    """Return the batches the user may see, the newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(PayoutBatch)
+            .where(reach.seen_by(user))
+            .order_by(PayoutBatch.built_at.desc(), PayoutBatch.id.desc())
+        )
+    )
+
+
+def awaiting_approval(user: User) -> int:
+    """Count the submitted batches the user's area holds wholly: those they may approve."""
+    return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(PayoutBatch)
-        .where(PayoutBatch.status == PayoutBatchStatus.SUBMITTED)
+        .where(PayoutBatch.status == PayoutBatchStatus.SUBMITTED, reach.within(user))
+    )
+
+
+def batch_state(user: User) -> BatchState:
+    """Return the last batch the user sees, and the number of batches awaiting their approval."""
+    last = db.session.scalar(
+        sa.select(PayoutBatch).where(reach.seen_by(user)).order_by(PayoutBatch.id.desc()).limit(1)
     )
     if last is None:
         return BatchState("", "", 0)
-    return BatchState(last.key, last.status, int(waiting or 0))
+    return BatchState(last.key, last.status, awaiting_approval(user))

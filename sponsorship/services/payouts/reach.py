@@ -5,8 +5,9 @@ bank file, mark paid from a result file) touches every payout in the batch. A us
 town may take it only when every payout pays a child of that town; on a county-wide batch they
 see their town's payouts and totals, and do their town's payout-level work (include, exclude,
 add a child, mark one payout failed), while a colleague responsible for the whole county takes
-the batch-level steps. An empty batch (an ad-hoc one just opened) belongs to whoever opened it
-and to the county.
+the batch-level steps. An empty batch (an ad-hoc one just opened) belongs to the area of whoever
+opened it, and to the county. A batch paying no one of a town's area, and not opened in it, is
+not shown to that town's users at all.
 """
 
 from __future__ import annotations
@@ -20,20 +21,51 @@ from sponsorship.models import Payout, PayoutBatch, User
 from sponsorship.services.core.scope import reaches_everything, region_ids_in_scope
 
 
+def _clauses(user: User) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """Return (a payout of the batch lies in the user's area, one lies outside it, or the batch
+    was opened by someone of the user's area) as SQL conditions on `PayoutBatch`."""
+    subtree = region_ids_in_scope(user)
+    payouts = sa.select(Payout.id).where(Payout.batch_id == PayoutBatch.id)
+    inside = payouts.where(Payout.region_id.in_(subtree)).exists()
+    outside = payouts.where(Payout.region_id.not_in(subtree)).exists()
+    # The opener's own area: an ad-hoc batch opened by a town's clerk is that town's until it
+    # holds payouts, and their colleagues of the town see it too.
+    opened_here = PayoutBatch.built_by_id.in_(
+        sa.select(User.id).where(User.scope_region_id.in_(subtree))
+    )
+    return sa.or_(inside, opened_here), outside
+
+
+def seen_by(user: User) -> sa.ColumnElement[bool]:
+    """The batches the user may see: every batch for a user of the whole programme; for a user
+    of part of it, those paying someone of their area or opened in it. Another town's ad-hoc
+    batch, its note and its key stay out of sight."""
+    if reaches_everything(user):
+        return sa.true()
+    return _clauses(user)[0]
+
+
+def within(user: User) -> sa.ColumnElement[bool]:
+    """The batches lying wholly in the user's area (see the module's rule), as a condition."""
+    if reaches_everything(user):
+        return sa.true()
+    ours, outside = _clauses(user)
+    return sa.and_(ours, ~outside)
+
+
+def batch_seen_by(batch: PayoutBatch, user: User) -> bool:
+    """Tell whether the user may see the batch at all (see `seen_by`)."""
+    return _holds(batch, seen_by(user))
+
+
 def batch_within(batch: PayoutBatch, user: User) -> bool:
     """Tell whether every payout of the batch lies in the user's area (see the module's rule)."""
-    if reaches_everything(user):
-        return True
-    subtree = region_ids_in_scope(user)
-    inside, outside = db.session.execute(
-        sa.select(
-            sa.func.count().filter(Payout.region_id.in_(subtree)),
-            sa.func.count().filter(Payout.region_id.not_in(subtree)),
-        ).where(Payout.batch_id == batch.id)
-    ).one()
-    if outside:
-        return False
-    return bool(inside) or batch.built_by_id == user.id
+    return _holds(batch, within(user))
+
+
+def _holds(batch: PayoutBatch, condition: sa.ColumnElement[bool]) -> bool:
+    found = sa.select(PayoutBatch.id).where(PayoutBatch.id == batch.id, condition)
+    return db.session.scalar(found) is not None
 
 
 def ensure_batch_within(batch: PayoutBatch, user: User | None) -> None:
