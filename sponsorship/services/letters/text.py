@@ -4,7 +4,8 @@ A queued letter stores the template version it was queued under and its plain da
 context). Template versions are never edited, only superseded, and the context is frozen at
 queue time (today's date and the federation's name included), so the same letter renders the
 same text whenever it is rendered. A version that breaks on the letter's data falls back to the
-built-in text, as queuing always did, so every rendering of it falls back the same way.
+built-in text, as queuing always did, so every rendering of it falls back the same way; the
+broken version is flagged for the admin, as queuing flags it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sponsorship.extensions import db
 from sponsorship.letters.rendering import LetterTemplateError, compile_text, default_text
 from sponsorship.models import Letter, LetterTemplate
 from sponsorship.models.enums import LetterKind
+from sponsorship.services.letters.templates import flag_failure
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class Renderers:
 
     def __init__(self) -> None:
         self._compiled: dict[tuple[LetterKind, str, int], Renderer | None] = {}
+        #: Saved versions that broke since they were last reported (see `fill`), with the error.
+        self.broken: dict[tuple[LetterKind, str, int], LetterTemplateError] = {}
 
     def load(self, keys: Iterable[tuple[LetterKind, str, int]]) -> None:
         """Compile the texts of `keys` not compiled yet, reading the saved ones in one query."""
@@ -109,8 +113,9 @@ class Renderers:
                     compiled = None  # a version that is gone: the built-in text stands in
                 else:
                     compiled = compile_cached(row.subject, row.body, language)
-            except LetterTemplateError:
+            except LetterTemplateError as error:
                 compiled = None
+                self.broken[(kind, language, version)] = error
             self._compiled[(kind, language, version)] = compiled
 
     def render(self, kind: LetterKind, language: str, version: int, data: dict) -> tuple[str, str]:
@@ -120,8 +125,9 @@ class Renderers:
         if compiled is not None:
             try:
                 return compiled(data)
-            except LetterTemplateError:
+            except LetterTemplateError as error:
                 log.exception("letter template %s/%s v%s failed", kind, language, version)
+                self.broken[(kind, language, version)] = error
         return self._compiled[(kind, language, 0)](data)
 
 
@@ -147,3 +153,8 @@ def fill(letters: Iterable[Letter], renderers: Renderers | None = None) -> None:
         )
         set_committed_value(letter, "subject", subject)
         set_committed_value(letter, "body", body)
+    # Flag a saved version that broke, as queuing does, so the admin sees it on the templates
+    # list: the delivery and printing that met it commit the flag with their own work.
+    while renderers.broken:
+        (kind, language, version), error = renderers.broken.popitem()
+        flag_failure(kind, language, version, error)
