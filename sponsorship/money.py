@@ -26,6 +26,16 @@ def format_fen(fen: int | None, *, symbol: bool = True) -> str:
     return f"{sign}{'¥' if symbol else ''}{yuan:,}.{cents:02d}"
 
 
+def check_amount(fen: int) -> None:
+    """Refuse an amount of money to record that is not whole fen, not positive, or too large."""
+    if not isinstance(fen, int) or isinstance(fen, bool):
+        raise TypeError("money is integer fen")
+    if fen <= 0:
+        raise DomainError(_l("The amount must be more than zero."))
+    if fen > MAX_FEN:
+        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
+
+
 def parse_yuan(text: str) -> int:
     """Parse an amount in yuan as people type it ("1234.5", "1,234.50", "１２３４") into fen."""
     # NFKC folds full-width digits, comma and full stop into their ASCII forms.

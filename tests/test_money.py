@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sponsorship.errors import DomainError
-from sponsorship.money import MAX_FEN, format_fen, parse_yuan
+from sponsorship.errors import DomainError, render
+from sponsorship.money import MAX_FEN, check_amount, format_fen, parse_yuan
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,24 @@ def test_parse_never_crashes_on_arbitrary_text(text):
     except DomainError:
         return
     assert isinstance(fen, int) and 0 <= fen <= MAX_FEN
+
+
+@pytest.mark.parametrize("fen", [1, MAX_FEN])
+def test_an_amount_to_record_from_one_fen_to_the_maximum_passes(fen):
+    check_amount(fen)
+
+
+@pytest.mark.parametrize(
+    ("fen", "refusal"),
+    [(0, "more than zero"), (-1, "more than zero"), (MAX_FEN + 1, "cannot be more than")],
+)
+def test_an_amount_to_record_outside_the_range_is_refused_saying_which_end(fen, refusal):
+    with pytest.raises(DomainError) as caught:
+        check_amount(fen)
+    assert refusal in render(caught.value, "en")
+
+
+@pytest.mark.parametrize("value", [0.5, True])
+def test_an_amount_to_record_is_integer_fen(value):
+    with pytest.raises(TypeError):
+        check_amount(value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,24 +21,15 @@ from sponsorship.forms.campaigns import (
 )
 from sponsorship.forms.donations import CloseBatchForm, ReverseForm
 from sponsorship.models import Donation, DonationBatch, Sponsor
-from sponsorship.models.enums import Account, DonationMethod, SponsorStatus
+from sponsorship.models.enums import Account, DonationMethod
 from sponsorship.services.campaigns import fund, gift_batches
-from sponsorship.services.core.scope import in_scope, reaches_everything
+from sponsorship.services.core.scope import reaches_everything
 from sponsorship.services.money import donation_batches, ledger, reach
 from sponsorship.views.campaign_access import MONEY, campaign_or_404
+from sponsorship.views.donations import sponsor_choices
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("campaign_money", __name__, url_prefix="/campaigns/<int:campaign_id>/money")
-
-
-def _sponsor_choices() -> list[tuple[str, str]]:
-    stmt = (
-        sa.select(Sponsor.id, Sponsor.name, Sponsor.mobile)
-        .where(Sponsor.status == SponsorStatus.APPROVED)
-        .order_by(Sponsor.name, Sponsor.id)
-    )
-    rows = db.session.execute(in_scope(stmt, Sponsor.region_id, current_user))
-    return [(str(id_), f"{name} ({mobile[-4:]})") for id_, name, mobile in rows]
 
 
 def _back(campaign_id: int):
@@ -51,7 +41,7 @@ def _back(campaign_id: int):
 def gift(campaign_id: int):
     """Record a gift to the campaign: from a caring parent, a named donor, or anonymous."""
     campaign = campaign_or_404(campaign_id)
-    form = GiftForm(sponsor_choices=_sponsor_choices())
+    form = GiftForm(sponsor_choices=sponsor_choices())
     if not form.is_submitted():
         form.received_on.data = today()
     if form.validate_on_submit():

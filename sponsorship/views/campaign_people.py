@@ -211,36 +211,35 @@ def person(campaign_id: int, beneficiary_id: int):
 @roles_required(*ORGANISERS)
 def reveal(campaign_id: int, beneficiary_id: int):
     """Show the full ID number, once a reason is given (audited)."""
-    campaign = campaign_or_404(campaign_id)
-    beneficiary = _person_or_404(campaign, beneficiary_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: people.reveal_id(beneficiary, form.reason.data, by=current_user),
-            form=form,
-            field="reason",
-        )
-        if done:
-            return _person_page(campaign, beneficiary, revealed=done.value)
-    return _person_page(campaign, beneficiary, reveal_form=form, status=422)
+    return _with_reason(
+        campaign_id, beneficiary_id, people.reveal_id, shown="revealed", form_slot="reveal_form"
+    )
 
 
 @bp.route("/<int:beneficiary_id>/health", methods=["POST"])
 @roles_required(*ORGANISERS)
 def health(campaign_id: int, beneficiary_id: int):
     """Show the health condition (查看健康状况), once a reason is given (audited)."""
+    return _with_reason(
+        campaign_id, beneficiary_id, people.view_health, shown="health", form_slot="health_form"
+    )
+
+
+def _with_reason(campaign_id: int, beneficiary_id: int, show, *, shown: str, form_slot: str):
+    """Run `show` with the reason typed: the person's page holding its answer in `shown`, or
+    the reason form again, in `form_slot`, with why not."""
     campaign = campaign_or_404(campaign_id)
     beneficiary = _person_or_404(campaign, beneficiary_id)
     form = ReasonForm()
     if form.validate_on_submit():
         done = attempt(
-            lambda: people.view_health(beneficiary, form.reason.data, by=current_user),
+            lambda: show(beneficiary, form.reason.data, by=current_user),
             form=form,
             field="reason",
         )
         if done:
-            return _person_page(campaign, beneficiary, health=done.value)
-    return _person_page(campaign, beneficiary, health_form=form, status=422)
+            return _person_page(campaign, beneficiary, **{shown: done.value})
+    return _person_page(campaign, beneficiary, **{form_slot: form}, status=422)
 
 
 @bp.route("/<int:beneficiary_id>/remove", methods=["POST"])

@@ -37,7 +37,8 @@ bp = Blueprint("donations", __name__, url_prefix="/donations")
 MONEY_ROLES = (Role.FINANCE, Role.ADMIN)
 
 
-def _sponsor_choices() -> list[tuple[str, str]]:
+def sponsor_choices() -> list[tuple[str, str]]:
+    """Return the approved caring parents in the user's area, as choices of who gave money."""
     stmt = (
         sa.select(Sponsor.id, Sponsor.name, Sponsor.mobile)
         .where(Sponsor.status == SponsorStatus.APPROVED)
@@ -92,7 +93,7 @@ def new():
     """Record a donation, on its own or as a line of a bank-statement batch."""
     batch_id = request.args.get("batch", type=int)
     batch = _batch_or_404(batch_id) if batch_id else None
-    form = DonationForm(sponsor_choices=_sponsor_choices())
+    form = DonationForm(sponsor_choices=sponsor_choices())
     if not form.is_submitted():
         form.received_on.data = today()
     if form.validate_on_submit() and _may_record(form):

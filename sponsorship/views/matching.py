@@ -30,6 +30,15 @@ def town_name(region: Region) -> str:
     return (town or region).name
 
 
+def pairing_confirmed(pairing: Pairing) -> str:
+    """Return the message that a pairing is confirmed, naming the parent and the child."""
+    return _(
+        "Pairing confirmed: %(sponsor)s and %(child)s.",
+        sponsor=pairing.sponsor.name,
+        child=pairing.child.given_name,
+    )
+
+
 def _proposals() -> list[tuple[str, list[Pairing]]]:
     """Return the proposals in the user's scope, grouped by the child's town."""
     stmt = (
@@ -135,11 +144,7 @@ def confirm(pairing_id: int):
         abort(400)
     attempt(
         lambda: pairings.confirm(pairing_id, by=current_user),
-        success=lambda pairing: _(
-            "Pairing confirmed: %(sponsor)s and %(child)s.",
-            sponsor=pairing.sponsor.name,
-            child=pairing.child.given_name,
-        ),
+        success=pairing_confirmed,
     )
     return redirect(url_for("matching.proposals"))
 

@@ -17,7 +17,7 @@ from sponsorship.models.enums import ChildStatus, PairingStatus, RegionLevel, Sp
 from sponsorship.services.core.scope import in_scope, scope_path
 from sponsorship.services.pairing import pairings
 from sponsorship.views.child_audit import audit_child_view
-from sponsorship.views.matching import town_name
+from sponsorship.views.matching import pairing_confirmed, town_name
 from sponsorship.views.unit_of_work import attempt
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
@@ -83,11 +83,7 @@ def manual():
         ensure_in_scope(child.region if child else None, f"child={form.child.data}")
         done = attempt(
             lambda: pairings.pair_by_hand(form.sponsor.data, form.child.data, by=current_user),
-            success=lambda pairing: _(
-                "Pairing confirmed: %(sponsor)s and %(child)s.",
-                sponsor=pairing.sponsor.name,
-                child=pairing.child.given_name,
-            ),
+            success=pairing_confirmed,
             form=form,
             field="child",
         )

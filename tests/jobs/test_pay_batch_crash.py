@@ -1,11 +1,6 @@
 """Fault injection: a payer process killed mid-chunk, then re-run, pays every child exactly once."""
 
-import random
-import signal
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,29 +19,10 @@ from sponsorship.services.payouts import review as batches
 from sponsorship.services.payouts.build import build_batch
 from tests.conftest import count
 from tests.factories import make_paid_pairing, make_user
+from tests.jobs.conftest import kill_then_finish
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 24
 CHUNK = 5
-
-
-def run_worker(batch_id: int, kill_at: int) -> subprocess.CompletedProcess:
-    url = db.engine.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.jobs.pay_batch_worker",
-            url,
-            str(batch_id),
-            str(kill_at),
-            str(CHUNK),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.commits
@@ -63,17 +39,13 @@ def test_a_killed_payer_and_a_rerun_pay_each_child_exactly_once(runner):
     db.session.remove()  # end the read that batch.id began: on SQLite it holds the write lock
 
     # Killed while writing the letters of a random payout, inside its chunk's transaction.
-    kill_at = random.randint(1, CHILDREN)
-    crashed = run_worker(batch_id, kill_at)
-    assert crashed.returncode == -signal.SIGKILL, (kill_at, crashed.stdout, crashed.stderr)
-    db.session.remove()
-    paid_before = count(Payout, Payout.status == PayoutStatus.PAID)
-    assert paid_before % CHUNK == 0 and paid_before < CHILDREN, kill_at  # whole chunks only
-    db.session.remove()
-
-    finished = run_worker(batch_id, 0)
-    assert finished.returncode == 0, finished.stderr
-    db.session.remove()
+    kill_then_finish(
+        "tests.jobs.pay_batch_worker",
+        batch_id,
+        rows=CHILDREN,
+        chunk=CHUNK,
+        kept=lambda: count(Payout, Payout.status == PayoutStatus.PAID),
+    )
     assert count(Payout, Payout.status == PayoutStatus.PAID) == CHILDREN
     assert count(LedgerTransaction, LedgerTransaction.kind == TransactionKind.PAYOUT) == CHILDREN
     transactions = db.session.scalar(sa.select(sa.func.count(sa.distinct(Payout.transaction_id))))

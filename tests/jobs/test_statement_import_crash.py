@@ -1,11 +1,6 @@
 """Fault injection: a statement import killed mid-chunk, then re-run, records each line once."""
 
-import random
-import signal
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,29 +10,10 @@ from sponsorship.models import Donation, StatementLine
 from sponsorship.services.money import bank_statements, donation_batches, ledger_check
 from tests.conftest import count
 from tests.factories import make_sponsor
+from tests.jobs.conftest import kill_then_finish
 
-ROOT = Path(__file__).resolve().parents[2]
 LINES = 23
 CHUNK = 5
-
-
-def run_worker(batch_id: int, kill_at: int) -> subprocess.CompletedProcess:
-    url = db.engine.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.jobs.statement_import_worker",
-            url,
-            str(batch_id),
-            str(kill_at),
-            str(CHUNK),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.commits
@@ -53,16 +29,13 @@ def test_a_killed_import_and_a_rerun_record_each_line_exactly_once(frozen):
     db.session.commit()
     batch_id = batch.id
 
-    kill_at = random.randint(1, LINES)
-    crashed = run_worker(batch_id, kill_at)
-    assert crashed.returncode == -signal.SIGKILL, (kill_at, crashed.stdout, crashed.stderr)
-    db.session.remove()
-    before = count(Donation)
-    assert before % CHUNK == 0 and before < LINES, kill_at  # whole chunks only
-
-    finished = run_worker(batch_id, 0)
-    assert finished.returncode == 0, finished.stderr
-    db.session.remove()
+    kill_then_finish(
+        "tests.jobs.statement_import_worker",
+        batch_id,
+        rows=LINES,
+        chunk=CHUNK,
+        kept=lambda: count(Donation),
+    )
     assert count(Donation) == LINES
     references = db.session.scalars(sa.select(Donation.bank_reference)).all()
     assert sorted(references) == sorted(f"K{n}" for n in range(LINES))

@@ -62,6 +62,8 @@ def test_confirm_one_proposal(client, auth):
     pairing = the_proposal()
     response = post_form(client, f"/matching/{pairing.id}/confirm", token_from="/matching/")
     assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert flashes(page, "success") == ["结对已确认：王爱心 与 小华。"]
     assert status_of(pairing.id) == PairingStatus.ACTIVE
     assert db.session.scalar(sa.select(Child.status).where(Child.id == child.id)) == (
         ChildStatus.PAIRED
@@ -176,6 +178,8 @@ def test_manual_pairing_checks_the_rules_and_confirms(client, auth):
     )
     assert done.status_code == 302
     assert count(Pairing, Pairing.status == PairingStatus.ACTIVE, Pairing.child_id == child.id) == 1
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert flashes(page, "success") == [f"结对已确认：张全县 与 {child.given_name}。"]
     assert db.session.scalar(sa.select(Pairing.sponsor_id)) == anywhere.id
 
 

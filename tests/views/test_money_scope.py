@@ -9,12 +9,19 @@ parent and every fund the money touches lie in the town.
 import io
 from datetime import date
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
-from sponsorship.models.enums import PayoutBatchStatus, PayoutStatus, RegionLevel, Role
+from sponsorship.models.enums import (
+    PayoutBatchStatus,
+    PayoutStatus,
+    RegionLevel,
+    Role,
+    SponsorStatus,
+)
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.money import ledger
 from sponsorship.services.payouts import bank_file, review
@@ -31,6 +38,7 @@ from tests.factories import (
     make_sponsor,
     make_user,
 )
+from tests.services.campaigns.helpers import make_campaign
 from tests.views.pages import field_errors, flashes, table_rows
 
 
@@ -196,6 +204,23 @@ def test_town_finance_records_only_within_the_town(client, auth, frozen, towns, 
     assert count(Donation) == 0
     response = post_form(client, "/donations/new", donation_form(ours), token_from="/donations/new")
     assert response.status_code == 302 and count(Donation) == 1
+
+
+def sponsor_options(client, url: str) -> list[str]:
+    page = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+    return [option.text_content() for option in page.xpath("//select[@name='sponsor']/option")]
+
+
+def test_a_campaign_gift_offers_the_caring_parents_a_donation_does(client, auth, towns, parents):
+    ours, _theirs = parents
+    make_sponsor(region=village_of(towns[0]), status=SponsorStatus.PENDING)
+    campaign = make_campaign(region=towns[0])
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    donation = sponsor_options(client, "/donations/new")
+    gift = sponsor_options(client, f"/campaigns/{campaign.id}/money/gift")
+    # Approved parents of the user's town only, named with their mobile's last four digits.
+    assert donation[1:] == gift[1:] == [f"{ours.name} ({ours.mobile[-4:]})"]
 
 
 def test_town_finance_reverses_and_refunds_only_within_the_town(client, auth, towns, parents):

@@ -28,7 +28,7 @@ from sponsorship.models import (
     User,
 )
 from sponsorship.models.enums import Account, DonationMethod, TransactionKind
-from sponsorship.money import MAX_FEN, format_fen
+from sponsorship.money import check_amount, format_fen
 from sponsorship.services.campaigns.campaigns import ensure_open
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger, promised
@@ -91,15 +91,6 @@ def figures(campaign: Campaign) -> FundFigures:
     )
 
 
-def _check_amount(amount_fen: int) -> None:
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
-        raise TypeError("money is integer fen")
-    if amount_fen <= 0:
-        raise DomainError(_l("The amount must be more than zero."))
-    if amount_fen > MAX_FEN:
-        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
-
-
 def record_gift(
     campaign: Campaign,
     *,
@@ -143,7 +134,7 @@ def grant_from_general(
 ) -> LedgerTransaction:
     """Move money from the general fund to the campaign's fund."""
     ensure_open(campaign)
-    _check_amount(amount_fen)
+    check_amount(amount_fen)
     available = promised.general_free()
     if amount_fen > available:
         raise DomainError(
@@ -179,7 +170,7 @@ def hand_over(
     note: str = "",
 ) -> CampaignHandOver:
     """Hand the campaign's money on to another body (上缴县慈善总会): its own ledger movement."""
-    _check_amount(amount_fen)
+    check_amount(amount_fen)
     body = receiving_body.strip()
     if not body:
         raise DomainError(_l("Name the body that receives the money."))

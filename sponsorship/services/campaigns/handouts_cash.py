@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from sponsorship.bulk_sql import rows_table
 from sponsorship.errors import ConflictError, DomainError, Joined
 from sponsorship.extensions import db
 from sponsorship.letters.sign_sheet import SignRow, render_sign_sheet, sheet_title
@@ -130,27 +131,31 @@ def record_signed(
         raise ConflictError(
             _l("The campaign's fund changed meanwhile: reload the page and check it.")
         ) from error
-    for person, txn_id in zip(chosen, txn_ids, strict=True):
-        # Only a person still waiting turns signed: a second clerk recording the same person
-        # at the same moment finds nothing to change and the whole record is rolled back.
-        changed = db.session.execute(
-            sa.update(CampaignBeneficiary)
-            .where(
-                CampaignBeneficiary.id == person.id,
-                CampaignBeneficiary.status.in_(TO_SIGN),
-                CampaignBeneficiary.transaction_id.is_(None),
-            )
-            .values(
-                status=HandoutStatus.SIGNED,
-                signed_on=signed_on,
-                transaction_id=txn_id,
-                status_note="",
-                status_recorded_by_id=by.id if by else None,
-            )
-            .execution_options(synchronize_session=False)
+    signing = rows_table(
+        "signing",
+        {"key": sa.BigInteger(), "transaction_id": sa.BigInteger()},
+        [(p.id, txn_id) for p, txn_id in zip(chosen, txn_ids, strict=True)],
+    )
+    # Only a person still waiting turns signed: if a second clerk recorded one of them at the
+    # same moment, fewer rows change than were chosen and the whole record is rolled back.
+    changed = db.session.execute(
+        sa.update(CampaignBeneficiary)
+        .where(
+            CampaignBeneficiary.id == signing.c.key,
+            CampaignBeneficiary.status.in_(TO_SIGN),
+            CampaignBeneficiary.transaction_id.is_(None),
         )
-        if changed.rowcount != 1:
-            raise ConflictError(_l("Someone recorded this signature first: reload the page."))
+        .values(
+            status=HandoutStatus.SIGNED,
+            signed_on=signed_on,
+            transaction_id=signing.c.transaction_id,
+            status_note="",
+            status_recorded_by_id=by.id if by else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != len(chosen):
+        raise ConflictError(_l("Someone recorded this signature first: reload the page."))
     db.session.expire_all()
     audit.record(
         "campaign.signed",

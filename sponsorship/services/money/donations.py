@@ -29,7 +29,7 @@ from sponsorship.models.enums import (
     RemainderTo,
     TransactionKind,
 )
-from sponsorship.money import MAX_FEN, format_fen
+from sponsorship.money import check_amount, format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.letters.queue import LetterKind, queue_letter
 from sponsorship.services.money import ledger, promised
@@ -169,12 +169,7 @@ def check_receipt(
 ) -> None:
     """Refuse money that cannot be recorded: not whole fen, not positive, too much, in the future,
     to a closed campaign, or into a closed batch or another campaign's batch."""
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
-        raise TypeError("money is integer fen")
-    if amount_fen <= 0:
-        raise DomainError(_l("The amount must be more than zero."))
-    if amount_fen > MAX_FEN:
-        raise DomainError(_l("The amount cannot be more than %(most)s.", most=format_fen(MAX_FEN)))
+    check_amount(amount_fen)
     if received_on > today():
         raise DomainError(_l("The date received cannot be in the future."))
     if campaign is not None and not campaign.is_open:

@@ -101,6 +101,20 @@ def test_hand_over_more_than_the_fund_holds_is_refused():
     assert count(CampaignHandOver) == 0
 
 
+@pytest.mark.parametrize("amount", [0, -1, 100_000_000_000])
+def test_grants_and_hand_overs_of_no_money_or_too_much_are_refused(amount):
+    fund_general(10_000)
+    campaign = make_campaign()
+    _gift(campaign, 1_000)
+    with pytest.raises(DomainError):
+        fund.grant_from_general(campaign, amount, by=make_user(Role.FINANCE))
+    with pytest.raises(DomainError):
+        fund.hand_over(
+            campaign, receiving_body="县慈善总会", amount_fen=amount, handed_on=DAY, by=make_user()
+        )
+    assert fund.held(campaign) == 1_000 and count(CampaignHandOver) == 0
+
+
 def test_a_batch_of_small_gifts_tallies_against_its_count_and_total():
     campaign = make_campaign(kind=CampaignKind.DRIVE)
     by = make_user(Role.FINANCE)

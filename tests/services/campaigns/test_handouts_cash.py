@@ -245,3 +245,38 @@ def test_a_handout_racing_another_for_the_last_money_is_a_conflict_not_an_overdr
     with pytest.raises(ConflictError), db.session.begin_nested():
         handouts_cash.record_signed(campaign, [person.id], SIGNED_ON)
     assert campaign_payouts.held(campaign.id) == 20000
+
+
+def test_a_person_signed_by_another_clerk_meanwhile_leaves_the_whole_record_unmade(monkeypatch):
+    from sponsorship.errors import ConflictError
+
+    campaign = make_campaign()
+    people = cash_people(campaign, 3)
+    fund_campaign(campaign, 120000)
+    ids = [p.id for p in people]
+    chosen = handouts_cash._chosen(campaign, ids, None)  # our clerk's list: all still waiting
+    handouts_cash.record_signed(campaign, [people[1].id], SIGNED_ON)  # a second clerk, quicker
+    [theirs] = db.session.scalars(
+        sa.select(LedgerTransaction.id).where(LedgerTransaction.kind == TransactionKind.HANDOUT)
+    ).all()
+    monkeypatch.setattr(handouts_cash, "_chosen", lambda *args: chosen)
+    with pytest.raises(ConflictError) as raced, db.session.begin_nested():
+        handouts_cash.record_signed(campaign, ids, SIGNED_ON)
+    assert render(raced.value, "en") == "Someone recorded this signature first: reload the page."
+    for person in people:
+        db.session.refresh(person)
+    assert [(p.status, p.transaction_id) for p in people] == [
+        (HandoutStatus.PENDING, None),
+        (HandoutStatus.SIGNED, theirs),
+        (HandoutStatus.PENDING, None),
+    ]
+    assert held(campaign) == 90000
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(LedgerTransaction.kind == TransactionKind.HANDOUT)
+        )
+        == 1
+    )
+    signed = sa.select(sa.func.count()).where(AuditEvent.action == "campaign.signed")
+    assert db.session.scalar(signed) == 1
+    assert ledger_check.verify() == []
