@@ -13,7 +13,7 @@ from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Letter, Sponsor
 from sponsorship.models.enums import ConsentMethod, LetterKind, Role, SponsorStatus
 from tests.conftest import Auth, count, post_form
-from tests.factories import make_portal_sponsor, make_sponsor, make_village
+from tests.factories import make_portal_sponsor, make_sponsor, make_village, resident_id
 from tests.views.pages import field_errors, flashes
 from tests.views.test_signup import form_data
 
@@ -89,6 +89,16 @@ def test_a_bad_form_keeps_what_was_typed_and_saves_nothing(client, auth, village
     assert field_errors(fixed.get_data(as_text=True), "paper_reference") == [
         "这个编号的纸质报名表已经录入过了。"
     ]
+    assert count(Sponsor) == 1 and count(Letter) == 0
+
+
+def test_staff_are_told_that_another_caring_parent_uses_the_id_number(client, auth, village):
+    """Unlike the public sign-up, staff (logged in, and needing it) are told plainly."""
+    auth.as_role(Role.STAFF)
+    make_sponsor(region=village, id_number=resident_id())
+    db.session.commit()
+    page = enter(client, village, id_number=resident_id()).get_data(as_text=True)
+    assert field_errors(page, "id_number") == ["这个身份证号已被另一位爱心父母使用。"]
     assert count(Sponsor) == 1 and count(Letter) == 0
 
 
