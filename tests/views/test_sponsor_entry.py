@@ -143,7 +143,9 @@ def test_bulk_invite_reaches_only_the_users_area(client, auth, village):
     assert count(Letter) == 0
 
 
-def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(app, client, auth, village):
+def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(
+    app, client, auth, village, monkeypatch
+):
     sponsor = make_portal_sponsor(region=village, mobile="13955556666")
     db.session.commit()
     page = post_form(
@@ -156,7 +158,7 @@ def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(app, client
     assert "链接 1 小时内有效" in " ".join(flashes(page, "info"))
     [letter] = db.session.scalars(sa.select(Letter).where(Letter.recipient_id == sponsor.id))
     assert "1小时内有效" in letter.body
-    app.config["PASSWORD_RESET_MAX_AGE"] = 2 * 3600
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", 2 * 3600)
     auth.as_role(Role.ADMIN)
     preview = client.get("/letters/templates/password_reset/zh").get_data(as_text=True)
     assert "2小时内有效" in preview and "24小时" not in preview
