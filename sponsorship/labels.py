@@ -160,6 +160,7 @@ LABELS: dict[type, dict] = {
         LetterKind.PORTAL_INVITATION: _l("Portal invitation"),
         LetterKind.EMAIL_CONFIRMATION: _l("Email confirmation"),
         LetterKind.APPEAL: _l("Appeal"),
+        LetterKind.REPEAT_SIGNUP: _l("Notice of a repeated sign-up"),
     },
     LetterStatus: {
         LetterStatus.QUEUED: _l("Queued"),

@@ -116,4 +116,18 @@ TEXTS: dict[LetterKind, tuple[str, str]] = {
         "3. the Federation pays the aid to the child's guardian each September.\n\n"
         "Together we can give these children a brighter future." + SIGN,
     ),
+    LetterKind.REPEAT_SIGNUP: (
+        "Someone signed up again with your details",
+        "Dear {{ name }},\n\n"
+        "On {{ today|date }} someone signed up online as a caring parent with the mobile number "
+        "or ID number we have for you. You have signed up already, so nothing was stored and "
+        "your details are unchanged.\n\n"
+        "If it was you: there is no need to sign up again. "
+        "{% if has_account %}Log in with your mobile number (or your confirmed email)"
+        "{% if login_url %} at {{ login_url }}{% endif %} to follow your application; if you "
+        "forgot the password, use 'Forgot password' on the login page."
+        "{% else %}You cannot log in yet: contact us and we will set up your login."
+        "{% endif %}\n"
+        "If it was not you: please contact {{ federation }} soon." + SIGN,
+    ),
 }

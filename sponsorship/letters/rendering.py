@@ -173,5 +173,6 @@ def sample_context(kind: LetterKind, language: str = "zh", *, valid_hours: int =
             "link": "https://example.org/portal/confirm-email/abc123",
             "valid_days": 7,
         },
+        LetterKind.REPEAT_SIGNUP: {"has_account": True, "login_url": "https://example.org/login"},
     }.get(kind, {})
     return {**common, **extra}

@@ -187,6 +187,8 @@ class LetterKind(StrEnum):
     PORTAL_INVITATION = "portal_invitation"
     EMAIL_CONFIRMATION = "email_confirmation"
     APPEAL = "appeal"
+    #: Someone signed up online with a caring parent's mobile or ID number: told to its owner.
+    REPEAT_SIGNUP = "repeat_signup"
 
 
 class LetterStatus(StrEnum):

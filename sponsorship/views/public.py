@@ -9,7 +9,7 @@ from sponsorship.forms.signup import SignUpForm
 from sponsorship.models.enums import AidGroup
 from sponsorship.services.core import settings
 from sponsorship.services.sponsors.applications import PRIVACY_NOTICE_VERSION, register_sponsor
-from sponsorship.views.email_confirmation import send_confirmation
+from sponsorship.views.email_confirmation import confirmation_link
 from sponsorship.views.rate_limits import limit_by_address, limit_by_field, minutes_until
 from sponsorship.views.unit_of_work import attempt
 
@@ -54,9 +54,14 @@ def signup():
         log.info("sign-up honeypot filled; nothing stored")
         return redirect(url_for("public.signup_done"))
     if form.validate_on_submit():
+        # A sign-up in someone's mobile or ID number is answered as a new one (the service writes
+        # to that person instead): this page never tells whose numbers are on record.
         done = attempt(
-            lambda: send_confirmation(
-                register_sponsor(form.to_details(), password=form.password.data, consent=True)
+            lambda: register_sponsor(
+                form.to_details(),
+                password=form.password.data,
+                consent=True,
+                confirmation_link=confirmation_link,
             ),
             form=form,
             field="name",

@@ -35,6 +35,7 @@ MUST_SHOW = {
     ],
     LetterKind.EMAIL_CONFIRMATION: ["https://example.org/portal/confirm-email/abc123", "7"],
     LetterKind.APPEAL: ["爱心父母|caring parent"],
+    LetterKind.REPEAT_SIGNUP: ["https://example.org/login", "忘记密码|Forgot password"],
 }
 
 

@@ -1,4 +1,4 @@
-"""Login and password reset do the same work for real and unknown accounts: counted, not timed."""
+"""Login, reset and sign-up cost the same for known and unknown people: counted, not timed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sponsorship.extensions import db
 from sponsorship.letters import rendering
 from sponsorship.models.enums import Role
 from tests.conftest import post_form
-from tests.factories import make_portal_sponsor, make_user
+from tests.factories import make_portal_sponsor, make_user, make_village, resident_id
+from tests.views.test_signup import sign_up
 
 
 @pytest.fixture
@@ -74,3 +75,19 @@ def test_a_reset_for_an_unknown_account_signs_and_renders_as_for_a_real_one(clie
     assert real["sign"] >= 1 and real["render"] >= 2
     assert (unknown["sign"], unknown["render"]) == (real["sign"], real["render"])
     assert unknown == unknown_email
+
+
+def test_a_sign_up_in_numbers_on_record_hashes_its_password_as_a_new_one_does(client, work):
+    """The hash is most of a sign-up's work: without it, a repeat would answer sooner."""
+    village = make_village()
+    owner = make_portal_sponsor(region=village, id_number=resident_id())
+    db.session.commit()
+
+    def hashes(**typed) -> int:
+        work.clear()
+        assert sign_up(client, village, **typed).headers["Location"] == "/signup/done"
+        return work["hash"]
+
+    assert hashes(mobile="13800000001") == 1
+    assert hashes(mobile="13700000002", id_number=owner.id_number) == 1
+    assert hashes(mobile=owner.mobile) == 1

@@ -13,7 +13,7 @@ from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Letter, Sponsor
 from sponsorship.models.enums import ConsentMethod, LetterKind, Role, SponsorStatus
 from tests.conftest import Auth, count, post_form
-from tests.factories import make_portal_sponsor, make_sponsor, make_village
+from tests.factories import make_portal_sponsor, make_sponsor, make_village, resident_id
 from tests.views.pages import field_errors, flashes
 from tests.views.test_signup import form_data
 
@@ -92,6 +92,16 @@ def test_a_bad_form_keeps_what_was_typed_and_saves_nothing(client, auth, village
     assert count(Sponsor) == 1 and count(Letter) == 0
 
 
+def test_staff_are_told_that_another_caring_parent_uses_the_id_number(client, auth, village):
+    """Unlike the public sign-up, staff (logged in, and needing it) are told plainly."""
+    auth.as_role(Role.STAFF)
+    make_sponsor(region=village, id_number=resident_id())
+    db.session.commit()
+    page = enter(client, village, id_number=resident_id()).get_data(as_text=True)
+    assert field_errors(page, "id_number") == ["这个身份证号已被另一位爱心父母使用。"]
+    assert count(Sponsor) == 1 and count(Letter) == 0
+
+
 def test_a_village_outside_the_clerks_town_is_refused(client, auth, village):
     auth.as_role(Role.STAFF, scope=make_village("平山街道", "河口村").parent)
     page = enter(client, village).get_data(as_text=True)
@@ -133,7 +143,9 @@ def test_bulk_invite_reaches_only_the_users_area(client, auth, village):
     assert count(Letter) == 0
 
 
-def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(app, client, auth, village):
+def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(
+    app, client, auth, village, monkeypatch
+):
     sponsor = make_portal_sponsor(region=village, mobile="13955556666")
     db.session.commit()
     page = post_form(
@@ -146,7 +158,7 @@ def test_the_reset_letter_and_the_editor_say_the_links_real_lifetime(app, client
     assert "链接 1 小时内有效" in " ".join(flashes(page, "info"))
     [letter] = db.session.scalars(sa.select(Letter).where(Letter.recipient_id == sponsor.id))
     assert "1小时内有效" in letter.body
-    app.config["PASSWORD_RESET_MAX_AGE"] = 2 * 3600
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", 2 * 3600)
     auth.as_role(Role.ADMIN)
     preview = client.get("/letters/templates/password_reset/zh").get_data(as_text=True)
     assert "2小时内有效" in preview and "24小时" not in preview

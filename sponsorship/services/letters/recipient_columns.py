@@ -19,7 +19,7 @@ from sponsorship.database import position, strip
 from sponsorship.extensions import db
 from sponsorship.models import Region
 from sponsorship.models.enums import Channel, LetterKind, SchoolStage
-from sponsorship.services.letters.recipients import LINK_KINDS, card_place, place_names
+from sponsorship.services.letters.recipients import ELECTRONIC_KINDS, card_place, place_names
 
 
 class RegionRows:
@@ -143,7 +143,7 @@ def sponsor_columns(
 ) -> tuple[sa.ColumnElement, sa.ColumnElement]:
     """`recipients.sponsor_recipient`'s (channel, to_address) for a letter of `kind`."""
     channel = sa.cast(channel, sa.String)
-    if kind in LINK_KINDS:
+    if kind in ELECTRONIC_KINDS:
         chosen = sa.case((_filled(email), Channel.EMAIL.value), else_=Channel.SMS.value)
     elif kind == LetterKind.EMAIL_CONFIRMATION:
         chosen = sa.literal(Channel.EMAIL.value, sa.String)

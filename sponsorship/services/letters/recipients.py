@@ -18,6 +18,10 @@ from sponsorship.models.enums import Channel, LetterKind, RecipientType, RegionL
 
 #: Letters that carry a link: of no use on paper.
 LINK_KINDS = (LetterKind.PASSWORD_RESET, LetterKind.PORTAL_INVITATION)
+#: Letters sent by email when there is one, else by SMS, whatever channel was chosen: those with
+#: a link, and the notice of a repeated sign-up, which matters now (and which strangers' attempts
+#: must not turn into letters for staff to print and post).
+ELECTRONIC_KINDS = (*LINK_KINDS, LetterKind.REPEAT_SIGNUP)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,7 @@ def sponsor_recipient(
     `places` is `place_names(region)` when the caller has it already (bulk queuing, once per
     region rather than once per letter).
     """
-    if kind in LINK_KINDS:
-        # A link on paper is of no use: by email when there is one, else by SMS.
+    if kind in ELECTRONIC_KINDS:
         channel = Channel.EMAIL if email else Channel.SMS
     elif kind == LetterKind.EMAIL_CONFIRMATION:
         channel = Channel.EMAIL  # the letter proves the address: it goes to no other

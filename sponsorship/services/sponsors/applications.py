@@ -24,7 +24,7 @@ from sponsorship.models.enums import (
     SponsorKind,
     SponsorStatus,
 )
-from sponsorship.services.core import audit, settings, users
+from sponsorship.services.core import audit, email_confirmation, settings, users
 from sponsorship.services.core.validators import (
     FieldError,
     clean_text,
@@ -33,6 +33,8 @@ from sponsorship.services.core.validators import (
     normalize_mobile,
 )
 from sponsorship.services.letters.queue import LetterKind, queue_letter
+from sponsorship.services.sponsors import repeat_signups
+from sponsorship.services.sponsors.invitations import LinkFor
 
 #: The version of the privacy notice people consent to; change it when the notice changes.
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -74,22 +76,22 @@ def minimum_pledge_fen(preference: AidPreference) -> int:
 
 
 def check_details(
-    details: Details, *, sponsor: Sponsor | None = None, staff: bool = False
+    details: Details, *, sponsor: Sponsor | None = None, unique: bool = True
 ) -> Details:
     """Validate and normalise every field; raise FieldError naming the first bad one."""
-    problems = find_problems(details, sponsor=sponsor, staff=staff)
+    problems = find_problems(details, sponsor=sponsor, unique=unique)
     if problems:
         raise problems[0]
     return details
 
 
 def find_problems(
-    details: Details, *, sponsor: Sponsor | None = None, staff: bool = False
+    details: Details, *, sponsor: Sponsor | None = None, unique: bool = True
 ) -> list[FieldError]:
     """Normalise every field and return each rule broken, in form order (a sheet lists them all).
 
-    `staff` words a duplicate as staff need it ("another caring parent uses it"), not as the
-    applicant does ("log in to follow your application").
+    `unique=False` leaves out whether another caring parent uses the mobile or ID number: the
+    public sign-up must not say (see `repeat_signups`); staff and caring parents editing are told.
     """
     d, problems = details, []
 
@@ -113,8 +115,8 @@ def find_problems(
     normalise("id_number", lambda v: normalize_id_number(v, today=today()))
     check(lambda: _check_region(d))
     check(lambda: _check_wishes(d))
-    if not problems:
-        check(lambda: _check_unique(d, sponsor, new=sponsor is None and not staff))
+    if unique and not problems:
+        check(lambda: _check_unique(d, sponsor))
     return problems
 
 
@@ -151,7 +153,7 @@ def _check_wishes(d: Details) -> None:
         )
 
 
-def _check_unique(d: Details, sponsor: Sponsor | None, *, new: bool) -> None:
+def _check_unique(d: Details, sponsor: Sponsor | None) -> None:
     """Refuse a mobile or ID number that another application already uses."""
     others = (
         sa.select(Sponsor.id).where(Sponsor.id != sponsor.id) if sponsor else sa.select(Sponsor.id)
@@ -159,9 +161,9 @@ def _check_unique(d: Details, sponsor: Sponsor | None, *, new: bool) -> None:
     if db.session.scalar(others.where(Sponsor.mobile == d.mobile)) is not None or (
         sponsor is None and users.find_by_username(d.mobile) is not None
     ):
-        raise _exists("mobile", new=new)
+        raise _exists("mobile")
     if d.id_number and db.session.scalar(others.where(Sponsor.id_number == d.id_number)):
-        raise _exists("id_number", new=new)
+        raise _exists("id_number")
 
 
 #: Whole sentences per field, not a sentence with the field's name put in: word order differs.
@@ -169,32 +171,27 @@ _USED_BY_ANOTHER = {
     "mobile": _l("Another caring parent already uses this mobile number."),
     "id_number": _l("Another caring parent already uses this ID number."),
 }
-_ALREADY_APPLIED = {
-    "mobile": _l(
-        "An application with this mobile number already exists; there is no need to sign up "
-        "again. Log in with your mobile number or email to follow it; if you forgot the password, "
-        "use 'Forgot password' on the login page."
-    ),
-    "id_number": _l(
-        "An application with this ID number already exists; there is no need to sign up again. "
-        "Log in with your mobile number or email to follow it; if you forgot the password, use "
-        "'Forgot password' on the login page."
-    ),
-}
 
 
-def _exists(field: str, *, new: bool) -> FieldError:
-    return FieldError(field, (_ALREADY_APPLIED if new else _USED_BY_ANOTHER)[field])
+def _exists(field: str) -> FieldError:
+    return FieldError(field, _USED_BY_ANOTHER[field])
 
 
-def register_sponsor(details: Details, *, password: str, consent: bool) -> Sponsor:
-    """Record a new pending application with its portal account, and acknowledge it by letter."""
+def register_sponsor(
+    details: Details, *, password: str, consent: bool, confirmation_link: LinkFor | None = None
+) -> Sponsor | None:
+    """Record a new pending application with its portal account, and acknowledge it by letter.
+
+    When the mobile or ID number is someone's on record already, keep nothing and write to them
+    instead (`repeat_signups`), returning None: the public page answers both alike. With
+    `confirmation_link`, mail the new account's email address a link to confirm it.
+    """
     if not consent:
         raise FieldError(
             "consent",
             _l("Please read and agree to the privacy notice before sending."),
         )
-    d = check_details(details)
+    d = check_details(details, unique=False)
     try:
         users.check_password_strength(password)
     except DomainError as error:
@@ -206,7 +203,9 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
         email=d.email,
         role=Role.SPONSOR,
     )
-    user.set_password(password)
+    user.set_password(password)  # before the look-up: a repeat costs what a new one costs
+    if repeat_signups.tell_holders_of(d.mobile, d.id_number):
+        return None
     sponsor = Sponsor(
         **sponsor_columns(d),
         status=SponsorStatus.PENDING,
@@ -215,13 +214,17 @@ def register_sponsor(details: Details, *, password: str, consent: bool) -> Spons
         user=user,
     )
     try:
-        with db.session.begin_nested():  # a twin request may have won the race for the mobile
+        with db.session.begin_nested():  # a twin request may have won the race for the numbers
             db.session.add_all([user, sponsor])
             db.session.flush()
-    except IntegrityError as error:
-        raise _exists("mobile", new=True) from error
+    except IntegrityError:
+        if repeat_signups.tell_holders_of(d.mobile, d.id_number):
+            return None
+        raise
     audit.record("sponsor.signup", sponsor, detail=f"consent={PRIVACY_NOTICE_VERSION}", user=user)
     queue_letter(LetterKind.SIGNUP_ACK, sponsor, f"sponsor-{sponsor.id}")
+    if confirmation_link is not None:
+        email_confirmation.request_confirmation(sponsor, confirmation_link)
     return sponsor
 
 
@@ -269,7 +272,7 @@ def _sync_account(sponsor: Sponsor) -> None:
         return
     if user.username != sponsor.mobile:
         if users.find_by_username(sponsor.mobile) not in (None, user):
-            raise _exists("mobile", new=False)
+            raise _exists("mobile")
         user.username = sponsor.mobile
     user.change_email(sponsor.email)  # a new address serves for login once confirmed
     user.display_name = sponsor.name

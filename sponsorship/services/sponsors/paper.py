@@ -69,7 +69,7 @@ def check_entry(details: Details, reference: str | None, *, by: User) -> list[Fi
     """Return every problem of one paper application, as the form and the sheet list them."""
     if by.role not in ENTRY_ROLES:
         raise DomainError(_l("Your account may read but not change."))
-    problems = find_problems(details, staff=True)
+    problems = find_problems(details)
     taken = mobile_taken(details.mobile, by=by)
     if taken is not None:
         # In place of the sign-up's wording, which neither names the number nor minds the area.

@@ -155,26 +155,6 @@ def test_any_preference_takes_the_lowest_standard():
     assert minimum_pledge_fen(AidPreference.ANY) == min(settings.standard_fen(g) for g in AidGroup)
 
 
-@pytest.mark.parametrize("field", ["mobile", "id_number"])
-def test_duplicate_mobile_or_id_tells_how_to_log_in_and_creates_nothing(field):
-    register(id_number=resident_id())
-    again = {"mobile": "13812345678", "id_number": resident_id()}
-    if field == "mobile":
-        again = {"mobile": "13912345678"}
-    with pytest.raises(FieldError) as caught:
-        register(**again)
-    assert caught.value.field == field
-    assert "已经存在" in caught.value.message and "忘记密码" in caught.value.message
-    assert count(Sponsor) == 1 and count(User) == 1
-
-
-def test_mobile_taken_by_a_staff_login_name_is_refused():
-    make_user(username="13912345678")
-    with pytest.raises(FieldError):
-        register()
-    assert count(Sponsor) == 0
-
-
 def test_staff_edit_keeps_the_rules_and_the_login_in_step():
     sponsor = register()
     other = register(mobile="13812345678")
