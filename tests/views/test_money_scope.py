@@ -14,7 +14,13 @@ import sqlalchemy as sa
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
-from sponsorship.models.enums import PayoutBatchStatus, PayoutStatus, RegionLevel, Role
+from sponsorship.models.enums import (
+    PayoutBatchStatus,
+    PayoutDecision,
+    PayoutStatus,
+    RegionLevel,
+    Role,
+)
 from sponsorship.models.payout import payment_reference
 from sponsorship.services.money import ledger
 from sponsorship.services.payouts import bank_file, review
@@ -22,6 +28,7 @@ from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
 from tests.conftest import count, post_form
 from tests.factories import (
     county,
+    fund_general,
     make_child,
     make_donation,
     make_paid_pairing,
@@ -239,3 +246,37 @@ def test_a_donation_that_filled_another_towns_fund_is_not_the_towns_to_reverse(c
     assert response.status_code == 422 and "整个县" in response.get_data(as_text=True)
     db.session.expire_all()
     assert not db.session.get(Donation, donation.id).reversed
+
+
+def test_town_staff_cannot_cover_a_shortfall_from_the_county_general_fund(client, auth, towns):
+    """The general fund is the county's: a town's staff keep a short payout held or leave it out."""
+    short = make_paid_pairing(20_000, region=village_of(towns[0]), name="本镇童")  # ¥800 short
+    fund_general(10_000_000)
+    batch = build_batch("2026-09", date(2026, 9, 1))
+    db.session.commit()
+    payout = db.session.scalar(sa.select(Payout).where(Payout.child_id == short.child_id))
+    assert payout.decision == PayoutDecision.HELD and payout.shortfall_fen == 80_000
+    auth.as_role(Role.STAFF, scope=towns[0])
+    url = f"/payouts/{batch.id}"
+    assert 'name="general_fund"' not in client.get(url).get_data(as_text=True)
+    one = post_form(
+        client,
+        f"/payouts/payout/{payout.id}/include",
+        {"general_fund": "y"},
+        token_from=url,
+        follow_redirects=True,
+    )
+    [refusal] = flashes(one.get_data(as_text=True), "error")
+    assert "统筹资金" in refusal and "整个县" in refusal
+    many = post_form(
+        client,
+        f"{url}/decide",
+        {"action": "include", "general_fund": "y", "everything": "y"},
+        token_from=url,
+        follow_redirects=True,
+    )
+    assert "统筹资金" in " ".join(flashes(many.get_data(as_text=True), "success"))
+    db.session.expire_all()
+    payout = db.session.get(Payout, payout.id)
+    assert (payout.decision, payout.general_fund_cover) == (PayoutDecision.HELD, False)
+    assert count(AuditEvent, AuditEvent.action == "payout.included") == 0
