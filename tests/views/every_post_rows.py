@@ -157,8 +157,10 @@ def snapshot(area: Area) -> dict[tuple[str, str], str]:
     for table in db.metadata.sorted_tables:
         if table.name in UNGUARDED:
             continue
-        # A table nobody has said whose rows are is guarded whole.
-        stmt = sa.select(table).where(sa.not_(owned.get(table.name, sa.false())))
+        # A table nobody has said whose rows are is guarded whole; so is a row whose owner SQL
+        # cannot tell (NULL, as from an IN over a NULL): unknown is not the actor's.
+        mine = sa.func.coalesce(owned.get(table.name, sa.false()), sa.false())
+        stmt = sa.select(table).where(sa.not_(mine))
         for row in db.session.execute(stmt).mappings():
             key = ",".join(str(row[c.name]) for c in table.primary_key.columns)
             text = repr(sorted((k, str(v)) for k, v in row.items()))
