@@ -179,6 +179,13 @@ def build_world() -> World:
     fund_campaign(county_campaign, 50_000)
     county_person = make_adult(county_campaign, amount_fen=10_000, region=b["village"])
     statement = open_batch("十月对账", 1, 100, by=admin)
+    # Town A's caring parent who sponsors town B's child and asked to be erased: acting on what
+    # is town A's must not reach the child's pairing, nor its instalments.
+    straddling = factories.make_portal_sponsor(region=a["village"], name="甲镇跨镇爱心")
+    child_b = factories.make_child(b["village"], registered_by=admin, status=ChildStatus.PAIRED)
+    cross = factories.make_pairing(straddling, child_b)
+    factories.make_pledge(cross)
+    cross_request = request_erasure(straddling, by=straddling.user)
     both = [a["pairing"], b["pairing"]]
     batches = [build_batch("2026-09", date(2026, 9, 1), by=admin)] + [
         _batch(status, year, both, by=admin)
@@ -204,18 +211,18 @@ def build_world() -> World:
     world.result_file = "参考号,结果\n" + "".join(
         f"{payment_reference(p.batch.key, p.id)},成功\n" for p in exported
     )
-    children = [b["child"], *b["kids"]]
-    sponsors = [b["parent"], b["free"], b["pending"]]
+    children = [b["child"], *b["kids"], child_b]
+    sponsors = [b["parent"], b["free"], b["pending"], straddling]
     people = [*b["people"], county_person]
     campaigns = [b["campaign"], county_campaign, a["campaign"]]
     world.path_ids = {
         "child_id": [c.id for c in children],
         "sponsor_id": [s.id for s in sponsors],
-        "pairing_id": [b["pairing"].id, b["proposal"].id],
+        "pairing_id": [b["pairing"].id, b["proposal"].id, cross.id],
         "pledge_id": [b["pledge"].id],
         "donation_id": [b["paid"].id, b["gift"].id],
         "letter_id": [letter.id for letter in b["letters"]],
-        "request_id": [b["data_request"].id],
+        "request_id": [b["data_request"].id, cross_request.id],
         "batch_id": [batch.id for batch in batches],
         "payout_id": [p.id for p in theirs],
         "campaign_id": [c.id for c in campaigns],
@@ -223,13 +230,14 @@ def build_world() -> World:
         "campaign_money.batch_id": [b["gift_batch"].id, statement.id],
         "user_id": [b["staff"].id, admin.id],
     }
-    ids = [*children, *sponsors, *theirs, *people, *b["letters"], b["proposal"]]
+    ids = [*children, *sponsors[:3], *theirs, *people, *b["letters"], b["proposal"]]
     world.form_ids = {
         "ids": sorted({str(row.id) for row in ids}),
         "selected": [str(b["proposal"].id)],
         "letter_ids": [",".join(str(letter.id) for letter in b["letters"])],
         "child": [str(b["kids"][-1].id)],
-        "sponsor": [str(b["free"].id)],
+        # One per variant: town B's, and town A's who sponsors a child of town B.
+        "sponsor": [str(b["free"].id), str(straddling.id)],
         "beneficiary": [str(b["people"][0].id)],
         "region_id": [str(b["village"].id)],
         "town": [str(b["town"].id)],

@@ -165,12 +165,14 @@ def _rules(app) -> list[Rule]:
 
 
 def _payload(world: World, variant: int) -> dict:
-    """The form: town B's village (a town in the second variant) wherever a region is asked."""
+    """The form: town B's village (its town in the second variant) wherever a region is asked,
+    town B's caring parent (town A's who sponsors in town B) wherever one is chosen."""
     town, village = world.form_ids["town"][0], world.form_ids["region_id"][0]
     return {
         **FORM,
         **world.form_ids,
         "region": village if variant == 0 else town,
+        "sponsor": world.form_ids["sponsor"][variant],
         "args": f"town={town}",
         **VARIANTS[variant],
         "file": (io.BytesIO(world.result_file.encode()), "result.csv"),
