@@ -7,12 +7,13 @@ parent and every fund the money touches lie in the town.
 """
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
+from sponsorship.jobs import payouts as payouts_job
 from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
 from sponsorship.models.enums import (
     PayoutBatchStatus,
@@ -25,6 +26,7 @@ from sponsorship.models.payout import payment_reference
 from sponsorship.services.money import ledger
 from sponsorship.services.payouts import bank_file, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import count, post_form
 from tests.factories import (
     county,
@@ -280,3 +282,20 @@ def test_town_staff_cannot_cover_a_shortfall_from_the_county_general_fund(client
     payout = db.session.get(Payout, payout.id)
     assert (payout.decision, payout.general_fund_cover) == (PayoutDecision.HELD, False)
     assert count(AuditEvent, AuditEvent.action == "payout.included") == 0
+
+
+def test_a_towns_adhoc_batch_cannot_take_the_september_batchs_key(client, auth, frozen, towns):
+    """The September job builds the county's batch unless one holds its key: a town's ad-hoc
+    batch under that key would have the county's children go unpaid, without a word."""
+    make_paid_pairing(region=village_of(towns[1]))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=towns[0])
+    adhoc = {"key": "2026-09", "cutoff_on": "2026-09-01", "adhoc": "y"}
+    response = post_form(client, "/payouts/", adhoc, token_from="/payouts/")
+    [error] = field_errors(response.get_data(as_text=True), "key")
+    assert "九月批次" in error and "2026-09-补发" in error
+    assert count(PayoutBatch) == 0
+    frozen(datetime(2026, 9, 1, 0, 0, tzinfo=UTC))  # 08:00 in Shanghai
+    assert run_job(payouts_job.SPEC) == Outcome.SUCCEEDED
+    [batch] = db.session.scalars(sa.select(PayoutBatch)).all()
+    assert (batch.key, batch.periodic, count(Payout)) == ("2026-09", True, 1)
