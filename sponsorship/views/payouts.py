@@ -57,9 +57,9 @@ def batch_or_404(batch_id: int) -> PayoutBatch:
 def payout_or_404(payout_id: int) -> Payout:
     """Return the payout, or answer 404 (also when outside the user's area)."""
     payout = db.get_or_404(Payout, payout_id)
-    # A campaign beneficiary's payout has no child: its region snapshot decides.
-    region = payout.child.region if payout.child else db.session.get(Region, payout.region_id)
-    ensure_in_scope(region, f"payout {payout_id}")
+    # The region as it was when proposed decides, as for the batch page's rows, its totals and
+    # the bank file: a child who moves since stays the first town's in this batch.
+    ensure_in_scope(db.session.get(Region, payout.region_id), f"payout {payout_id}")
     return payout
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from sponsorship.extensions import db
 from sponsorship.jobs import payouts as payouts_job
-from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
+from sponsorship.models import AuditEvent, Child, Donation, Payout, PayoutBatch
 from sponsorship.models.enums import (
     PayoutBatchStatus,
     PayoutDecision,
@@ -299,3 +299,25 @@ def test_a_towns_adhoc_batch_cannot_take_the_september_batchs_key(client, auth, 
     assert run_job(payouts_job.SPEC) == Outcome.SUCCEEDED
     [batch] = db.session.scalars(sa.select(PayoutBatch)).all()
     assert (batch.key, batch.periodic, count(Payout)) == ("2026-09", True, 1)
+
+
+def test_a_payout_stays_its_towns_when_the_child_moves_away(client, auth, towns, county_batch):
+    """A payout is the town's it was proposed in, as its rows, totals and bank file say: after
+    the child moves, the new town does not act on it; the town that lists it does."""
+    ours, theirs = towns
+    payout = db.session.scalar(sa.select(Payout).where(Payout.town_id == theirs.id))
+    db.session.get(Child, payout.child_id).region = village_of(ours)  # moved by the county
+    db.session.commit()
+    url = f"/payouts/{county_batch.id}"
+    leave_out = f"/payouts/payout/{payout.id}/exclude"
+    auth.as_role(Role.STAFF, scope=ours)
+    assert "外镇童" not in client.get(url).get_data(as_text=True)
+    assert post_form(client, leave_out, {"reason": "已迁出"}, token_from=url).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Payout, payout.id).decision == PayoutDecision.INCLUDED
+    auth.logout()
+    auth.as_role(Role.STAFF, scope=theirs)
+    assert "外镇童" in client.get(url).get_data(as_text=True)
+    assert post_form(client, leave_out, {"reason": "已迁出"}, token_from=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Payout, payout.id).decision == PayoutDecision.EXCLUDED
