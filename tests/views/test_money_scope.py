@@ -321,3 +321,27 @@ def test_a_payout_stays_its_towns_when_the_child_moves_away(client, auth, towns,
     assert post_form(client, leave_out, {"reason": "已迁出"}, token_from=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(Payout, payout.id).decision == PayoutDecision.EXCLUDED
+
+
+def test_another_towns_donation_or_caring_parent_answers_an_audited_404(
+    client, auth, towns, parents
+):
+    """Out of the town's area, a donation or a caring parent's credit is not there: 404, and
+    the attempt is on the audit log, as for any other record of another town."""
+    _, theirs = parents
+    donation = make_donation(theirs, 5_000)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    denied = count(AuditEvent, AuditEvent.action == "access.denied")
+    refund = {"amount": "10", "reason": "退款"}
+    for url, data in (
+        (f"/donations/{donation.id}", None),
+        (f"/donations/{donation.id}/reverse", {"reason": "错账"}),
+        (f"/donations/refunds/{theirs.id}", refund),
+    ):
+        response = client.get(url) if data is None else post_form(client, url, data)
+        assert response.status_code == 404, url
+    assert count(AuditEvent, AuditEvent.action == "access.denied") == denied + 3
+    db.session.expire_all()
+    assert not db.session.get(Donation, donation.id).reversed
+    assert ledger.sponsor_credit(theirs.id) == 5_000

@@ -104,12 +104,6 @@ def ensure_donation_within(donation: Donation, user: User) -> None:
         raise DomainError(OUTSIDE)
 
 
-def ensure_sponsor_within(sponsor: Sponsor, user: User) -> None:
-    """Refuse refunding the credit of a caring parent outside the user's area."""
-    if not sponsor_within(sponsor, user):
-        raise DomainError(OUTSIDE)
-
-
 def ensure_may_draw_on_general_fund(user: User | None) -> None:
     """Refuse covering a payout's shortfall from the general fund to a user scoped to a town."""
     if user is not None and not reaches_everything(user):
