@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sponsorship.access import roles_required
+from sponsorship.access import refuse_out_of_scope, roles_required
 from sponsorship.clock import today
 from sponsorship.extensions import db
 from sponsorship.forms.donations import (
@@ -56,11 +56,19 @@ def _batch_or_404(batch_id: int) -> DonationBatch:
 
 
 def _donation_or_404(donation_id: int) -> Donation:
-    """Return a donation whose caring parent lies in the user's area, or answer 404."""
+    """Return a donation whose caring parent lies in the user's area, or answer 404 (audited)."""
     donation = db.get_or_404(Donation, donation_id)
     if not reach.sponsor_within(donation.sponsor, current_user):
-        abort(404)
+        refuse_out_of_scope(f"donation={donation_id}")
     return donation
+
+
+def _sponsor_or_404(sponsor_id: int) -> Sponsor:
+    """Return a caring parent of the user's area, or answer 404 (audited)."""
+    sponsor = db.get_or_404(Sponsor, sponsor_id)
+    if not reach.sponsor_within(sponsor, current_user):
+        refuse_out_of_scope(f"sponsor={sponsor_id}")
+    return sponsor
 
 
 def _may_record(form: DonationForm) -> bool:
@@ -257,10 +265,9 @@ def batch_import(batch_id: int):
 @roles_required(*MONEY_ROLES)
 def refund(sponsor_id: int):
     """Refund part of a caring parent's credit and return to their statement."""
-    sponsor = db.get_or_404(Sponsor, sponsor_id)
+    sponsor = _sponsor_or_404(sponsor_id)
     form = RefundForm()
-    within = attempt(lambda: reach.ensure_sponsor_within(sponsor, current_user))
-    if within and form.validate_on_submit():
+    if form.validate_on_submit():
         attempt(
             lambda: credit.refund_credit(
                 sponsor, form.amount.fen, form.reason.data, by=current_user

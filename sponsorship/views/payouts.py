@@ -25,7 +25,7 @@ from sponsorship.forms.payouts import (
 from sponsorship.models import Payout, PayoutBatch, Region
 from sponsorship.models.enums import Role
 from sponsorship.services.core import background
-from sponsorship.services.core.scope import in_scope
+from sponsorship.services.core.scope import in_scope, reaches_everything
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import bulk, campaign_payouts, figures, overview, reach, review
 from sponsorship.services.payouts.build import (
@@ -57,9 +57,9 @@ def batch_or_404(batch_id: int) -> PayoutBatch:
 def payout_or_404(payout_id: int) -> Payout:
     """Return the payout, or answer 404 (also when outside the user's area)."""
     payout = db.get_or_404(Payout, payout_id)
-    # A campaign beneficiary's payout has no child: its region snapshot decides.
-    region = payout.child.region if payout.child else db.session.get(Region, payout.region_id)
-    ensure_in_scope(region, f"payout {payout_id}")
+    # The region as it was when proposed decides, as for the batch page's rows, its totals and
+    # the bank file: a child who moves since stays the first town's in this batch.
+    ensure_in_scope(db.session.get(Region, payout.region_id), f"payout {payout_id}")
     return payout
 
 
@@ -149,6 +149,8 @@ def batch(batch_id: int):
         in_reach=reach.batch_within(batch, current_user),
         is_preparer=current_user.role in PREPARERS,
         is_finance=current_user.role in FINANCE,
+        # The general fund is the county's: only its colleagues may cover a shortfall from it.
+        may_draw_on_general_fund=reaches_everything(current_user),
         work=background.latest(background.PAY_BATCH, batch.id),
         action_form=ActionForm(),
         bulk_form=BulkDecisionForm(),

@@ -255,3 +255,30 @@ def test_the_portal_copy_gives_the_age_this_year_not_the_birthday(client, auth, 
     auth.login(sponsor.mobile)
     data = json.loads(client.get("/portal/my-data/download.json").get_data())
     assert [c["age"] for c in data["children"]] == [10]
+
+
+def test_town_staff_cannot_end_another_towns_pairing_by_carrying_out_an_erasure(client, auth):
+    """A caring parent of the town sponsors a child of another: that child's pairing is not the
+    town's to end; a colleague responsible for the whole county carries the erasure out."""
+    home, elsewhere = f.make_town(), f.make_town()
+    parent = f.make_sponsor(f.make_village(home), name="本镇爱心")
+    pairing = f.make_pairing(sponsor=parent, child=f.make_child(f.make_village(elsewhere)))
+    f.make_pledge(pairing)
+    request = DataRequest(kind="erasure", sponsor=parent)
+    db.session.add(request)
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=home)
+    url = f"/data-requests/{request.id}"
+    refused = post_form(client, url, {"erase": "y"}, token_from="/data-requests/")
+    [message] = flashes(client.get(refused.headers["Location"]).get_data(as_text=True), "error")
+    assert "整个县" in message
+    db.session.expire_all()
+    assert db.session.get(Pairing, pairing.id).status == PairingStatus.ACTIVE
+    assert db.session.get(Sponsor, parent.id).name == "本镇爱心"
+    assert db.session.get(DataRequest, request.id).status == DataRequestStatus.OPEN
+    auth.logout()
+    auth.as_role(Role.STAFF, scope=f.county())
+    post_form(client, url, {"erase": "y"}, token_from="/data-requests/")
+    db.session.expire_all()
+    assert db.session.get(Pairing, pairing.id).status == PairingStatus.ENDED
+    assert db.session.get(DataRequest, request.id).status == DataRequestStatus.DONE

@@ -7,16 +7,18 @@ parent and every fund the money touches lie in the town.
 """
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import lxml.html
 import pytest
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
-from sponsorship.models import AuditEvent, Donation, Payout, PayoutBatch
+from sponsorship.jobs import payouts as payouts_job
+from sponsorship.models import AuditEvent, Child, Donation, Payout, PayoutBatch
 from sponsorship.models.enums import (
     PayoutBatchStatus,
+    PayoutDecision,
     PayoutStatus,
     RegionLevel,
     Role,
@@ -26,9 +28,11 @@ from sponsorship.models.payout import payment_reference
 from sponsorship.services.money import ledger
 from sponsorship.services.payouts import bank_file, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
+from sponsorship.work.job_runs import Outcome, run_job
 from tests.conftest import count, post_form
 from tests.factories import (
     county,
+    fund_general,
     make_child,
     make_donation,
     make_paid_pairing,
@@ -264,3 +268,100 @@ def test_a_donation_that_filled_another_towns_fund_is_not_the_towns_to_reverse(c
     assert response.status_code == 422 and "整个县" in response.get_data(as_text=True)
     db.session.expire_all()
     assert not db.session.get(Donation, donation.id).reversed
+
+
+def test_town_staff_cannot_cover_a_shortfall_from_the_county_general_fund(client, auth, towns):
+    """The general fund is the county's: a town's staff keep a short payout held or leave it out."""
+    short = make_paid_pairing(20_000, region=village_of(towns[0]), name="本镇童")  # ¥800 short
+    fund_general(10_000_000)
+    batch = build_batch("2026-09", date(2026, 9, 1))
+    db.session.commit()
+    payout = db.session.scalar(sa.select(Payout).where(Payout.child_id == short.child_id))
+    assert payout.decision == PayoutDecision.HELD and payout.shortfall_fen == 80_000
+    auth.as_role(Role.STAFF, scope=towns[0])
+    url = f"/payouts/{batch.id}"
+    assert 'name="general_fund"' not in client.get(url).get_data(as_text=True)
+    one = post_form(
+        client,
+        f"/payouts/payout/{payout.id}/include",
+        {"general_fund": "y"},
+        token_from=url,
+        follow_redirects=True,
+    )
+    [refusal] = flashes(one.get_data(as_text=True), "error")
+    assert "统筹资金" in refusal and "整个县" in refusal
+    many = post_form(
+        client,
+        f"{url}/decide",
+        {"action": "include", "general_fund": "y", "everything": "y"},
+        token_from=url,
+        follow_redirects=True,
+    )
+    assert "统筹资金" in " ".join(flashes(many.get_data(as_text=True), "success"))
+    db.session.expire_all()
+    payout = db.session.get(Payout, payout.id)
+    assert (payout.decision, payout.general_fund_cover) == (PayoutDecision.HELD, False)
+    assert count(AuditEvent, AuditEvent.action == "payout.included") == 0
+
+
+def test_a_towns_adhoc_batch_cannot_take_the_september_batchs_key(client, auth, frozen, towns):
+    """The September job builds the county's batch unless one holds its key: a town's ad-hoc
+    batch under that key would have the county's children go unpaid, without a word."""
+    make_paid_pairing(region=village_of(towns[1]))
+    db.session.commit()
+    auth.as_role(Role.STAFF, scope=towns[0])
+    adhoc = {"key": "2026-09", "cutoff_on": "2026-09-01", "adhoc": "y"}
+    response = post_form(client, "/payouts/", adhoc, token_from="/payouts/")
+    [error] = field_errors(response.get_data(as_text=True), "key")
+    assert "九月批次" in error and "2026-09-补发" in error
+    assert count(PayoutBatch) == 0
+    frozen(datetime(2026, 9, 1, 0, 0, tzinfo=UTC))  # 08:00 in Shanghai
+    assert run_job(payouts_job.SPEC) == Outcome.SUCCEEDED
+    [batch] = db.session.scalars(sa.select(PayoutBatch)).all()
+    assert (batch.key, batch.periodic, count(Payout)) == ("2026-09", True, 1)
+
+
+def test_a_payout_stays_its_towns_when_the_child_moves_away(client, auth, towns, county_batch):
+    """A payout is the town's it was proposed in, as its rows, totals and bank file say: after
+    the child moves, the new town does not act on it; the town that lists it does."""
+    ours, theirs = towns
+    payout = db.session.scalar(sa.select(Payout).where(Payout.town_id == theirs.id))
+    db.session.get(Child, payout.child_id).region = village_of(ours)  # moved by the county
+    db.session.commit()
+    url = f"/payouts/{county_batch.id}"
+    leave_out = f"/payouts/payout/{payout.id}/exclude"
+    auth.as_role(Role.STAFF, scope=ours)
+    assert "外镇童" not in client.get(url).get_data(as_text=True)
+    assert post_form(client, leave_out, {"reason": "已迁出"}, token_from=url).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Payout, payout.id).decision == PayoutDecision.INCLUDED
+    auth.logout()
+    auth.as_role(Role.STAFF, scope=theirs)
+    assert "外镇童" in client.get(url).get_data(as_text=True)
+    assert post_form(client, leave_out, {"reason": "已迁出"}, token_from=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Payout, payout.id).decision == PayoutDecision.EXCLUDED
+
+
+def test_another_towns_donation_or_caring_parent_answers_an_audited_404(
+    client, auth, towns, parents
+):
+    """Out of the town's area, a donation or a caring parent's credit is not there: 404, and
+    the attempt is on the audit log, as for any other record of another town."""
+    _, theirs = parents
+    donation = make_donation(theirs, 5_000)
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    denied = count(AuditEvent, AuditEvent.action == "access.denied")
+    refund = {"amount": "10", "reason": "退款"}
+    for url, data in (
+        (f"/donations/{donation.id}", None),
+        (f"/donations/{donation.id}/reverse", {"reason": "错账"}),
+        (f"/donations/refunds/{theirs.id}", refund),
+    ):
+        response = client.get(url) if data is None else post_form(client, url, data)
+        assert response.status_code == 404, url
+    assert count(AuditEvent, AuditEvent.action == "access.denied") == denied + 3
+    db.session.expire_all()
+    assert not db.session.get(Donation, donation.id).reversed
+    assert ledger.sponsor_credit(theirs.id) == 5_000

@@ -19,11 +19,11 @@ from sponsorship.errors import ConflictError, DomainError
 from sponsorship.extensions import db
 from sponsorship.labels import label
 from sponsorship.masking import age_this_year
-from sponsorship.models import DataRequest, Pairing, Payout, Sponsor, User
+from sponsorship.models import Child, DataRequest, Pairing, Payout, Sponsor, User
 from sponsorship.models.data_request import DataRequestKind, DataRequestStatus
 from sponsorship.models.enums import PairingStatus, PayoutStatus, SponsorStatus
 from sponsorship.services.core import audit
-from sponsorship.services.core.scope import in_scope
+from sponsorship.services.core.scope import in_scope, reaches_everything, region_ids_in_scope
 from sponsorship.services.data.anonymise import anonymise_sponsor
 from sponsorship.services.letters.queue import letters_for_sponsor
 from sponsorship.services.money.statements import sponsor_statement
@@ -184,6 +184,7 @@ def carry_out_erasure(request: DataRequest, *, by: User) -> None:
     sponsor = request.sponsor
     if not by.can_see(sponsor.region):
         raise ConflictError(_l("This caring parent is outside your area."))
+    _ensure_pairings_within(sponsor, by)
     for pairing_id in db.session.scalars(
         sa.select(Pairing.id).where(
             Pairing.sponsor_id == sponsor.id, Pairing.status == PairingStatus.ACTIVE
@@ -204,6 +205,29 @@ def carry_out_erasure(request: DataRequest, *, by: User) -> None:
     request.handled_by = by
     request.handled_at = utcnow()
     db.session.flush()
+
+
+def _ensure_pairings_within(sponsor: Sponsor, by: User) -> None:
+    """Refuse to a town's user an erasure that would end the pairing of another town's child."""
+    if reaches_everything(by):
+        return
+    elsewhere = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Pairing)
+        .join(Child, Child.id == Pairing.child_id)
+        .where(
+            Pairing.sponsor_id == sponsor.id,
+            Pairing.status == PairingStatus.ACTIVE,
+            Child.region_id.not_in(region_ids_in_scope(by)),
+        )
+    )
+    if elsewhere:
+        raise DomainError(
+            _l(
+                "This caring parent sponsors children outside your area, whose pairings the "
+                "erasure ends: a colleague responsible for the whole county carries it out."
+            )
+        )
 
 
 def refuse_erasure(request: DataRequest, note: str, *, by: User) -> None:

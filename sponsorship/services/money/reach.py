@@ -4,7 +4,8 @@ A donation belongs to every place it touches: its caring parent's region, the ch
 pairings' funds it fills, and, for a donation to the general fund or with no caring parent, the
 whole county. A user scoped to a town records, reverses and refunds only donations touching
 nothing outside the town; bank-statement batches (lines of any caring parent) and the general
-fund are for users responsible for the whole county.
+fund, given to or drawn on to cover a payout's shortfall, are for users responsible for the whole
+county.
 """
 
 from __future__ import annotations
@@ -103,10 +104,16 @@ def ensure_donation_within(donation: Donation, user: User) -> None:
         raise DomainError(OUTSIDE)
 
 
-def ensure_sponsor_within(sponsor: Sponsor, user: User) -> None:
-    """Refuse refunding the credit of a caring parent outside the user's area."""
-    if not sponsor_within(sponsor, user):
-        raise DomainError(OUTSIDE)
+def ensure_may_draw_on_general_fund(user: User | None) -> None:
+    """Refuse covering a payout's shortfall from the general fund to a user scoped to a town."""
+    if user is not None and not reaches_everything(user):
+        raise DomainError(
+            _l(
+                "The general fund is the whole county's: a colleague responsible for the whole "
+                "county decides whether it covers a shortfall. Keep the payout held, or leave "
+                "it out."
+            )
+        )
 
 
 def ensure_whole_county(user: User) -> None:

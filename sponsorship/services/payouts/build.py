@@ -8,6 +8,7 @@ for the same school year is left out: the database refuses a second such payout
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -50,6 +51,11 @@ from sponsorship.services.payouts.own_credit import cover_from_own_credit
 
 #: Why a payout without a bank account is held: the bank file needs one.
 NO_ACCOUNT_REASON = "监护人没有登记银行账户"
+
+
+#: The form of the September batch's key (`period_key`), which no ad-hoc batch may take: the
+#: September job leaves the year alone when a batch holds it, taking it for one built by hand.
+PERIOD_KEY = re.compile(r"\d{4}-09")
 
 
 def period_key(year: int) -> str:
@@ -244,6 +250,14 @@ def open_adhoc_batch(
     key: str, *, cutoff: date, note: str = "", by: User | None = None
 ) -> PayoutBatch:
     """Create an empty ad-hoc draft (re-issues, late additions); children are added by hand."""
+    if PERIOD_KEY.fullmatch(key.strip()):
+        raise DomainError(
+            _l(
+                "%(key)s is the September batch's key: give the ad-hoc batch another, such as "
+                "%(key)s-extra.",
+                key=key.strip(),
+            )
+        )
     batch = PayoutBatch(
         key=_ensure_new_key(key), cutoff_on=cutoff, periodic=False, note=note.strip(), built_by=by
     )

@@ -23,6 +23,7 @@ from sponsorship.models.enums import (
 from sponsorship.money import format_fen
 from sponsorship.services.core import audit
 from sponsorship.services.money import ledger
+from sponsorship.services.money.reach import ensure_may_draw_on_general_fund
 from sponsorship.services.money.schedules import school_year_of
 from sponsorship.services.payouts import campaign_payouts
 from sponsorship.services.payouts.amounts import amount_for
@@ -54,6 +55,8 @@ def include(payout: Payout, *, general_fund: bool = False, by: User | None = Non
         raise DomainError(
             _l("This payout is short of funds: cover it from the general fund or keep it held."),
         )
+    if payout.shortfall_fen:
+        ensure_may_draw_on_general_fund(by)
     payout.decision = PayoutDecision.INCLUDED
     payout.general_fund_cover = bool(payout.shortfall_fen) and general_fund
     payout.decision_reason = ""

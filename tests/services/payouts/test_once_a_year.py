@@ -115,7 +115,7 @@ def test_staff_cannot_add_or_include_a_child_paid_this_school_year():
     with pytest.raises(DomainError, match="本学年已发放"):
         batches.add_child(later, pairing.child)
     # Next school year the child is paid again.
-    next_year = open_adhoc_batch("2027-09", cutoff=date(2027, 9, 1))
+    next_year = open_adhoc_batch("2027-09-补发", cutoff=date(2027, 9, 1))
     assert batches.add_child(next_year, pairing.child).school_year == 2027
 
 
