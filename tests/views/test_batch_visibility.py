@@ -13,36 +13,27 @@ import pytest
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, PayoutBatch
-from sponsorship.models.enums import PayoutBatchStatus, RegionLevel, Role
+from sponsorship.models.enums import PayoutBatchStatus, Role
 from sponsorship.services.payouts import reach, review
 from sponsorship.services.payouts.build import build_batch, open_adhoc_batch
 from tests.conftest import count, post_form
-from tests.factories import county, make_paid_pairing, make_region, make_user
+from tests.factories import make_paid_pairing, make_user, make_village
 from tests.views.pages import table_rows
-
-
-@pytest.fixture
-def towns():
-    return make_region("平山街道", parent=county()), make_region("白花镇", parent=county())
-
-
-def village_of(town):
-    return make_region(level=RegionLevel.VILLAGE, parent=town)
 
 
 @pytest.fixture
 def batches(towns):
     """A county batch paying a child of each town, and each town's own submitted ad-hoc batch."""
     ours, theirs = towns
-    make_paid_pairing(region=village_of(ours), name="本镇童")
-    make_paid_pairing(region=village_of(theirs), name="外镇童")
+    make_paid_pairing(region=make_village(ours), name="本镇童")
+    make_paid_pairing(region=make_village(theirs), name="外镇童")
     county_batch = build_batch("2026-09", date(2026, 9, 1), by=make_user(Role.STAFF))
     review.submit(county_batch, by=make_user(Role.STAFF))
     adhoc = {}
     for town, key in ((ours, "2026-10-本镇补发"), (theirs, "2026-10-外镇补发")):
         clerk = make_user(Role.STAFF, scope=town)
         batch = open_adhoc_batch(key, cutoff=date(2026, 10, 1), note=f"{key}说明", by=clerk)
-        child = make_paid_pairing(region=village_of(town), name=f"{key}童").child
+        child = make_paid_pairing(region=make_village(town), name=f"{key}童").child
         review.add_child(batch, child, by=clerk)
         review.submit(batch, by=clerk)
         adhoc[town.id] = batch
@@ -121,7 +112,7 @@ def test_an_empty_batch_is_seen_and_taken_through_by_the_openers_town(towns):
 
 def test_a_county_batch_paying_no_one_of_the_town_is_not_shown_to_it(towns):
     ours, theirs = towns
-    make_paid_pairing(region=village_of(theirs))
+    make_paid_pairing(region=make_village(theirs))
     batch = build_batch("2026-09", date(2026, 9, 1), by=make_user(Role.STAFF))
     town_user = make_user(Role.STAFF, scope=ours)
     assert not reach.batch_seen_by(batch, town_user)
