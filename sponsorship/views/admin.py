@@ -106,9 +106,9 @@ def _update(user: User, form: EditUserForm) -> None:
         scope=_region(form.scope.data),
         display_name=form.display_name.data or "",
         active=form.active.data,
+        email=form.email.data or None,
         by=current_user,
     )
-    user.email = form.email.data or None
 
 
 @bp.route("/jobs")

@@ -1,10 +1,13 @@
 """Roles and region scope: 403 for the wrong role, 404 outside the scope, both audited."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, JobRun, User
 from sponsorship.models.enums import RegionLevel, Role
+from tests import factories
 from tests.conftest import count, post_form
 from tests.factories import make_child, make_region
 from tests.views.pages import figure, table_rows
@@ -188,3 +191,23 @@ def test_an_account_email_is_checked_by_the_programmes_rule_and_stored_normalise
     )
     created = db.session.scalar(sa.select(User).where(User.username == "finance.clerk"))
     assert created.email == "clerk@example.org"
+
+
+def test_an_email_the_admin_changes_is_unconfirmed_and_audited_without_it(client, auth):
+    clerk = factories.make_user(Role.STAFF)
+    clerk.email = "old@example.org"
+    clerk.email_confirmed_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db.session.commit()
+    auth.as_role(Role.ADMIN)
+    url = f"/admin/users/{clerk.id}"
+    fields = {"display_name": "张三", "role": "staff", "scope": "", "active": "y"}
+    post_form(client, url, {**fields, "email": "old@example.org"}, token_from=url)
+    db.session.refresh(clerk)
+    assert clerk.email_confirmed_at is not None  # saved unchanged: still confirmed
+    post_form(client, url, {**fields, "email": "new@example.org"}, token_from=url)
+    db.session.refresh(clerk)
+    assert clerk.email == "new@example.org" and clerk.email_confirmed_at is None
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "user.update").order_by(AuditEvent.id)
+    ).all()[-1]
+    assert "email changed" in event.detail and "example.org" not in event.detail

@@ -135,9 +135,19 @@ def change_password(user: User, new_password: str, *, by: User | None = None) ->
 
 
 def update_user(
-    user: User, *, role: Role, scope: Region | None, display_name: str, active: bool, by: User
+    user: User,
+    *,
+    role: Role,
+    scope: Region | None,
+    display_name: str,
+    active: bool,
+    email: str | None,
+    by: User,
 ) -> None:
-    """Change role, scope, name and active flag; deactivating ends the user's sessions."""
+    """Change role, scope, name, email and active flag; deactivating ends the user's sessions.
+
+    A changed email is unconfirmed until its owner confirms it, as when they change it.
+    """
     if user.id == by.id and (not active or role != Role.ADMIN):
         raise DomainError(
             _l("You cannot deactivate yourself or remove your own admin role."),
@@ -154,5 +164,8 @@ def update_user(
         changes.append(f"scope → {new_scope.code if new_scope else 'all'}")
     user.role, user.scope_region, user.active = role, new_scope, active
     user.display_name = display_name.strip() or user.username
+    if (email or None) != user.email:
+        changes.append("email changed")  # the addresses stay out of the audit trail
+        user.change_email(email or None)
     db.session.flush()
     audit.record("user.update", user, detail="; ".join(changes), user=by)
