@@ -5,12 +5,15 @@ donation or a caring parent of another town is not there (404, audited); bank st
 county's.
 """
 
+from datetime import date
+
 import lxml.html
 import pytest
 
 from sponsorship.extensions import db
 from sponsorship.models import AuditEvent, Donation
-from sponsorship.models.enums import Role, SponsorStatus
+from sponsorship.models.enums import DonationMethod, Role, SponsorStatus
+from sponsorship.services.campaigns import fund
 from sponsorship.services.money import ledger
 from tests.conftest import count, post_form
 from tests.factories import (
@@ -19,6 +22,7 @@ from tests.factories import (
     make_pairing,
     make_pledge,
     make_sponsor,
+    make_user,
     make_village,
 )
 from tests.services.campaigns.helpers import make_campaign
@@ -144,3 +148,27 @@ def test_another_towns_donation_or_caring_parent_answers_an_audited_404(
     db.session.expire_all()
     assert not db.session.get(Donation, donation.id).reversed
     assert ledger.sponsor_credit(theirs.id) == 5_000
+
+
+def test_another_towns_caring_parents_gift_answers_an_audited_404(client, auth, towns, parents):
+    _, theirs = parents
+    campaign = make_campaign(region=towns[0])  # our town's, given to by their caring parent
+    gift = fund.record_gift(
+        campaign,
+        amount_fen=20_000,
+        received_on=date(2026, 1, 20),
+        method=DonationMethod.CASH,
+        by=make_user(Role.FINANCE),
+        sponsor=theirs,
+    )
+    db.session.commit()
+    auth.as_role(Role.FINANCE, scope=towns[0])
+    denied = count(AuditEvent, AuditEvent.action == "access.denied")
+    url = f"/campaigns/{campaign.id}/money/gifts/{gift.id}"
+    page = client.get(url)
+    assert page.status_code == 404 and theirs.name not in page.get_data(as_text=True)
+    response = post_form(client, url, {"reason": "错账"}, token_from="/donations/")
+    assert response.status_code == 404
+    assert count(AuditEvent, AuditEvent.action == "access.denied") == denied + 2
+    db.session.expire_all()
+    assert not db.session.get(Donation, gift.id).reversed
