@@ -161,6 +161,12 @@ def test_town_staff_cannot_cover_a_shortfall_from_the_county_general_fund(client
     auth.as_role(Role.STAFF, scope=towns[0])
     url = f"/payouts/{batch.id}"
     assert 'name="general_fund"' not in client.get(url).get_data(as_text=True)
+    # Include as the page offers it (no box to tick): told why, not to tick the general fund.
+    plain = post_form(
+        client, f"/payouts/payout/{payout.id}/include", token_from=url, follow_redirects=True
+    )
+    [refusal] = flashes(plain.get_data(as_text=True), "error")
+    assert "整个县" in refusal
     one = post_form(
         client,
         f"/payouts/payout/{payout.id}/include",

@@ -51,12 +51,13 @@ def include(payout: Payout, *, general_fund: bool = False, by: User | None = Non
         raise DomainError(
             _l("The guardian has no bank account on file: add one first."),
         )
+    if payout.shortfall_fen:
+        # First: a town's user is offered no general fund, so is told why, not to tick it.
+        ensure_may_draw_on_general_fund(by)
     if payout.shortfall_fen and not general_fund:
         raise DomainError(
             _l("This payout is short of funds: cover it from the general fund or keep it held."),
         )
-    if payout.shortfall_fen:
-        ensure_may_draw_on_general_fund(by)
     payout.decision = PayoutDecision.INCLUDED
     payout.general_fund_cover = bool(payout.shortfall_fen) and general_fund
     payout.decision_reason = ""
